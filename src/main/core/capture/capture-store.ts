@@ -1,0 +1,312 @@
+import * as fs from 'node:fs'
+import * as path from 'node:path'
+import type { CaptureInfo, HistorySnapshot, Notice } from '../../../shared/types'
+import type { DecodedRow } from '../decode'
+import { Batcher } from './batcher'
+import {
+  captureInfo,
+  deletePart,
+  loadCatalog,
+  newCaptureId,
+  totalBytes,
+  writeMeta,
+  type StoredCapture
+} from './capture-catalog'
+import { partFileName } from './journal-format'
+import { readPart } from './journal-reader'
+import { JournalWriter, type PartIndex } from './journal-writer'
+import { SeriesRegistry, type TopicEntry } from './series-registry'
+import { parseDecimal } from '../decode/number-text'
+
+export interface CaptureStoreOptions {
+  /** Folder holding one sub-folder per capture. */
+  dir: string
+  /** Oldest data is dropped beyond this many bytes on disk. Default 1 GB. */
+  retentionBytes?: number
+  /** Size at which a journal part is sealed and a new one begun. Default 64 MB. */
+  partBytes?: number
+  /** Points per series kept in memory for the chart. Default 1,000,000. */
+  ringPoints?: number
+  /** How often buffered records are written to the journal. Default 200 ms. */
+  flushMs?: number
+  notice?: (notice: Notice) => void
+}
+
+export interface JournalPartRef {
+  captureId: string
+  file: string
+  /** Read no further: the writer's flushed length for the part being written. */
+  limit?: number
+  bytes: number
+  index: PartIndex
+}
+
+/**
+ * Everything captured: the journal on disk (durable, the source for export) and the recent
+ * points per series in memory (the source for charts). One capture is active at a time.
+ */
+export class CaptureStore {
+  readonly registry: SeriesRegistry
+  readonly batcher: Batcher
+  private captures: StoredCapture[] = []
+  private active: { capture: StoredCapture; writer: JournalWriter } | null = null
+  private flushTimer: ReturnType<typeof setInterval> | null = null
+  private syncCounter = 0
+  private readonly retentionBytes: number
+  private readonly partBytes: number
+  private readonly notice: (notice: Notice) => void
+  private closed = false
+
+  private constructor(private readonly options: CaptureStoreOptions) {
+    this.retentionBytes = options.retentionBytes ?? 1024 ** 3
+    this.partBytes = options.partBytes ?? 64 * 1024 * 1024
+    this.notice = options.notice ?? (() => {})
+    this.registry = new SeriesRegistry(options.ringPoints ?? 1_000_000, (def) =>
+      this.batcher.addDef(def)
+    )
+    this.batcher = new Batcher(() => this.registry.allDefs())
+  }
+
+  static async open(options: CaptureStoreOptions): Promise<CaptureStore> {
+    const store = new CaptureStore(options)
+    store.captures = await loadCatalog(options.dir, (message) =>
+      store.notice({ level: 'warning', message })
+    )
+    await store.loadHistory()
+    const flushMs = options.flushMs ?? 200
+    store.flushTimer = setInterval(() => store.tick(), flushMs)
+    store.flushTimer.unref?.()
+    return store
+  }
+
+  /** Seals the active capture (if any) and begins a new one. */
+  startCapture(now = Date.now()): CaptureInfo {
+    this.endCapture(now)
+    const id = newCaptureId(now)
+    const capture: StoredCapture = {
+      meta: { id, startedAt: now, endedAt: null },
+      dir: path.join(this.options.dir, id),
+      parts: []
+    }
+    fs.mkdirSync(capture.dir, { recursive: true })
+    writeMeta(capture)
+    const writer = new JournalWriter(capture.dir, 1, {
+      partBytes: this.partBytes,
+      onWriteError: (message) =>
+        this.notice(
+          message
+            ? { level: 'error', message }
+            : { level: 'info', message: 'Capture is writing to disk again.' }
+        )
+    })
+    this.captures.push(capture)
+    this.active = { capture, writer }
+    return captureInfo(capture, true, writer.currentPart)
+  }
+
+  get activeCaptureId(): string | null {
+    return this.active?.capture.meta.id ?? null
+  }
+
+  /** The hot path: one decoded message of one topic. */
+  append(entry: TopicEntry, row: DecodedRow): void {
+    const slot = this.registry.slot(entry, row.fields)
+    if (!this.active) this.startCapture()
+    this.active!.writer.appendMessage(
+      entry.def,
+      slot.fieldSet,
+      row.t,
+      row.text,
+      row.textStart,
+      row.textEnd
+    )
+    const values = row.values
+    const t = row.t
+    const batcher = this.batcher
+    for (let i = 0; i < values.length; i++) {
+      const v = values[i]
+      if (v !== v) continue // NaN: a missing value
+      slot.rings[i].push(t, v)
+      batcher.add(slot.seriesIds[i], t, v)
+    }
+  }
+
+  list(): CaptureInfo[] {
+    return this.captures
+      .map((c) => {
+        const live = this.active?.capture === c ? this.active.writer.currentPart : undefined
+        const info = captureInfo(
+          c,
+          live !== undefined,
+          live ? { ...live, bytes: this.active!.writer.flushedBytes } : undefined
+        )
+        return info
+      })
+      .reverse()
+  }
+
+  delete(captureId: string): void {
+    const capture = this.captures.find((c) => c.meta.id === captureId)
+    if (!capture) throw new Error(`No capture ${captureId}`)
+    if (this.active?.capture === capture) this.endCapture(Date.now())
+    fs.rmSync(capture.dir, { recursive: true, force: true })
+    this.captures = this.captures.filter((c) => c !== capture)
+  }
+
+  /** Journal parts to read for an export, oldest first; flushes so they are complete. */
+  parts(captureIds?: readonly string[]): JournalPartRef[] {
+    this.active?.writer.flush()
+    const wanted = captureIds ? new Set(captureIds) : null
+    const refs: JournalPartRef[] = []
+    for (const c of this.captures) {
+      if (wanted && !wanted.has(c.meta.id)) continue
+      for (const p of c.parts) {
+        refs.push({
+          captureId: c.meta.id,
+          file: path.join(c.dir, partFileName(p.seq)),
+          bytes: p.bytes,
+          index: p
+        })
+      }
+      if (this.active?.capture === c && this.active.writer.flushedBytes > 0) {
+        const w = this.active.writer
+        refs.push({
+          captureId: c.meta.id,
+          file: w.currentFile,
+          limit: w.flushedBytes,
+          bytes: w.flushedBytes,
+          index: w.currentPart
+        })
+      }
+    }
+    return refs
+  }
+
+  snapshot(fromMs?: number, toMs?: number, maxPoints?: number): HistorySnapshot {
+    const defs = this.registry.allDefs()
+    return {
+      defs,
+      series: defs.map((d) => ({
+        id: d.id,
+        ...this.registry.rings.get(d.id)!.copy(fromMs, toMs, maxPoints)
+      })),
+      topics: this.registry.topicStats()
+    }
+  }
+
+  topicFor(connection: string, topic: string, unitFor?: (field: string) => string): TopicEntry {
+    return this.registry.topic(connection, topic, unitFor)
+  }
+
+  /** Counts a message on a topic and tells the UI about errors (rate-limited by batching). */
+  countMessage(entry: TopicEntry, format: string, error?: string): void {
+    const stat = entry.stat
+    stat.messages++
+    if (error !== undefined) {
+      stat.errors++
+      stat.lastError = error
+    }
+    if (stat.format !== format) stat.format = format
+    if (error !== undefined || stat.messages % 64 === 1) this.batcher.topicChanged(stat)
+  }
+
+  flush(): void {
+    this.active?.writer.flush()
+    this.batcher.flush()
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return
+    this.closed = true
+    if (this.flushTimer) clearInterval(this.flushTimer)
+    this.endCapture(Date.now())
+    this.batcher.dispose()
+  }
+
+  private endCapture(now: number): void {
+    if (!this.active) return
+    const { capture, writer } = this.active
+    this.active = null
+    capture.parts.push(...writer.close())
+    capture.meta = { ...capture.meta, endedAt: now }
+    writeMeta(capture)
+  }
+
+  private tick(): void {
+    const writer = this.active?.writer
+    if (!writer) return
+    const sealedBefore = writer.sealed.length
+    // fsync about once a second: a power cut loses at most the last second.
+    if (++this.syncCounter % 5 === 0) writer.sync()
+    else writer.flush()
+    if (writer.sealed.length !== sealedBefore) {
+      this.active!.capture.parts.push(...writer.sealed.slice(sealedBefore))
+      this.enforceRetention()
+    }
+  }
+
+  private enforceRetention(): void {
+    let total = totalBytes(this.captures) + (this.active?.writer.flushedBytes ?? 0)
+    let dropped = 0
+    while (total > this.retentionBytes) {
+      const oldest = this.captures.find((c) => c.parts.length > 0)
+      if (!oldest) break
+      const part = oldest.parts[0]
+      deletePart(oldest, part)
+      total -= part.bytes
+      dropped += part.bytes
+      if (oldest.parts.length === 0 && this.active?.capture !== oldest) {
+        fs.rmSync(oldest.dir, { recursive: true, force: true })
+        this.captures = this.captures.filter((c) => c !== oldest)
+      }
+    }
+    if (dropped > 0) {
+      const mb = (dropped / 1048576).toFixed(0)
+      const limit = (this.retentionBytes / 1048576).toFixed(0)
+      this.notice({
+        level: 'info',
+        message: `Dropped ${mb} MB of the oldest captured data to stay within the ${limit} MB limit.`
+      })
+    }
+  }
+
+  /** Refills the in-memory rings from the newest parts so charts show earlier data at once. */
+  private async loadHistory(): Promise<void> {
+    const budget = (this.options.ringPoints ?? 1_000_000) * 2
+    const picked: { capture: StoredCapture; seq: number }[] = []
+    let messages = 0
+    for (let c = this.captures.length - 1; c >= 0 && messages < budget; c--) {
+      const capture = this.captures[c]
+      for (let p = capture.parts.length - 1; p >= 0 && messages < budget; p--) {
+        picked.unshift({ capture, seq: capture.parts[p].seq })
+        messages += capture.parts[p].messages
+      }
+    }
+    for (const { capture, seq } of picked)
+      await this.loadPart(path.join(capture.dir, partFileName(seq)))
+  }
+
+  private async loadPart(file: string): Promise<void> {
+    const topics = new Map<number, TopicEntry>()
+    const fieldSets = new Map<number, { names: readonly string[]; units: readonly string[] }>()
+    await readPart(file, {
+      topic: (def) => topics.set(def.id, this.registry.topic(def.connection, def.topic)),
+      fieldSet: (def) => fieldSets.set(def.id, def),
+      message: (t, topicId, fieldSetId, buf, start, end) => {
+        const entry = topics.get(topicId)
+        const set = fieldSets.get(fieldSetId)
+        if (!entry || !set) return
+        const slot = this.registry.slot(entry, set.names, set.units)
+        let from = start
+        let column = 0
+        for (let i = start; i <= end; i++) {
+          if (i !== end && buf[i] !== 44) continue
+          const v = parseDecimal(buf, from, i)
+          if (v === v && column < slot.rings.length) slot.rings[column].push(t, v)
+          column++
+          from = i + 1
+        }
+      }
+    })
+  }
+}

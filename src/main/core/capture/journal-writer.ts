@@ -1,0 +1,285 @@
+import * as fs from 'node:fs'
+import * as path from 'node:path'
+import { crc32 } from './crc32'
+import {
+  MAGIC,
+  MESSAGE_TEXT_OFFSET,
+  RECORD_HEADER,
+  TYPE_FIELDS,
+  TYPE_MESSAGE,
+  TYPE_TOPIC,
+  partFileName,
+  type FieldSetDef,
+  type TopicDef
+} from './journal-format'
+
+const BUFFER_BYTES = 1024 * 1024
+/** What may wait in memory while the disk refuses writes (full disk) before we drop. */
+const MAX_PENDING_BYTES = 256 * 1024 * 1024
+
+export interface PartIndex {
+  seq: number
+  messages: number
+  bytes: number
+  firstT: number
+  lastT: number
+  /** Definitions used in the part: an export plans its columns from these alone. */
+  topics: TopicDef[]
+  fieldSets: FieldSetDef[]
+}
+
+export interface WriterOptions {
+  partBytes: number
+  /** Called once per failure episode with a plain-words message, and with null on recovery. */
+  onWriteError?: (message: string | null) => void
+}
+
+/**
+ * Appends records to the current part of one capture. Records collect in a memory buffer
+ * and reach the file on `flush()` (the store calls it every 200 ms and on close), so a
+ * kill loses at most that much. Writes use explicit positions: after a failed write
+ * (ENOSPC) the same bytes are retried at the same place, and nothing buffered is dropped.
+ */
+export class JournalWriter {
+  private fd: number | null = null
+  private seq: number
+  private flushed = 0
+  private pending: Buffer[] = []
+  private pendingBytes = 0
+  private buf = Buffer.allocUnsafe(BUFFER_BYTES)
+  private used = 0
+  private emittedTopics = new Set<number>()
+  private emittedFieldSets = new Set<number>()
+  private part: PartIndex
+  private failing = false
+  readonly sealed: PartIndex[] = []
+
+  constructor(
+    private readonly dir: string,
+    firstSeq: number,
+    private readonly options: WriterOptions
+  ) {
+    this.seq = firstSeq
+    this.part = emptyIndex(firstSeq)
+  }
+
+  get currentPart(): PartIndex {
+    return this.part
+  }
+
+  get currentFile(): string {
+    return path.join(this.dir, partFileName(this.seq))
+  }
+
+  /** Bytes of the current part that are on disk and safe to read. */
+  get flushedBytes(): number {
+    return this.flushed
+  }
+
+  get writeFailing(): boolean {
+    return this.failing
+  }
+
+  /** Messages not journaled because the disk refused writes for too long. */
+  dropped = 0
+
+  appendMessage(
+    topic: TopicDef,
+    fieldSet: FieldSetDef,
+    t: number,
+    text: Uint8Array,
+    start: number,
+    end: number
+  ): void {
+    if (this.failing && this.pendingBytes > MAX_PENDING_BYTES) {
+      this.dropped++
+      return
+    }
+    if (!this.emittedTopics.has(topic.id)) this.writeTopic(topic)
+    if (!this.emittedFieldSets.has(fieldSet.id)) this.writeFieldSet(fieldSet)
+    const bodyLength = MESSAGE_TEXT_OFFSET + (end - start)
+    const at = this.reserve(RECORD_HEADER + bodyLength)
+    const b = this.buf
+    const body = at + RECORD_HEADER
+    b.writeUInt32LE(bodyLength, at)
+    b[body] = TYPE_MESSAGE
+    b.writeDoubleLE(t, body + 1)
+    b.writeUInt32LE(topic.id, body + 9)
+    b.writeUInt32LE(fieldSet.id, body + 13)
+    const textAt = body + MESSAGE_TEXT_OFFSET
+    for (let i = start; i < end; i++) b[textAt + i - start] = text[i]
+    b.writeUInt32LE(crc32(b, body, body + bodyLength), at + 4)
+    this.used = body + bodyLength
+    const part = this.part
+    part.messages++
+    if (t < part.firstT) part.firstT = t
+    if (t > part.lastT) part.lastT = t
+  }
+
+  /** Writes everything buffered. Returns false while the disk refuses (data kept). */
+  flush(): boolean {
+    this.retire()
+    if (this.pendingBytes === 0) return true
+    try {
+      if (this.fd === null) this.openPart()
+      while (this.pending.length > 0) {
+        const chunk = this.pending[0]
+        let done = 0
+        while (done < chunk.length) {
+          done += fs.writeSync(this.fd!, chunk, done, chunk.length - done, this.flushed + done)
+        }
+        this.pending.shift()
+        this.pendingBytes -= chunk.length
+        this.flushed += chunk.length
+      }
+      if (this.failing) {
+        this.failing = false
+        this.options.onWriteError?.(null)
+      }
+    } catch (error) {
+      if (!this.failing) {
+        this.failing = true
+        this.options.onWriteError?.(describeWriteError(error))
+      }
+      return false
+    }
+    if (this.flushed >= this.options.partBytes) this.roll()
+    return true
+  }
+
+  /** Flushes then makes the data durable (fsync). Cheap to call about once a second. */
+  sync(): void {
+    if (this.fd !== null && this.flush()) {
+      try {
+        fs.fsyncSync(this.fd)
+      } catch {
+        // fsync failing is reported by the next write; the data is still in the OS cache.
+      }
+    }
+  }
+
+  close(): PartIndex[] {
+    this.sync()
+    if (this.fd !== null && !this.failing) this.seal()
+    return this.sealed
+  }
+
+  private roll(): void {
+    this.seal()
+    this.seq++
+    this.part = emptyIndex(this.seq)
+    this.emittedTopics = new Set()
+    this.emittedFieldSets = new Set()
+  }
+
+  private seal(): void {
+    if (this.fd === null) return
+    fs.fsyncSync(this.fd)
+    fs.closeSync(this.fd)
+    this.fd = null
+    this.part.bytes = this.flushed
+    const index = { ...this.part }
+    fs.writeFileSync(
+      path.join(this.dir, partFileName(this.seq).replace(/\.jnl$/, '.idx')),
+      JSON.stringify(index)
+    )
+    this.sealed.push(index)
+    this.flushed = 0
+  }
+
+  private openPart(): void {
+    fs.mkdirSync(this.dir, { recursive: true })
+    this.fd = fs.openSync(this.currentFile, 'w')
+    fs.writeSync(this.fd, MAGIC, 0, MAGIC.length, 0)
+    this.flushed = MAGIC.length
+  }
+
+  private writeTopic(def: TopicDef): void {
+    const connection = Buffer.from(def.connection, 'utf8')
+    const topic = Buffer.from(def.topic, 'utf8')
+    const bodyLength = 1 + 4 + 2 + connection.length + 2 + topic.length
+    const at = this.reserve(RECORD_HEADER + bodyLength)
+    const b = this.buf
+    let p = at + RECORD_HEADER
+    b.writeUInt32LE(bodyLength, at)
+    b[p++] = TYPE_TOPIC
+    p = b.writeUInt32LE(def.id, p)
+    p = writeStr(b, p, connection)
+    p = writeStr(b, p, topic)
+    b.writeUInt32LE(crc32(b, at + RECORD_HEADER, p), at + 4)
+    this.used = p
+    this.emittedTopics.add(def.id)
+    this.part.topics.push(def)
+  }
+
+  private writeFieldSet(def: FieldSetDef): void {
+    const names = def.names.map((n) => Buffer.from(n, 'utf8'))
+    const units = def.units.map((u) => Buffer.from(u ?? '', 'utf8'))
+    let bodyLength = 1 + 4 + 4 + 2
+    for (let i = 0; i < names.length; i++) bodyLength += 4 + names[i].length + units[i].length
+    const at = this.reserve(RECORD_HEADER + bodyLength)
+    const b = this.buf
+    let p = at + RECORD_HEADER
+    b.writeUInt32LE(bodyLength, at)
+    b[p++] = TYPE_FIELDS
+    p = b.writeUInt32LE(def.id, p)
+    p = b.writeUInt32LE(def.topicId, p)
+    p = b.writeUInt16LE(names.length, p)
+    for (let i = 0; i < names.length; i++) {
+      p = writeStr(b, p, names[i])
+      p = writeStr(b, p, units[i])
+    }
+    b.writeUInt32LE(crc32(b, at + RECORD_HEADER, p), at + 4)
+    this.used = p
+    this.emittedFieldSets.add(def.id)
+    this.part.fieldSets.push(def)
+  }
+
+  /** Room for `bytes` at the end of the buffer; returns where to write. */
+  private reserve(bytes: number): number {
+    if (this.used + bytes > this.buf.length) {
+      this.retire()
+      if (bytes > this.buf.length) this.buf = Buffer.allocUnsafe(bytes)
+    }
+    return this.used
+  }
+
+  /** Moves the filled buffer to the pending list; the next records go to a fresh one. */
+  private retire(): void {
+    if (this.used === 0) return
+    this.pending.push(this.buf.subarray(0, this.used))
+    this.pendingBytes += this.used
+    this.buf = Buffer.allocUnsafe(BUFFER_BYTES)
+    this.used = 0
+  }
+}
+
+function writeStr(b: Buffer, at: number, bytes: Buffer): number {
+  const length = Math.min(bytes.length, 65535)
+  b.writeUInt16LE(length, at)
+  bytes.copy(b, at + 2, 0, length)
+  return at + 2 + length
+}
+
+function emptyIndex(seq: number): PartIndex {
+  return {
+    seq,
+    messages: 0,
+    bytes: 0,
+    firstT: Infinity,
+    lastT: -Infinity,
+    topics: [],
+    fieldSets: []
+  }
+}
+
+export function describeWriteError(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException)?.code
+  if (code === 'ENOSPC')
+    return 'The disk is full: new readings are kept in memory until there is space again.'
+  if (code === 'EACCES' || code === 'EPERM')
+    return 'The capture folder is not writable: new readings are kept in memory.'
+  if (code === 'EROFS')
+    return 'The capture folder is on a read-only disk: new readings are kept in memory.'
+  return `Cannot write the capture journal (${code ?? String(error)}): new readings are kept in memory.`
+}

@@ -1,0 +1,124 @@
+import type { SeriesDef, TopicStat } from '../../../shared/types'
+import type { FieldSetDef, TopicDef } from './journal-format'
+import { SeriesRing } from './series-ring'
+
+/** What the hot path needs for one distinct list of fields on one topic. */
+export interface FieldSlot {
+  fields: readonly string[]
+  fieldSet: FieldSetDef
+  seriesIds: number[]
+  rings: SeriesRing[]
+}
+
+export interface TopicEntry {
+  def: TopicDef
+  stat: TopicStat
+  /** Last field list seen: decoders reuse the same array, so identity is a cheap cache key. */
+  lastFields: readonly string[] | null
+  lastSlot: FieldSlot | null
+  slots: Map<string, FieldSlot>
+  unitFor: (field: string) => string
+}
+
+/**
+ * Every topic and series seen in this run, with ids, units and the in-memory rings.
+ * Ids are per run; the journal repeats definitions in each part, so they need not be stable.
+ */
+export class SeriesRegistry {
+  private readonly topics = new Map<string, TopicEntry>()
+  private readonly series = new Map<string, SeriesDef>()
+  private readonly defsById: SeriesDef[] = []
+  readonly rings = new Map<number, SeriesRing>()
+  private readonly fieldSets = new Map<string, FieldSetDef>()
+  private nextTopicId = 1
+  private nextFieldSetId = 1
+
+  constructor(
+    private readonly ringPoints: number,
+    private readonly onNewSeries: (def: SeriesDef) => void
+  ) {}
+
+  topic(
+    connection: string,
+    topic: string,
+    unitFor: (field: string) => string = () => ''
+  ): TopicEntry {
+    const key = `${connection}\u0000${topic}`
+    let entry = this.topics.get(key)
+    if (!entry) {
+      entry = {
+        def: { id: this.nextTopicId++, connection, topic },
+        stat: { connection, topic, messages: 0, errors: 0 },
+        lastFields: null,
+        lastSlot: null,
+        slots: new Map(),
+        unitFor
+      }
+      this.topics.set(key, entry)
+    } else {
+      entry.unitFor = unitFor
+    }
+    return entry
+  }
+
+  slot(entry: TopicEntry, fields: readonly string[], units?: readonly string[]): FieldSlot {
+    if (entry.lastFields === fields && entry.lastSlot) return entry.lastSlot
+    const key = fields.join('\u0000')
+    let slot = entry.slots.get(key)
+    if (!slot) {
+      const unitList = fields.map((f, i) => units?.[i] || entry.unitFor(f))
+      slot = {
+        fields,
+        fieldSet: this.fieldSet(entry.def.id, fields, unitList),
+        seriesIds: fields.map((f, i) => this.seriesFor(entry, f, unitList[i]).id),
+        rings: []
+      }
+      slot.rings = slot.seriesIds.map((id) => this.rings.get(id)!)
+      entry.slots.set(key, slot)
+    }
+    entry.lastFields = fields
+    entry.lastSlot = slot
+    return slot
+  }
+
+  allDefs(): SeriesDef[] {
+    return this.defsById.slice()
+  }
+
+  def(id: number): SeriesDef | undefined {
+    return this.defsById[id - 1]
+  }
+
+  topicStats(): TopicStat[] {
+    return [...this.topics.values()].map((e) => ({ ...e.stat }))
+  }
+
+  private seriesFor(entry: TopicEntry, field: string, unit: string): SeriesDef {
+    const key = `${entry.def.connection}\u0000${entry.def.topic}\u0000${field}`
+    let def = this.series.get(key)
+    if (!def) {
+      def = {
+        id: this.defsById.length + 1,
+        connection: entry.def.connection,
+        topic: entry.def.topic,
+        field,
+        unit
+      }
+      this.defsById.push(def)
+      this.series.set(key, def)
+      this.rings.set(def.id, new SeriesRing(this.ringPoints))
+      this.onNewSeries(def)
+    }
+    return def
+  }
+
+  private fieldSet(topicId: number, names: readonly string[], units: string[]): FieldSetDef {
+    const key = `${topicId}\u0001${names.join('\u0000')}\u0001${units.join('\u0000')}`
+    let def = this.fieldSets.get(key)
+    if (!def) {
+      def = { id: this.nextFieldSetId++, topicId, names: [...names], units }
+      this.fieldSets.set(key, def)
+    }
+    return def
+  }
+}

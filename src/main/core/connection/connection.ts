@@ -1,0 +1,212 @@
+import mqtt, { type MqttClient, type IConnackPacket } from 'mqtt'
+import type { Profile } from '../../../shared/schemas'
+import type { ConnectionState, ConnectionStatus } from '../../../shared/types'
+import { describeFailure, type Failure } from './connection-errors'
+import { buildMqttOptions, ProfileError, type ProfileSecrets } from './mqtt-options'
+
+export const BACKOFF_START_MS = 1000
+export const BACKOFF_CAP_MS = 30_000
+
+export interface ConnectionEvents {
+  status(status: ConnectionStatus): void
+  message(topic: string, payload: Buffer): void
+  /** A subscription the broker refused, or another non-fatal problem worth showing. */
+  warning?(message: string): void
+}
+
+/** Exponential backoff from 1 s to a 30 s cap, with jitter so many clients do not align. */
+export function backoffDelay(attempt: number, random: () => number = Math.random): number {
+  const base = Math.min(BACKOFF_CAP_MS, BACKOFF_START_MS * 2 ** Math.max(0, attempt - 1))
+  return Math.round(base * (0.5 + random() * 0.5))
+}
+
+/**
+ * One broker connection: one mqtt.js client kept for the whole session (its in-flight QoS 1/2
+ * state survives reconnects), our own reconnect schedule, and a status in plain words.
+ */
+export class Connection {
+  private client: MqttClient | null = null
+  private state: ConnectionStatus
+  private attempt = 0
+  private timer: ReturnType<typeof setTimeout> | null = null
+  private lastFailure: Failure | null = null
+  private connectStartedAt = 0
+  private subscribedThisSession = false
+  private awaitingConnack = false
+  private stopped = true
+  private readonly target: string
+
+  constructor(
+    readonly profile: Profile,
+    private readonly secrets: ProfileSecrets,
+    private readonly events: ConnectionEvents
+  ) {
+    this.target = `${profile.host}:${profile.port}`
+    this.state = {
+      profileId: profile.id,
+      name: profile.name,
+      state: 'disconnected',
+      since: Date.now()
+    }
+  }
+
+  get status(): ConnectionStatus {
+    return this.state
+  }
+
+  open(): void {
+    if (!this.stopped) return
+    this.stopped = false
+    this.attempt = 0
+    this.lastFailure = null
+    this.subscribedThisSession = false
+    let options
+    try {
+      options = buildMqttOptions(this.profile, this.secrets)
+    } catch (error) {
+      this.fail(
+        error instanceof ProfileError
+          ? { message: error.message, fatal: true }
+          : describeFailure(error, this.target)
+      )
+      return
+    }
+    this.setState('connecting')
+    this.awaitingConnack = true
+    this.connectStartedAt = Date.now()
+    try {
+      this.client = mqtt.connect(options)
+    } catch (error) {
+      // mqtt.js throws synchronously for some TLS problems (a wrong key passphrase).
+      this.fail(describeFailure(error, this.target))
+      return
+    }
+    this.wire(this.client)
+  }
+
+  async close(): Promise<void> {
+    this.stopped = true
+    this.clearTimer()
+    const client = this.client
+    this.client = null
+    if (client) await new Promise<void>((resolve) => client.end(false, {}, () => resolve()))
+    this.setState('disconnected')
+  }
+
+  private wire(client: MqttClient): void {
+    client.on('connect', (connack) => this.onConnect(client, connack))
+    client.on('message', (topic, payload) => this.events.message(topic, payload))
+    client.on('error', (error) => {
+      const failure = describeFailure(error, this.target)
+      this.lastFailure = failure
+      if (failure.fatal) this.fail(failure)
+    })
+    client.on('disconnect', (packet) => {
+      if (packet.reasonCode)
+        this.lastFailure = describeFailure({ code: packet.reasonCode }, this.target)
+    })
+    client.on('close', () => this.onClose())
+  }
+
+  private onConnect(client: MqttClient, connack: IConnackPacket): void {
+    this.awaitingConnack = false
+    this.attempt = 0
+    this.lastFailure = null
+    this.clearTimer()
+    this.setState('connected')
+    // Subscribe on the first connect of a session, and again whenever the broker did not keep it.
+    if (!this.subscribedThisSession || !connack.sessionPresent) {
+      this.subscribedThisSession = true
+      this.subscribe(client)
+    }
+  }
+
+  private subscribe(client: MqttClient): void {
+    const topics = this.profile.topics
+    if (topics.length === 0) return
+    const map = Object.fromEntries(topics.map((t) => [t.filter, { qos: t.qos }]))
+    client.subscribe(map, (error, granted) => {
+      if (error) {
+        this.events.warning?.(`Subscribing failed: ${error.message}`)
+        return
+      }
+      const refused = (granted ?? []).filter((g) => g.qos === 128 || g.qos > 2).map((g) => g.topic)
+      if (refused.length > 0)
+        this.events.warning?.(
+          `The broker refused the subscription to ${refused.join(', ')} (not authorized?).`
+        )
+    })
+  }
+
+  private onClose(): void {
+    if (this.stopped) return
+    if (
+      !this.lastFailure &&
+      this.awaitingConnack &&
+      Date.now() - this.connectStartedAt >= this.profile.connectTimeoutMs * 0.9
+    ) {
+      this.lastFailure = {
+        message: `Timed out connecting to ${this.target}: no answer from the broker.`,
+        fatal: false
+      }
+    }
+    const wasConnected = !this.awaitingConnack
+    this.awaitingConnack = false
+    this.attempt++
+    const delay = backoffDelay(this.attempt)
+    const nextRetryAt = Date.now() + delay
+    const message =
+      this.lastFailure?.message ??
+      (wasConnected ? `Connection to ${this.target} lost.` : `Could not connect to ${this.target}.`)
+    this.setState('reconnecting', { message, attempt: this.attempt, nextRetryAt })
+    this.clearTimer()
+    this.timer = setTimeout(() => this.retry(), delay)
+  }
+
+  private retry(): void {
+    this.timer = null
+    if (this.stopped || !this.client) return
+    this.lastFailure = null
+    this.connectStartedAt = Date.now()
+    this.awaitingConnack = true
+    this.setState('reconnecting', {
+      attempt: this.attempt,
+      message: `Reconnecting to ${this.target}…`
+    })
+    try {
+      this.client.reconnect()
+    } catch (error) {
+      const failure = describeFailure(error, this.target)
+      if (failure.fatal) this.fail(failure)
+      else {
+        this.lastFailure = failure
+        this.onClose()
+      }
+    }
+  }
+
+  private fail(failure: Failure): void {
+    this.stopped = true
+    this.clearTimer()
+    const client = this.client
+    this.client = null
+    client?.end(true)
+    this.setState('error', { message: failure.message })
+  }
+
+  private clearTimer(): void {
+    if (this.timer) clearTimeout(this.timer)
+    this.timer = null
+  }
+
+  private setState(state: ConnectionState, extra: Partial<ConnectionStatus> = {}): void {
+    this.state = {
+      profileId: this.profile.id,
+      name: this.profile.name,
+      state,
+      since: Date.now(),
+      ...extra
+    }
+    this.events.status(this.state)
+  }
+}

@@ -1,0 +1,74 @@
+import type { DecoderConfig } from '../../../shared/schemas'
+import { CsvDecoder } from './csv-decoder'
+import { JsonDecoder } from './json-decoder'
+import { NumberDecoder, RawDecoder } from './number-decoder'
+import { parseDecimal } from './number-text'
+import type { DecodeOutcome, Decoder } from './types'
+import { tooLarge } from './types'
+
+export type { DecodedRow, DecodeOutcome, Decoder } from './types'
+
+export function createDecoder(config: DecoderConfig): Decoder {
+  switch (config.format) {
+    case 'csv':
+      return new CsvDecoder(config.csvColumns, config.csvSeparator, config.timestamp)
+    case 'json':
+      return new JsonDecoder(config.jsonPaths, config.timestamp)
+    case 'number':
+      return new NumberDecoder(config.numberField)
+    case 'raw':
+      return new RawDecoder()
+    case 'auto':
+      return new AutoDecoder(config)
+  }
+}
+
+/** Which format a payload looks like, or null when it looks like none (garbage). */
+export function detectFormat(
+  payload: Uint8Array,
+  separator = ','
+): 'csv' | 'json' | 'number' | null {
+  if (tooLarge(payload)) return null
+  let start = 0
+  while (start < payload.byteLength && payload[start] <= 32) start++
+  if (start === payload.byteLength) return null
+  const first = payload[start]
+  if (first === 123 /* { */ || first === 91 /* [ */) return 'json'
+  if (!Number.isNaN(parseDecimal(payload, 0, payload.byteLength))) return 'number'
+  const sep = separator.charCodeAt(0)
+  let from = 0
+  let parts = 0
+  for (let i = 0; i <= payload.byteLength; i++) {
+    if (i !== payload.byteLength && payload[i] !== sep) continue
+    if (Number.isNaN(parseDecimal(payload, from, i))) return null
+    parts++
+    from = i + 1
+  }
+  return parts > 1 ? 'csv' : null
+}
+
+/**
+ * Picks the format from the first payload that looks like one, then sticks to it, so a
+ * topic's series stay stable. Garbage before that is counted like any bad payload.
+ */
+export class AutoDecoder implements Decoder {
+  private inner: Decoder | null = null
+
+  constructor(private readonly config: DecoderConfig) {}
+
+  get format(): string {
+    return this.inner?.format ?? 'auto'
+  }
+
+  decode(payload: Uint8Array, receivedAt: number): DecodeOutcome {
+    if (!this.inner) {
+      const format = detectFormat(payload, this.config.csvSeparator)
+      if (!format) {
+        const large = tooLarge(payload)
+        return { ok: false, error: large ?? 'payload is not CSV, JSON or a number' }
+      }
+      this.inner = createDecoder({ ...this.config, format })
+    }
+    return this.inner.decode(payload, receivedAt)
+  }
+}

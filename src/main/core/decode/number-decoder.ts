@@ -1,0 +1,49 @@
+import { parseDecimal } from './number-text'
+import type { DecodedRow, DecodeOutcome, Decoder } from './types'
+import { preview, tooLarge } from './types'
+
+/** A payload that is one number, e.g. `1013.25`. */
+export class NumberDecoder implements Decoder {
+  readonly format = 'number'
+  private readonly row: DecodedRow
+  private readonly rows: DecodedRow[]
+
+  constructor(field: string) {
+    this.row = {
+      t: 0,
+      fields: Object.freeze([field]),
+      values: [0],
+      text: new Uint8Array(0),
+      textStart: 0,
+      textEnd: 0
+    }
+    this.rows = [this.row]
+  }
+
+  decode(payload: Uint8Array, receivedAt: number): DecodeOutcome {
+    const large = tooLarge(payload)
+    if (large) return { ok: false, error: large }
+    const v = parseDecimal(payload, 0, payload.byteLength)
+    if (Number.isNaN(v)) {
+      return {
+        ok: false,
+        error: payload.byteLength === 0 ? 'empty payload' : `not a number: "${preview(payload)}"`
+      }
+    }
+    const row = this.row
+    row.t = receivedAt
+    row.values[0] = v
+    row.text = new TextEncoder().encode(String(v))
+    row.textStart = 0
+    row.textEnd = row.text.byteLength
+    return { ok: true, rows: this.rows }
+  }
+}
+
+/** Counted, never charted. */
+export class RawDecoder implements Decoder {
+  readonly format = 'raw'
+  decode(): DecodeOutcome {
+    return { ok: true, rows: [] }
+  }
+}

@@ -1,0 +1,51 @@
+/** One decoded message: `values[i]` belongs to `fields[i]`; NaN marks a missing value. */
+export interface DecodedRow {
+  t: number
+  fields: readonly string[]
+  values: number[]
+  /**
+   * The values as text, comma-joined in field order (empty where missing): what the journal
+   * keeps and the CSV export writes. The CSV decoder passes the payload bytes through when
+   * they are already in that form, so the common case copies instead of formatting.
+   */
+  text: Uint8Array
+  textStart: number
+  textEnd: number
+}
+
+export type DecodeOutcome =
+  { ok: true; rows: readonly DecodedRow[]; warning?: string } | { ok: false; error: string }
+
+export interface Decoder {
+  /** Short name shown per topic: csv, json, number, raw. */
+  readonly format: string
+  /** Rows are reused by the next call: consume them before decoding again. */
+  decode(payload: Uint8Array, receivedAt: number): DecodeOutcome
+}
+
+/** Payloads above this are counted as errors without being parsed. */
+export const MAX_PAYLOAD_BYTES = 1024 * 1024
+
+export function tooLarge(payload: Uint8Array): string | null {
+  if (payload.byteLength <= MAX_PAYLOAD_BYTES) return null
+  return `payload too large (${(payload.byteLength / 1048576).toFixed(1)} MB; limit 1 MB)`
+}
+
+const encoder = new TextEncoder()
+
+export function rowText(row: DecodedRow, values: readonly number[]): void {
+  const text = values.map((v) => (Number.isNaN(v) ? '' : String(v))).join(',')
+  row.text = encoder.encode(text)
+  row.textStart = 0
+  row.textEnd = row.text.byteLength
+}
+
+export function preview(payload: Uint8Array): string {
+  let text = ''
+  const n = Math.min(payload.byteLength, 40)
+  for (let i = 0; i < n; i++) {
+    const c = payload[i]
+    text += c >= 32 && c < 127 ? String.fromCharCode(c) : '\u00b7'
+  }
+  return payload.byteLength > n ? `${text}…` : text
+}

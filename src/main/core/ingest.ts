@@ -1,0 +1,73 @@
+import type { Profile, TopicConfig } from '../../shared/schemas'
+import { DEFAULT_UNITS, decoderSchema } from '../../shared/schemas'
+import type { CaptureStore } from './capture/capture-store'
+import type { TopicEntry } from './capture/series-registry'
+import { createDecoder, type Decoder } from './decode'
+
+/** True when an MQTT topic matches a subscription filter (`+` one level, `#` the rest). */
+export function topicMatches(filter: string, topic: string): boolean {
+  if (filter === topic) return true
+  const f = filter.split('/')
+  const t = topic.split('/')
+  for (let i = 0; i < f.length; i++) {
+    if (f[i] === '#') return i > 0 || !topic.startsWith('$')
+    if (i >= t.length) return false
+    if (f[i] === '+') {
+      if (i === 0 && topic.startsWith('$')) return false
+      continue
+    }
+    if (f[i] !== t[i]) return false
+  }
+  return f.length === t.length
+}
+
+interface Route {
+  entry: TopicEntry
+  decoder: Decoder
+}
+
+const MAX_ROUTES = 100_000
+
+/**
+ * Turns one connection's messages into captured readings: finds the topic's decoder (by the
+ * first matching filter, cached per topic), decodes, and hands rows to the capture store.
+ * Bad payloads are counted on the topic with their reason; nothing here throws.
+ */
+export class Ingest {
+  private readonly routes = new Map<string, Route>()
+  private readonly fallback: TopicConfig
+
+  constructor(
+    private readonly profile: Profile,
+    private readonly store: CaptureStore
+  ) {
+    this.fallback = { filter: '#', qos: 0, decoder: decoderSchema.parse({}) }
+  }
+
+  handle(topic: string, payload: Uint8Array): void {
+    let route = this.routes.get(topic)
+    if (!route) route = this.route(topic)
+    const outcome = route.decoder.decode(payload, Date.now())
+    if (!outcome.ok) {
+      this.store.countMessage(route.entry, route.decoder.format, outcome.error)
+      return
+    }
+    const rows = outcome.rows
+    for (let i = 0; i < rows.length; i++) this.store.append(route.entry, rows[i])
+    this.store.countMessage(route.entry, route.decoder.format, outcome.warning)
+  }
+
+  private route(topic: string): Route {
+    const config = this.profile.topics.find((t) => topicMatches(t.filter, topic)) ?? this.fallback
+    const decoder = createDecoder(config.decoder)
+    const units = config.decoder.units
+    const unitFor = (field: string): string =>
+      units[field] ??
+      (decoder.format === 'csv' || config.decoder.format === 'csv'
+        ? (DEFAULT_UNITS[field] ?? '')
+        : '')
+    const route = { entry: this.store.topicFor(this.profile.name, topic, unitFor), decoder }
+    if (this.routes.size < MAX_ROUTES) this.routes.set(topic, route)
+    return route
+  }
+}

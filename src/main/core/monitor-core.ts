@@ -1,0 +1,230 @@
+import * as path from 'node:path'
+import {
+  AppError,
+  type EventChannel,
+  type EventPayload,
+  type InvokeChannel,
+  type ParsedReq,
+  type Res
+} from '../../shared/contract'
+import { demoProfile, DEMO_PROFILE_ID } from '../../shared/defaults'
+import type { ConnectionStatus, Notice } from '../../shared/types'
+import { CaptureStore } from './capture/capture-store'
+import { Connection } from './connection/connection'
+import { ExportService, type ExportTargetResolver } from './export/export-service'
+import { Ingest } from './ingest'
+import { startDemoBroker, type DemoBroker } from './demo/demo-broker'
+import { startSimulatedSensors, type SimulatedSensors } from './demo/simulated-sensor'
+import type { SettingsBackend } from './settings/settings-backend'
+import { SettingsService } from './settings/settings-service'
+import type { SecretStore } from './settings/secret-store'
+
+export type Handlers = { [C in InvokeChannel]: (req: ParsedReq<C>) => Promise<Res<C>> }
+type Listener<E extends EventChannel> = (payload: EventPayload<E>) => void
+
+export interface CoreOptions {
+  mode: 'desktop' | 'serve'
+  version: string
+  dataDir: string
+  settingsBackend: SettingsBackend
+  secrets: SecretStore
+  /** Start the embedded broker and simulated sensors, and connect to them. */
+  demo: boolean
+  readOnly?: boolean
+  /** Where an export goes: a save dialog on the desktop, a download in serve mode. */
+  exportTarget: ExportTargetResolver
+  pickFile?: (purpose: 'ca' | 'cert' | 'key') => Promise<string | null>
+  capture?: { retentionBytes?: number; partBytes?: number; ringPoints?: number }
+}
+
+/**
+ * The whole app without a window: settings, connections, capture and export, answering the
+ * IPC contract. The Electron and WebSocket bindings only carry requests and events to it.
+ */
+export class MonitorCore {
+  readonly handlers: Handlers
+  private readonly listeners = new Map<EventChannel, Set<Listener<EventChannel>>>()
+  private readonly connections = new Map<string, { connection: Connection; ingest: Ingest }>()
+  private readonly startupNotices: Notice[] = []
+  private settings!: SettingsService
+  private store!: CaptureStore
+  private exports!: ExportService
+  private demo: { broker: DemoBroker; sensors: SimulatedSensors } | null = null
+  private closing = false
+
+  private constructor(private readonly options: CoreOptions) {
+    this.handlers = this.createHandlers()
+  }
+
+  static async create(options: CoreOptions): Promise<MonitorCore> {
+    const core = new MonitorCore(options)
+    const early = (notice: Notice): void => {
+      core.startupNotices.push(notice)
+      core.emit('app:notice', notice)
+    }
+    core.settings = new SettingsService(options.settingsBackend, options.secrets, early)
+    core.store = await CaptureStore.open({
+      dir: path.join(options.dataDir, 'captures'),
+      notice: (n) => core.notify(n),
+      ...options.capture
+    })
+    core.store.batcher.subscribe((batch) => core.emit('capture:batch', batch))
+    core.exports = new ExportService(core.store, options.exportTarget, (p) =>
+      core.emit('export:progress', p)
+    )
+    if (options.demo) await core.startDemo()
+    for (const id of core.settings.current.autoConnect) {
+      // The demo's port changes every run: only reconnect to it when it is running now.
+      if (id === DEMO_PROFILE_ID && !core.demo) continue
+      if (core.settings.current.profiles.some((p) => p.id === id)) core.open(id)
+    }
+    return core
+  }
+
+  get dataDir(): string {
+    return this.options.dataDir
+  }
+
+  on<E extends EventChannel>(event: E, listener: Listener<E>): () => void {
+    let set = this.listeners.get(event)
+    if (!set) this.listeners.set(event, (set = new Set()))
+    set.add(listener as Listener<EventChannel>)
+    return () => set.delete(listener as Listener<EventChannel>)
+  }
+
+  notify(notice: Notice): void {
+    this.emit('app:notice', notice)
+  }
+
+  async close(): Promise<void> {
+    if (this.closing) return
+    this.closing = true
+    await Promise.all([...this.connections.values()].map(({ connection }) => connection.close()))
+    this.connections.clear()
+    await this.store.close()
+    if (this.demo) {
+      await this.demo.sensors.stop()
+      await this.demo.broker.close()
+    }
+  }
+
+  private emit<E extends EventChannel>(event: E, payload: EventPayload<E>): void {
+    for (const listener of this.listeners.get(event) ?? []) {
+      try {
+        listener(payload)
+      } catch (error) {
+        console.error(`listener for ${event} failed`, error)
+      }
+    }
+  }
+
+  private async startDemo(): Promise<void> {
+    try {
+      const broker = await startDemoBroker()
+      const sensors = await startSimulatedSensors(broker.port)
+      this.demo = { broker, sensors }
+      this.settings.upsertOwned(demoProfile(broker.port))
+      if (!this.settings.current.autoConnect.includes(DEMO_PROFILE_ID)) this.open(DEMO_PROFILE_ID)
+    } catch (error) {
+      this.startupNotices.push({
+        level: 'error',
+        message: `The demo broker could not start: ${(error as Error).message}`
+      })
+    }
+  }
+
+  private open(profileId: string): Connection {
+    const profile = this.settings.profile(profileId)
+    const existing = this.connections.get(profileId)
+    if (existing) void existing.connection.close()
+    const secrets = this.settings.secrets
+    const ingest = new Ingest(profile, this.store)
+    const connection = new Connection(
+      profile,
+      {
+        password: secrets.get(profileId, 'password'),
+        passphrase: secrets.get(profileId, 'passphrase')
+      },
+      {
+        status: (status) => this.emit('connection:status', status),
+        message: (topic, payload) => ingest.handle(topic, payload),
+        warning: (message) =>
+          this.notify({ level: 'warning', message: `${profile.name}: ${message}` })
+      }
+    )
+    this.connections.set(profileId, { connection, ingest })
+    if (!existing) this.store.startCapture()
+    connection.open()
+    this.rememberConnected()
+    return connection
+  }
+
+  private rememberConnected(): void {
+    if (this.closing) return
+    const ids = [...this.connections.keys()]
+    const current = this.settings.current.autoConnect
+    if (ids.length !== current.length || ids.some((id) => !current.includes(id)))
+      this.settings.setAutoConnect(ids)
+  }
+
+  private createHandlers(): Handlers {
+    return {
+      'app:info': async () => ({
+        mode: this.options.mode,
+        version: this.options.version,
+        readOnly: this.options.readOnly ?? false,
+        demoProfileId: this.demo ? DEMO_PROFILE_ID : null,
+        dataDir: this.options.dataDir,
+        filePicker: this.options.pickFile ? 'dialog' : 'path',
+        secretStorage: this.settings.secrets.description,
+        notices: this.startupNotices.slice()
+      }),
+      'settings:get': async () => this.settings.view(),
+      'settings:save-profile': async (req) => this.settings.saveProfile(req),
+      'settings:delete-profile': async ({ profileId }) => {
+        await this.closeConnection(profileId)
+        return this.settings.deleteProfile(profileId)
+      },
+      'settings:select-profile': async ({ profileId }) => this.settings.selectProfile(profileId),
+      'settings:save-ui': async (ui) => this.settings.saveUi(ui),
+      'connection:open': async ({ profileId }) => this.open(profileId).status,
+      'connection:close': async ({ profileId }) => this.closeConnection(profileId),
+      'connection:list': async () =>
+        [...this.connections.values()].map(({ connection }) => connection.status),
+      'capture:snapshot': async (req) =>
+        this.store.snapshot(req?.fromMs, req?.toMs, req?.maxPointsPerSeries),
+      'capture:list': async () => this.store.list(),
+      'capture:new': async () => {
+        this.store.startCapture()
+        return this.store.list()
+      },
+      'capture:delete': async ({ captureId }) => {
+        this.store.delete(captureId)
+        return this.store.list()
+      },
+      'export:start': async (req) => this.exports.start(req),
+      'export:cancel': async ({ exportId }) => this.exports.cancel(exportId),
+      'dialog:pick-file': async ({ purpose }) => {
+        if (!this.options.pickFile) {
+          throw new AppError(
+            'unsupported',
+            'In the browser, type the path of the file on the machine running the server.'
+          )
+        }
+        return { path: await this.options.pickFile(purpose) }
+      }
+    }
+  }
+
+  private async closeConnection(profileId: string): Promise<ConnectionStatus> {
+    const entry = this.connections.get(profileId)
+    this.connections.delete(profileId)
+    this.rememberConnected()
+    if (!entry) {
+      const profile = this.settings.profile(profileId)
+      return { profileId, name: profile.name, state: 'disconnected', since: Date.now() }
+    }
+    await entry.connection.close()
+    return entry.connection.status
+  }
+}

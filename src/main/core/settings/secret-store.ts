@@ -1,0 +1,82 @@
+import * as fs from 'node:fs'
+import * as path from 'node:path'
+import type { SecretKind } from '../../../shared/schemas'
+
+/** Where passwords and key passphrases live; never in the settings file. */
+export interface SecretStore {
+  /** Shown in the UI so the user knows how their secrets are kept. */
+  readonly description: string
+  get(profileId: string, kind: SecretKind): string | undefined
+  set(profileId: string, kind: SecretKind, value: string): void
+  delete(profileId: string, kind?: SecretKind): void
+}
+
+/** `MQTT_MONITOR_PASSWORD_<PROFILE ID>` / `MQTT_MONITOR_PASSPHRASE_<PROFILE ID>` (upper case, non-alphanumerics as _). */
+export function secretEnvName(profileId: string, kind: SecretKind): string {
+  return `MQTT_MONITOR_${kind.toUpperCase()}_${profileId.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`
+}
+
+/**
+ * Serve mode has no OS keychain: secrets go to `secrets.json` beside the settings, readable
+ * by the user only (0600), or come from environment variables, which win and are never written.
+ */
+export class FileSecretStore implements SecretStore {
+  readonly description: string
+  private data: Record<string, string> = {}
+
+  constructor(
+    private readonly file: string,
+    private readonly env: NodeJS.ProcessEnv = process.env
+  ) {
+    this.description = `in ${file} (readable only by you) or environment variables`
+    try {
+      const parsed = JSON.parse(fs.readFileSync(file, 'utf8')) as unknown
+      if (parsed && typeof parsed === 'object') this.data = parsed as Record<string, string>
+    } catch {
+      this.data = {}
+    }
+  }
+
+  get(profileId: string, kind: SecretKind): string | undefined {
+    return this.env[secretEnvName(profileId, kind)] ?? this.data[`${profileId}:${kind}`]
+  }
+
+  set(profileId: string, kind: SecretKind, value: string): void {
+    this.data[`${profileId}:${kind}`] = value
+    this.persist()
+  }
+
+  delete(profileId: string, kind?: SecretKind): void {
+    for (const key of Object.keys(this.data)) {
+      if (key === `${profileId}:${kind}` || (!kind && key.startsWith(`${profileId}:`)))
+        delete this.data[key]
+    }
+    this.persist()
+  }
+
+  private persist(): void {
+    fs.mkdirSync(path.dirname(this.file), { recursive: true })
+    const tmp = `${this.file}.tmp`
+    fs.writeFileSync(tmp, JSON.stringify(this.data), { mode: 0o600 })
+    fs.chmodSync(tmp, 0o600)
+    fs.renameSync(tmp, this.file)
+  }
+}
+
+/** Kept for this session only (used when the OS cannot encrypt and the user chose so). */
+export class MemorySecretStore implements SecretStore {
+  readonly description = 'in memory for this session only'
+  private readonly data = new Map<string, string>()
+  get(profileId: string, kind: SecretKind): string | undefined {
+    return this.data.get(`${profileId}:${kind}`)
+  }
+  set(profileId: string, kind: SecretKind, value: string): void {
+    this.data.set(`${profileId}:${kind}`, value)
+  }
+  delete(profileId: string, kind?: SecretKind): void {
+    for (const key of [...this.data.keys()]) {
+      if (key === `${profileId}:${kind}` || (!kind && key.startsWith(`${profileId}:`)))
+        this.data.delete(key)
+    }
+  }
+}

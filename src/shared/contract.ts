@@ -1,0 +1,140 @@
+// The IPC contract: every channel, its request schema and its response/event type.
+// The Electron binding, the preload, the WebSocket binding and the renderer's client all
+// derive from these two objects; no channel string is written anywhere else.
+import { z } from 'zod'
+import { exportRequestSchema, profileInputSchema } from './schemas'
+import type {
+  AppInfo,
+  CaptureBatch,
+  CaptureInfo,
+  ConnectionStatus,
+  ExportProgress,
+  ExportResult,
+  HistorySnapshot,
+  Notice,
+  PickFileResult,
+  SettingsView
+} from './types'
+
+/** A phantom marker carrying a response or event type; never read at run time. */
+const type = <T>(): T => undefined as T
+
+const none = z.undefined().optional()
+const byProfile = z.object({ profileId: z.string().min(1).max(100) })
+
+export const invokeContract = {
+  'app:info': { req: none, res: type<AppInfo>() },
+  'settings:get': { req: none, res: type<SettingsView>() },
+  'settings:save-profile': { req: profileInputSchema, res: type<SettingsView>() },
+  'settings:delete-profile': { req: byProfile, res: type<SettingsView>() },
+  'settings:select-profile': { req: byProfile, res: type<SettingsView>() },
+  'settings:save-ui': {
+    req: z.object({ theme: z.enum(['system', 'light', 'dark']).optional(), layout: z.unknown() }),
+    res: type<SettingsView>()
+  },
+  'connection:open': { req: byProfile, res: type<ConnectionStatus>() },
+  'connection:close': { req: byProfile, res: type<ConnectionStatus>() },
+  'connection:list': { req: none, res: type<ConnectionStatus[]>() },
+  'capture:snapshot': {
+    req: z
+      .object({
+        fromMs: z.number().finite().optional(),
+        toMs: z.number().finite().optional(),
+        maxPointsPerSeries: z.number().int().min(1).max(10_000_000).optional()
+      })
+      .optional(),
+    res: type<HistorySnapshot>()
+  },
+  'capture:list': { req: none, res: type<CaptureInfo[]>() },
+  'capture:new': { req: none, res: type<CaptureInfo[]>() },
+  'capture:delete': {
+    req: z.object({ captureId: z.string().min(1).max(100) }),
+    res: type<CaptureInfo[]>()
+  },
+  'export:start': { req: exportRequestSchema, res: type<ExportResult>() },
+  'export:cancel': {
+    req: z.object({ exportId: z.string().min(1).max(100) }),
+    res: type<boolean>()
+  },
+  'dialog:pick-file': {
+    req: z.object({ purpose: z.enum(['ca', 'cert', 'key']) }),
+    res: type<PickFileResult>()
+  }
+} as const
+
+export const eventContract = {
+  'connection:status': type<ConnectionStatus>(),
+  'capture:batch': type<CaptureBatch>(),
+  'export:progress': type<ExportProgress>(),
+  'app:notice': type<Notice>()
+} as const
+
+export type InvokeChannel = keyof typeof invokeContract
+export type EventChannel = keyof typeof eventContract
+export type Req<C extends InvokeChannel> = z.input<(typeof invokeContract)[C]['req']>
+export type ParsedReq<C extends InvokeChannel> = z.output<(typeof invokeContract)[C]['req']>
+export type Res<C extends InvokeChannel> = (typeof invokeContract)[C]['res']
+export type EventPayload<E extends EventChannel> = (typeof eventContract)[E]
+
+export const invokeChannels = Object.keys(invokeContract) as InvokeChannel[]
+export const eventChannels = Object.keys(eventContract) as EventChannel[]
+
+/** Channels that change state; refused in read-only serve mode. */
+export const writeChannels: ReadonlySet<InvokeChannel> = new Set<InvokeChannel>([
+  'settings:save-profile',
+  'settings:delete-profile',
+  'settings:select-profile',
+  'settings:save-ui',
+  'connection:open',
+  'connection:close',
+  'capture:new',
+  'capture:delete',
+  'export:start',
+  'export:cancel',
+  'dialog:pick-file'
+])
+
+/** Every invoke answers with this envelope so errors cross any transport as plain words. */
+export type Envelope<T> =
+  { ok: true; value: T } | { ok: false; error: { code: string; message: string } }
+
+/** The object the preload exposes as `window.api`, and the WebSocket client implements. */
+export interface Api {
+  invoke<C extends InvokeChannel>(
+    channel: C,
+    ...req: Req<C> extends undefined ? [req?: Req<C>] : [req: Req<C>]
+  ): Promise<Res<C>>
+  on<E extends EventChannel>(event: E, listener: (payload: EventPayload<E>) => void): () => void
+}
+
+export function isInvokeChannel(value: unknown): value is InvokeChannel {
+  return typeof value === 'string' && Object.hasOwn(invokeContract, value)
+}
+
+export function isEventChannel(value: unknown): value is EventChannel {
+  return typeof value === 'string' && Object.hasOwn(eventContract, value)
+}
+
+export class AppError extends Error {
+  constructor(
+    readonly code: string,
+    message: string
+  ) {
+    super(message)
+    this.name = 'AppError'
+  }
+}
+
+/** Validates a request against its channel's schema; a bad request is an AppError. */
+export function parseRequest<C extends InvokeChannel>(channel: C, raw: unknown): ParsedReq<C> {
+  const result = invokeContract[channel].req.safeParse(raw)
+  if (!result.success) {
+    const issue = result.error.issues[0]
+    const where = issue?.path.length ? ` (${issue.path.join('.')})` : ''
+    throw new AppError(
+      'bad-request',
+      `Invalid request for ${channel}${where}: ${issue?.message ?? 'bad input'}`
+    )
+  }
+  return result.data as ParsedReq<C>
+}

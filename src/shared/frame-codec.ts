@@ -1,0 +1,87 @@
+// Binary frames for the WebSocket binding. Float64Arrays (chart batches) travel as raw bytes
+// after a JSON header instead of as JSON numbers: a batch of 10,000 points stays 160 kB and
+// costs no number formatting or parsing on either side.
+//
+// Layout: [u32 LE header length][header JSON, UTF-8][zero padding to 8][array bytes ...]
+// The header is {"v": <value with arrays replaced by {"$f64": i}>, "a": [[offset, length], ...]}
+
+import type { InvokeChannel, EventChannel, Envelope } from './contract'
+
+const MARK = '$f64'
+
+/** Messages on the WebSocket, both directions. */
+export type WireMessage =
+  | { kind: 'invoke'; id: number; channel: InvokeChannel; req: unknown }
+  | { kind: 'result'; id: number; envelope: Envelope<unknown> }
+  | { kind: 'event'; channel: EventChannel; payload: unknown }
+
+export function encodeFrame(value: unknown): Uint8Array {
+  const arrays: Float64Array[] = []
+  const json = JSON.stringify(value, (_key, v: unknown) => {
+    if (v instanceof Float64Array) {
+      arrays.push(v)
+      return { [MARK]: arrays.length - 1 }
+    }
+    return v
+  })
+  let offset = 0
+  const table: [number, number][] = arrays.map((a) => {
+    const entry: [number, number] = [offset, a.length]
+    offset += a.byteLength
+    return entry
+  })
+  const header = new TextEncoder().encode(
+    JSON.stringify({ v: JSON.parse(json) as unknown, a: table })
+  )
+  const dataStart = align8(4 + header.byteLength)
+  const out = new Uint8Array(dataStart + offset)
+  new DataView(out.buffer).setUint32(0, header.byteLength, true)
+  out.set(header, 4)
+  for (let i = 0; i < arrays.length; i++) {
+    const a = arrays[i]
+    out.set(new Uint8Array(a.buffer, a.byteOffset, a.byteLength), dataStart + table[i][0])
+  }
+  return out
+}
+
+export function decodeFrame(bytes: Uint8Array): unknown {
+  if (bytes.byteLength < 4) throw new Error('frame too short')
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+  const headerLength = view.getUint32(0, true)
+  if (4 + headerLength > bytes.byteLength) throw new Error('frame header truncated')
+  const header = JSON.parse(new TextDecoder().decode(bytes.subarray(4, 4 + headerLength))) as {
+    v: unknown
+    a: [number, number][]
+  }
+  const dataStart = align8(4 + headerLength)
+  const arrays = header.a.map(([offset, length]) => {
+    const start = dataStart + offset
+    if (start + length * 8 > bytes.byteLength) throw new Error('frame data truncated')
+    const absolute = bytes.byteOffset + start
+    // A view needs 8-byte alignment; copy when the transport handed us an unaligned slice.
+    if (absolute % 8 === 0) return new Float64Array(bytes.buffer, absolute, length)
+    return new Float64Array(bytes.slice(start, start + length * 8).buffer)
+  })
+  return revive(header.v, arrays)
+}
+
+function revive(value: unknown, arrays: Float64Array[]): unknown {
+  if (Array.isArray(value)) return value.map((v) => revive(v, arrays))
+  if (value !== null && typeof value === 'object') {
+    const record = value as Record<string, unknown>
+    const index = record[MARK]
+    if (typeof index === 'number' && Object.keys(record).length === 1) {
+      const a = arrays[index]
+      if (!a) throw new Error('frame refers to a missing array')
+      return a
+    }
+    const out: Record<string, unknown> = {}
+    for (const [k, v] of Object.entries(record)) out[k] = revive(v, arrays)
+    return out
+  }
+  return value
+}
+
+function align8(n: number): number {
+  return (n + 7) & ~7
+}

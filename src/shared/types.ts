@@ -1,0 +1,122 @@
+// Domain types that travel from the core to the UI (responses and pushed events).
+import type { Profile, Settings } from './schemas'
+
+/** One decoded value. `t` is epoch milliseconds. */
+export interface Reading {
+  topic: string
+  field: string
+  t: number
+  value: number
+}
+
+export type ConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'disconnected' | 'error'
+
+export interface ConnectionStatus {
+  profileId: string
+  name: string
+  state: ConnectionState
+  /** Plain-words explanation for `error` (and the last failure while reconnecting). */
+  message?: string
+  /** Reconnect attempt counter, 1-based, while reconnecting. */
+  attempt?: number
+  /** Epoch ms of the next reconnect try. */
+  nextRetryAt?: number
+  /** Epoch ms when the state last changed. */
+  since: number
+}
+
+/** A chartable series: one field of one topic on one connection. */
+export interface SeriesDef {
+  id: number
+  connection: string
+  topic: string
+  field: string
+  unit: string
+}
+
+export interface SeriesData {
+  id: number
+  t: Float64Array
+  v: Float64Array
+}
+
+export interface TopicStat {
+  connection: string
+  topic: string
+  messages: number
+  errors: number
+  lastError?: string
+  format?: string
+}
+
+/** Pushed at most every ~50 ms with everything captured since the previous one. */
+export interface CaptureBatch {
+  defs: SeriesDef[]
+  series: SeriesData[]
+  topics: TopicStat[]
+}
+
+export interface HistorySnapshot {
+  defs: SeriesDef[]
+  series: SeriesData[]
+  topics: TopicStat[]
+}
+
+export interface ProfileView extends Profile {
+  hasPassword: boolean
+  hasPassphrase: boolean
+}
+
+export interface SettingsView extends Omit<Settings, 'profiles'> {
+  profiles: ProfileView[]
+}
+
+export interface AppInfo {
+  mode: 'desktop' | 'serve'
+  version: string
+  readOnly: boolean
+  demoProfileId: string | null
+  dataDir: string
+  /** How file paths are chosen in Settings: a native dialog or typed paths. */
+  filePicker: 'dialog' | 'path'
+  /** Where secrets are kept, in words ("encrypted by the OS keychain", ...). */
+  secretStorage: string
+  /** Problems met while starting (damaged settings, a torn journal) to show once. */
+  notices: Notice[]
+}
+
+export interface ExportProgress {
+  exportId: string
+  rows: number
+  bytesWritten: number
+  /** 0..1, by journal bytes read. */
+  fraction: number
+}
+
+export interface ExportResult {
+  exportId: string
+  status: 'done' | 'cancelled'
+  rows: number
+  bytes: number
+  fileName: string
+  /** Serve mode: where the browser fetches the finished file. */
+  downloadUrl?: string
+}
+
+export interface CaptureInfo {
+  id: string
+  startedAt: number
+  endedAt: number | null
+  messages: number
+  bytes: number
+  active: boolean
+}
+
+export interface Notice {
+  level: 'info' | 'warning' | 'error'
+  message: string
+}
+
+export interface PickFileResult {
+  path: string | null
+}
