@@ -102,7 +102,7 @@ export type Envelope<T> =
 export interface Api {
   invoke<C extends InvokeChannel>(
     channel: C,
-    ...req: Req<C> extends undefined ? [req?: Req<C>] : [req: Req<C>]
+    ...req: undefined extends Req<C> ? [req?: Req<C>] : [req: Req<C>]
   ): Promise<Res<C>>
   on<E extends EventChannel>(event: E, listener: (payload: EventPayload<E>) => void): () => void
 }

@@ -1,0 +1,202 @@
+import { useCallback, useEffect, useRef, useState } from 'react'
+import type { Api } from '../../shared/contract'
+import type { AppInfo, ConnectionStatus, ProfileView, SettingsView } from '../../shared/types'
+import { Dashboard } from './charts/Dashboard'
+import type { SeriesStore } from './charts/series-store'
+import { ConnectionBar } from './connection/ConnectionBar'
+import { ExportButton } from './export/ExportButton'
+import { NoticeList } from './notices/NoticeList'
+import { addNotice, type ShownNotice } from './notices/notice-list'
+import { SettingsPanel } from './settings/SettingsPanel'
+import { TopicStats } from './stats/TopicStats'
+import type { TopicStatsStore } from './stats/topic-stats'
+import { errorMessage } from './util/id'
+
+interface Props {
+  api: Api
+  store: SeriesStore
+  stats: TopicStatsStore
+  onReconnect: (listener: () => void) => () => void
+  token: string | null
+}
+
+/** Keeps the newer of two statuses of one profile (a list reply can race a pushed event). */
+function mergeStatus(map: Map<string, ConnectionStatus>, s: ConnectionStatus): void {
+  const old = map.get(s.profileId)
+  if (!old || old.since <= s.since) map.set(s.profileId, s)
+}
+
+/** Start-up order: app info, settings and connections, then the captured history. */
+async function fetchState(api: Api) {
+  const [appInfo, view, list] = await Promise.all([
+    api.invoke('app:info'),
+    api.invoke('settings:get'),
+    api.invoke('connection:list')
+  ])
+  const snapshot = await api.invoke('capture:snapshot', {})
+  return { appInfo, view, list, snapshot }
+}
+
+export function App({ api, store, stats, onReconnect, token }: Props): React.JSX.Element {
+  const [info, setInfo] = useState<AppInfo | null>(null)
+  const [settings, setSettings] = useState<SettingsView | null>(null)
+  const [selectedId, setSelectedId] = useState('')
+  const [draft, setDraft] = useState<ProfileView | null>(null)
+  const [statuses, setStatuses] = useState<Map<string, ConnectionStatus>>(() => new Map())
+  const [notices, setNotices] = useState<ShownNotice[]>([])
+  const [loadError, setLoadError] = useState('')
+  const [actionError, setActionError] = useState('')
+  const ready = useRef(false)
+  const noticeId = useRef(0)
+  const loadSeq = useRef(0)
+
+  const load = useCallback(() => {
+    const seq = ++loadSeq.current
+    // Batches before the snapshot reply are part of the snapshot: the channel is ordered.
+    ready.current = false
+    fetchState(api).then(
+      ({ appInfo, view, list, snapshot }) => {
+        if (seq !== loadSeq.current) return
+        setInfo(appInfo)
+        setSettings(view)
+        setSelectedId((prev) =>
+          view.profiles.some((p) => p.id === prev)
+            ? prev
+            : view.selectedProfileId || view.profiles[0]?.id || appInfo.demoProfileId || ''
+        )
+        setStatuses((prev) => {
+          const next = new Map(prev)
+          for (const s of list) mergeStatus(next, s)
+          return next
+        })
+        store.loadSnapshot(snapshot)
+        stats.load(snapshot.topics)
+        ready.current = true
+        setLoadError('')
+      },
+      (e: unknown) => {
+        if (seq === loadSeq.current) setLoadError(errorMessage(e))
+      }
+    )
+  }, [api, store, stats])
+
+  useEffect(() => {
+    const offs = [
+      api.on('capture:batch', (batch) => {
+        if (!ready.current) return
+        store.applyBatch(batch)
+        stats.update(batch.topics)
+      }),
+      api.on('connection:status', (status) =>
+        setStatuses((prev) => {
+          const next = new Map(prev)
+          mergeStatus(next, status)
+          return next
+        })
+      ),
+      api.on('app:notice', (notice) =>
+        setNotices((list) => addNotice(list, notice, ++noticeId.current))
+      ),
+      onReconnect(load)
+    ]
+    load()
+    const seq = loadSeq
+    return () => {
+      seq.current++
+      for (const off of offs) off()
+    }
+  }, [api, store, stats, load, onReconnect])
+
+  useEffect(() => {
+    const theme = settings?.ui.theme
+    if (theme === 'light' || theme === 'dark') document.documentElement.dataset.theme = theme
+    else delete document.documentElement.dataset.theme
+  }, [settings?.ui.theme])
+
+  const select = (profileId: string, view: SettingsView | null = settings): void => {
+    setSelectedId(profileId)
+    if (!info?.readOnly && view?.profiles.some((p) => p.id === profileId)) {
+      api
+        .invoke('settings:select-profile', { profileId })
+        .then(setSettings)
+        .catch((e: unknown) => setActionError(errorMessage(e)))
+    }
+  }
+
+  const saved = (view: SettingsView, profileId: string): void => {
+    setSettings(view)
+    setActionError('')
+    select(profileId, view)
+  }
+
+  const readOnly = info?.readOnly ?? false
+  const savedProfile = settings?.profiles.find((p) => p.id === selectedId)
+  const current = draft && draft.id === selectedId ? draft : savedProfile
+
+  return (
+    <div className="app">
+      <header className="app-header">
+        <h1>MQTT Live Monitor</h1>
+        {readOnly && <span className="badge">Read-only</span>}
+        <ConnectionBar
+          key={savedProfile?.id ?? ''}
+          api={api}
+          profile={savedProfile}
+          statuses={statuses}
+          readOnly={readOnly}
+          onStatus={(s) =>
+            setStatuses((prev) => {
+              const next = new Map(prev)
+              mergeStatus(next, s)
+              return next
+            })
+          }
+        />
+      </header>
+      <NoticeList
+        notices={notices}
+        onDismiss={(id) => setNotices((list) => list.filter((n) => n.id !== id))}
+      />
+      {loadError && (
+        <div className="banner error-text" role="alert">
+          Could not load the app state: {loadError}{' '}
+          <button type="button" onClick={load}>
+            Retry
+          </button>
+        </div>
+      )}
+      {actionError && (
+        <p className="banner error-text" role="alert">
+          {actionError}
+        </p>
+      )}
+      <div className="app-body">
+        <aside className="sidebar">
+          {settings && (
+            <SettingsPanel
+              api={api}
+              settings={settings}
+              current={current}
+              draft={draft}
+              readOnly={readOnly}
+              onSelect={(profileId) => select(profileId)}
+              onDraft={(d) => {
+                setDraft(d)
+                if (d) setSelectedId(d.id)
+              }}
+              onSaved={saved}
+            />
+          )}
+        </aside>
+        <main className="content">
+          <div className="toolbar">
+            <h2>Live charts</h2>
+            <ExportButton api={api} readOnly={readOnly} token={token} />
+          </div>
+          <Dashboard store={store} />
+          <TopicStats stats={stats} />
+        </main>
+      </div>
+    </div>
+  )
+}

@@ -1,0 +1,27 @@
+// Caps how often a UI refresh runs; the last call in a burst always lands.
+
+export interface Throttled {
+  (): void
+  cancel(): void
+}
+
+export function throttle(fn: () => void, ms: number): Throttled {
+  let timer: ReturnType<typeof setTimeout> | undefined
+  let last = -Infinity
+  const run = (): void => {
+    timer = undefined
+    last = Date.now()
+    fn()
+  }
+  const call = (() => {
+    if (timer !== undefined) return
+    const wait = last + ms - Date.now()
+    if (wait <= 0) run()
+    else timer = setTimeout(run, wait)
+  }) as Throttled
+  call.cancel = () => {
+    if (timer !== undefined) clearTimeout(timer)
+    timer = undefined
+  }
+  return call
+}

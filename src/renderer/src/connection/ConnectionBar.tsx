@@ -1,0 +1,81 @@
+import { useState } from 'react'
+import type { Api } from '../../../shared/contract'
+import type { ConnectionStatus, ProfileView } from '../../../shared/types'
+import { errorMessage } from '../util/id'
+import { canConnect, canDisconnect, statusText } from './status-text'
+
+interface Props {
+  api: Api
+  /** The selected saved profile; undefined while a new profile is not yet saved. */
+  profile: ProfileView | undefined
+  statuses: ReadonlyMap<string, ConnectionStatus>
+  readOnly: boolean
+  onStatus: (status: ConnectionStatus) => void
+}
+
+export function ConnectionBar({
+  api,
+  profile,
+  statuses,
+  readOnly,
+  onStatus
+}: Props): React.JSX.Element {
+  const [busy, setBusy] = useState(false)
+  const [error, setError] = useState('')
+  const status = profile ? statuses.get(profile.id) : undefined
+  const state = status?.state
+  const others = [...statuses.values()].filter(
+    (s) => s.profileId !== profile?.id && s.state !== 'disconnected'
+  )
+
+  const run = async (channel: 'connection:open' | 'connection:close'): Promise<void> => {
+    if (!profile) return
+    setBusy(true)
+    setError('')
+    try {
+      onStatus(await api.invoke(channel, { profileId: profile.id }))
+    } catch (e) {
+      setError(errorMessage(e))
+    } finally {
+      setBusy(false)
+    }
+  }
+
+  return (
+    <section className="connection-bar" aria-label="Connection">
+      <p role="status" className={`connection-status state-${state ?? 'disconnected'}`}>
+        {profile ? statusText(status, profile.name) : 'Save the new profile to connect'}
+      </p>
+      <div className="button-row">
+        <button
+          type="button"
+          onClick={() => void run('connection:open')}
+          disabled={!profile || busy || readOnly || !canConnect(state)}
+        >
+          Connect
+        </button>
+        <button
+          type="button"
+          onClick={() => void run('connection:close')}
+          disabled={!profile || busy || readOnly || !canDisconnect(state)}
+        >
+          Disconnect
+        </button>
+      </div>
+      {others.length > 0 && (
+        <ul className="other-connections" aria-label="Other connections">
+          {others.map((s) => (
+            <li key={s.profileId} className={`state-${s.state}`}>
+              {statusText(s, s.name)}
+            </li>
+          ))}
+        </ul>
+      )}
+      {error && (
+        <p role="alert" className="error-text">
+          {error}
+        </p>
+      )}
+    </section>
+  )
+}

@@ -1,0 +1,148 @@
+// Pure logic behind the profile form: topics text <-> topic configs, defaults, validation,
+// and the write-only secret actions sent on save.
+import {
+  profileSchema,
+  topicSchema,
+  type ProfileInput,
+  type SecretInput,
+  type TopicConfig,
+  type Transport
+} from '../../../shared/schemas'
+import type { ProfileView } from '../../../shared/types'
+import { newId } from '../util/id'
+
+export interface ProfileFields {
+  name: string
+  host: string
+  port: string
+  transport: Transport
+  path: string
+  username: string
+  clientId: string
+  topicsText: string
+}
+
+export interface PasswordFields {
+  value: string
+  clear: boolean
+}
+
+export type Result<T> = { ok: true; value: T } | { ok: false; error: string }
+
+export const TRANSPORTS: Transport[] = ['mqtt', 'mqtts', 'ws', 'wss']
+
+export function newProfile(): ProfileView {
+  const id = newId()
+  const profile = profileSchema.parse({
+    id,
+    name: 'New profile',
+    host: 'localhost',
+    clientId: `mqtt-live-monitor-${id.slice(0, 8)}`
+  })
+  return { ...profile, hasPassword: false, hasPassphrase: false }
+}
+
+export function topicsToText(topics: readonly TopicConfig[]): string {
+  return topics.map((t) => (t.qos ? `${t.filter} ${t.qos}` : t.filter)).join('\n')
+}
+
+function filterProblem(filter: string): string | null {
+  const levels = filter.split('/')
+  for (let i = 0; i < levels.length; i++) {
+    const level = levels[i]
+    if (level.includes('#') && (level !== '#' || i !== levels.length - 1)) {
+      return '"#" must be a whole level and the last one'
+    }
+    if (level.includes('+') && level !== '+') return '"+" must be a whole level'
+  }
+  return null
+}
+
+/** One topic filter per line, optionally followed by a QoS (0, 1 or 2): `sensors/# 1`. */
+export function parseTopics(text: string, existing: readonly TopicConfig[]): Result<TopicConfig[]> {
+  const known = new Map(existing.map((t) => [t.filter, t]))
+  const seen = new Set<string>()
+  const topics: TopicConfig[] = []
+  const lines = text.split(/\r?\n/)
+  for (let n = 0; n < lines.length; n++) {
+    const line = lines[n].trim()
+    if (!line) continue
+    const match = /^(.*\S)\s+([012])$/.exec(line)
+    const filter = match ? match[1] : line
+    const qos = (match ? Number(match[2]) : 0) as 0 | 1 | 2
+    const problem = filterProblem(filter)
+    if (problem) return { ok: false, error: `Topics, line ${n + 1}: ${problem} (${filter}).` }
+    if (filter.length > 1024) return { ok: false, error: `Topics, line ${n + 1}: filter too long.` }
+    if (seen.has(filter)) return { ok: false, error: `Topics: ${filter} is listed twice.` }
+    seen.add(filter)
+    // Keep the decoder settings of a topic that was already configured.
+    const base = known.get(filter)
+    topics.push(base ? { ...base, qos } : topicSchema.parse({ filter, qos }))
+  }
+  return { ok: true, value: topics }
+}
+
+export function fieldsFromProfile(profile: ProfileView): ProfileFields {
+  return {
+    name: profile.name,
+    host: profile.host,
+    port: String(profile.port),
+    transport: profile.transport,
+    path: profile.path,
+    username: profile.username,
+    clientId: profile.clientId,
+    topicsText: topicsToText(profile.topics)
+  }
+}
+
+export function passwordAction(password: PasswordFields): SecretInput {
+  if (password.clear) return { action: 'clear' }
+  if (password.value !== '') return { action: 'set', value: password.value }
+  return { action: 'keep' }
+}
+
+/** The save request, or the first problem in plain words. */
+export function buildProfileInput(
+  base: ProfileView,
+  fields: ProfileFields,
+  password: PasswordFields
+): Result<ProfileInput> {
+  const name = fields.name.trim()
+  const host = fields.host.trim()
+  const clientId = fields.clientId.trim()
+  if (!name) return { ok: false, error: 'Name is required.' }
+  if (!host) return { ok: false, error: 'Host is required.' }
+  if (host.includes('://') || host.includes('/')) {
+    return {
+      ok: false,
+      error:
+        'Host: enter only the host name, e.g. broker.example.com (pick the protocol in Transport).'
+    }
+  }
+  const port = Number(fields.port.trim())
+  if (!Number.isInteger(port) || port < 1 || port > 65535) {
+    return { ok: false, error: 'Port must be a whole number from 1 to 65535.' }
+  }
+  if (!clientId) return { ok: false, error: 'Client ID is required.' }
+  const topics = parseTopics(fields.topicsText, base.topics)
+  if (!topics.ok) return topics
+  // The schema strips what is not stored (hasPassword, hasPassphrase).
+  const candidate = {
+    ...base,
+    name,
+    host,
+    port,
+    transport: fields.transport,
+    path: fields.path.trim() || '/mqtt',
+    username: fields.username,
+    clientId,
+    topics: topics.value
+  }
+  const parsed = profileSchema.safeParse(candidate)
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]
+    const where = issue?.path.length ? `${issue.path.join('.')}: ` : ''
+    return { ok: false, error: `${where}${issue?.message ?? 'invalid profile'}` }
+  }
+  return { ok: true, value: { profile: parsed.data, password: passwordAction(password) } }
+}
