@@ -32,7 +32,6 @@ class Pending {
 export class Batcher {
   private pending = new Map<number, Pending>()
   private defs: SeriesDef[] = []
-  private topics = new Map<string, TopicStat>()
   private points = 0
   private timer: ReturnType<typeof setTimeout> | null = null
   private readonly listeners = new Set<(batch: CaptureBatch) => void>()
@@ -41,6 +40,8 @@ export class Batcher {
   /** `allDefs` lists every known series: a new listener gets them all in its first batch. */
   constructor(
     private readonly allDefs: () => SeriesDef[],
+    /** Topic counters changed since the last call (the store tracks which). */
+    private readonly drainTopics: () => TopicStat[],
     private readonly intervalMs = DEFAULT_INTERVAL_MS,
     private readonly maxPoints = DEFAULT_MAX_POINTS
   ) {}
@@ -75,22 +76,17 @@ export class Batcher {
     else this.schedule()
   }
 
-  topicChanged(stat: TopicStat): void {
-    if (!this.active) return
-    this.topics.set(`${stat.connection}\u0000${stat.topic}`, stat)
-    this.schedule()
+  /** Something besides points changed (topic counters): make sure a batch goes out. */
+  touch(): void {
+    if (this.active) this.schedule()
   }
 
   flush(): void {
     if (this.timer) clearTimeout(this.timer)
     this.timer = null
-    if (
-      this.pending.size === 0 &&
-      this.defs.length === 0 &&
-      this.topics.size === 0 &&
-      !this.sendAllDefs
-    )
-      return
+    const topics = this.drainTopics()
+    const idle = this.pending.size === 0 && this.defs.length === 0 && !this.sendAllDefs
+    if (idle && topics.length === 0) return
     const batch: CaptureBatch = {
       defs: this.sendAllDefs ? this.allDefs() : this.defs,
       series: [...this.pending].map(([id, p]) => ({
@@ -98,7 +94,7 @@ export class Batcher {
         t: p.t.slice(0, p.n),
         v: p.v.slice(0, p.n)
       })),
-      topics: [...this.topics.values()].map((s) => ({ ...s }))
+      topics
     }
     this.reset()
     for (const listener of this.listeners) listener(batch)
@@ -118,7 +114,6 @@ export class Batcher {
     this.timer = null
     this.pending = new Map()
     this.defs = []
-    this.topics = new Map()
     this.points = 0
     this.sendAllDefs = false
   }

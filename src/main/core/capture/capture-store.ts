@@ -1,6 +1,6 @@
 import * as fs from 'node:fs'
 import * as path from 'node:path'
-import type { CaptureInfo, HistorySnapshot, Notice } from '../../../shared/types'
+import type { CaptureInfo, HistorySnapshot, Notice, TopicStat } from '../../../shared/types'
 import type { DecodedRow } from '../decode'
 import { Batcher } from './batcher'
 import {
@@ -56,6 +56,7 @@ export class CaptureStore {
   private readonly partBytes: number
   private readonly notice: (notice: Notice) => void
   private closed = false
+  private dirtyTopics: TopicEntry[] = []
 
   private constructor(private readonly options: CaptureStoreOptions) {
     this.retentionBytes = options.retentionBytes ?? 1024 ** 3
@@ -64,7 +65,10 @@ export class CaptureStore {
     this.registry = new SeriesRegistry(options.ringPoints ?? 1_000_000, (def) =>
       this.batcher.addDef(def)
     )
-    this.batcher = new Batcher(() => this.registry.allDefs())
+    this.batcher = new Batcher(
+      () => this.registry.allDefs(),
+      () => this.drainTopics()
+    )
   }
 
   static async open(options: CaptureStoreOptions): Promise<CaptureStore> {
@@ -207,7 +211,20 @@ export class CaptureStore {
       stat.lastError = error
     }
     if (stat.format !== format) stat.format = format
-    if (error !== undefined || stat.messages % 64 === 1) this.batcher.topicChanged(stat)
+    if (!entry.dirty) {
+      entry.dirty = true
+      this.dirtyTopics.push(entry)
+      this.batcher.touch()
+    }
+  }
+
+  private drainTopics(): TopicStat[] {
+    const stats = this.dirtyTopics.map((e) => {
+      e.dirty = false
+      return { ...e.stat }
+    })
+    this.dirtyTopics = []
+    return stats
   }
 
   flush(): void {

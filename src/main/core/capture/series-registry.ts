@@ -18,6 +18,8 @@ export interface TopicEntry {
   lastSlot: FieldSlot | null
   slots: Map<string, FieldSlot>
   unitFor: (field: string) => string
+  /** Counters changed since the UI last heard: collected at the next batch. */
+  dirty: boolean
 }
 
 /**
@@ -52,7 +54,8 @@ export class SeriesRegistry {
         lastFields: null,
         lastSlot: null,
         slots: new Map(),
-        unitFor
+        unitFor,
+        dirty: false
       }
       this.topics.set(key, entry)
     } else {

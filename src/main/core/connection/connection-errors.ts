@@ -12,15 +12,12 @@ const CONNACK_MESSAGES: Record<number, [string, boolean]> = {
   2: ['The broker rejected the client ID.', true],
   3: ['The broker is unavailable right now.', false],
   4: ['Not authorized: wrong username or password.', true],
-  5: [
-    'Not authorized: wrong username or password, or this client is not allowed to connect.',
-    true
-  ],
+  5: ['Not authorized: wrong username or password.', true],
   128: ['The broker refused the connection (unspecified error).', false],
   132: ['The broker does not support this MQTT version; choose another protocol version.', true],
   133: ['The broker rejected the client ID.', true],
   134: ['Not authorized: wrong username or password.', true],
-  135: ['Not authorized: this client is not allowed to connect.', true],
+  135: ['Not authorized: wrong username or password.', true],
   136: ['The broker is unavailable right now.', false],
   137: ['The broker is busy; try again later.', false],
   138: ['The broker has banned this client.', true],

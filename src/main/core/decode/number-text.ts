@@ -48,6 +48,8 @@ function slowParse(bytes: Uint8Array, start: number, end: number): number {
   let text = ''
   for (let i = start; i < end; i++) text += String.fromCharCode(bytes[i])
   // Number() rejects trailing garbage that parseFloat would silently accept ("12abc").
+  // Number() also accepts hex/binary/octal ("0x10" = 16) and trims Unicode spaces: refuse those.
+  if (!/^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(text)) return NaN
   const value = Number(text)
   return Number.isFinite(value) ? value : NaN
 }

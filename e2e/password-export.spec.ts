@@ -1,0 +1,60 @@
+import * as fs from 'node:fs'
+import { expect, test } from '@playwright/test'
+import { csvParse } from 'd3'
+import { mosquittoAvailable, startMosquitto, type MosquittoBroker } from './fixtures/mosquitto'
+import { startServe, type ServedApp } from './fixtures/serve'
+import { waitUntil } from './fixtures/wait'
+
+const available = mosquittoAvailable()
+test.skip(!available.ok, `Mosquitto is not installed: ${available.ok ? '' : available.reason}`)
+
+let broker: MosquittoBroker
+let app: ServedApp
+
+test.beforeAll(async () => {
+  broker = await startMosquitto({ anonymous: true, password: true })
+  app = await startServe()
+})
+test.afterAll(async () => {
+  await app?.stop()
+  await broker?.close()
+})
+
+test('settings filled by label connect with a password, and 100 published readings export to CSV', async ({ page }) => {
+  await page.goto(app.url)
+  await page.getByRole('button', { name: 'New profile' }).click()
+  await page.getByLabel('Name', { exact: true }).fill('Bench broker')
+  await page.getByLabel('Host', { exact: true }).fill('127.0.0.1')
+  await page.getByLabel('Port', { exact: true }).fill(String(broker.ports.password))
+  await page.getByLabel('Transport', { exact: true }).selectOption('mqtt')
+  await page.getByLabel('Username', { exact: true }).fill('sensor')
+  await page.getByLabel('Password', { exact: true }).fill(broker.users.sensor)
+  await page.getByLabel('Client ID', { exact: true }).fill('e2e-password-client')
+  await page.getByLabel('Topics', { exact: true }).fill('lab/esp32.out 1')
+  await page.getByRole('button', { name: 'Save' }).click()
+  await page.getByRole('button', { name: 'Connect', exact: true }).click()
+  await expect(page.getByRole('status')).toHaveText(/Bench broker: connected/)
+  // Publish only once the broker has the subscription (its log says so), not after a sleep.
+  await waitUntil(() => /Received SUBSCRIBE from e2e-password-client/.test(fs.readFileSync(broker.logFile, 'utf8')), 'the SUBSCRIBE')
+
+  const published = Array.from({ length: 100 }, (_, i) => `${(20 + i / 10).toFixed(2)},${(1000 + i).toFixed(2)},${(50 + i / 4).toFixed(2)}`)
+  await broker.publish('lab/esp32.out', published, { qos: 1, port: 'password' })
+  const stats = page.getByRole('region', { name: 'Topic statistics' })
+  await expect(stats.getByRole('row').filter({ hasText: 'lab/esp32.out' })).toContainText('100')
+
+  const downloadPromise = page.waitForEvent('download')
+  await page.getByRole('button', { name: 'Export CSV' }).click()
+  const download = await downloadPromise
+  const file = test.info().outputPath('export.csv')
+  await download.saveAs(file)
+  await expect(page.getByText(/Exported 100 rows/)).toBeVisible()
+
+  const rows = csvParse(fs.readFileSync(file, 'utf8').replace(/^\ufeff/, ''))
+  expect(rows.columns).toEqual(['time', 'epoch_ms', 'topic', 'temperature (°C)', 'pressure (hPa)', 'altitude (m)'])
+  expect(rows.length).toBe(100)
+  expect(rows.map((r) => `${r['temperature (°C)']},${r['pressure (hPa)']},${r['altitude (m)']}`)).toEqual(published)
+  for (const r of rows) {
+    expect(r.topic).toBe('lab/esp32.out')
+    expect(new Date(r.time!).getTime()).toBe(Number(r.epoch_ms))
+  }
+})
