@@ -20,7 +20,9 @@ test.afterAll(async () => {
   await broker?.close()
 })
 
-test('settings filled by label connect with a password, and 100 published readings export to CSV', async ({ page }) => {
+test('settings filled by label connect with a password, and 100 published readings export to CSV', async ({
+  page
+}) => {
   await page.goto(app.url)
   await page.getByRole('button', { name: 'New profile' }).click()
   await page.getByLabel('Name', { exact: true }).fill('Bench broker')
@@ -35,9 +37,16 @@ test('settings filled by label connect with a password, and 100 published readin
   await page.getByRole('button', { name: 'Connect', exact: true }).click()
   await expect(page.getByRole('status')).toHaveText(/Bench broker: connected/)
   // Publish only once the broker has the subscription (its log says so), not after a sleep.
-  await waitUntil(() => /Received SUBSCRIBE from e2e-password-client/.test(fs.readFileSync(broker.logFile, 'utf8')), 'the SUBSCRIBE')
+  await waitUntil(
+    () =>
+      /Received SUBSCRIBE from e2e-password-client/.test(fs.readFileSync(broker.logFile, 'utf8')),
+    'the SUBSCRIBE'
+  )
 
-  const published = Array.from({ length: 100 }, (_, i) => `${(20 + i / 10).toFixed(2)},${(1000 + i).toFixed(2)},${(50 + i / 4).toFixed(2)}`)
+  const published = Array.from(
+    { length: 100 },
+    (_, i) => `${(20 + i / 10).toFixed(2)},${(1000 + i).toFixed(2)},${(50 + i / 4).toFixed(2)}`
+  )
   await broker.publish('lab/esp32.out', published, { qos: 1, port: 'password' })
   const stats = page.getByRole('region', { name: 'Topic statistics' })
   await expect(stats.getByRole('row').filter({ hasText: 'lab/esp32.out' })).toContainText('100')
@@ -50,9 +59,18 @@ test('settings filled by label connect with a password, and 100 published readin
   await expect(page.getByText(/Exported 100 rows/)).toBeVisible()
 
   const rows = csvParse(fs.readFileSync(file, 'utf8').replace(/^\ufeff/, ''))
-  expect(rows.columns).toEqual(['time', 'epoch_ms', 'topic', 'temperature (°C)', 'pressure (hPa)', 'altitude (m)'])
+  expect(rows.columns).toEqual([
+    'time',
+    'epoch_ms',
+    'topic',
+    'temperature (°C)',
+    'pressure (hPa)',
+    'altitude (m)'
+  ])
   expect(rows.length).toBe(100)
-  expect(rows.map((r) => `${r['temperature (°C)']},${r['pressure (hPa)']},${r['altitude (m)']}`)).toEqual(published)
+  expect(
+    rows.map((r) => `${r['temperature (°C)']},${r['pressure (hPa)']},${r['altitude (m)']}`)
+  ).toEqual(published)
   for (const r of rows) {
     expect(r.topic).toBe('lab/esp32.out')
     expect(new Date(r.time!).getTime()).toBe(Number(r.epoch_ms))

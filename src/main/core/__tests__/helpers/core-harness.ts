@@ -1,7 +1,13 @@
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
-import type { EventChannel, EventPayload, InvokeChannel, Req, Res } from '../../../../shared/contract'
+import type {
+  EventChannel,
+  EventPayload,
+  InvokeChannel,
+  Req,
+  Res
+} from '../../../../shared/contract'
 import { newProfile } from '../../../../shared/defaults'
 import type { Profile } from '../../../../shared/schemas'
 import type { ConnectionStatus, Notice } from '../../../../shared/types'
@@ -24,7 +30,9 @@ export class CoreHarness {
     core.on('app:notice', (n) => this.notices.push(n))
   }
 
-  static async start(options: Partial<CoreOptions> & { dataDir?: string } = {}): Promise<CoreHarness> {
+  static async start(
+    options: Partial<CoreOptions> & { dataDir?: string } = {}
+  ): Promise<CoreHarness> {
     const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'mlm-core-'))
     const exportsDir = path.join(dataDir, 'exports')
     const core = await MonitorCore.create({
@@ -50,12 +58,17 @@ export class CoreHarness {
     return envelope.value as Res<C>
   }
 
-  async saveProfile(overrides: Partial<Profile>, password?: string, passphrase?: string): Promise<Profile> {
+  async saveProfile(
+    overrides: Partial<Profile>,
+    password?: string,
+    passphrase?: string
+  ): Promise<Profile> {
     const profile = newProfile(overrides.id ?? 'p1', overrides)
     await this.invoke('settings:save-profile', {
       profile,
       password: password === undefined ? { action: 'keep' } : { action: 'set', value: password },
-      passphrase: passphrase === undefined ? { action: 'keep' } : { action: 'set', value: passphrase }
+      passphrase:
+        passphrase === undefined ? { action: 'keep' } : { action: 'set', value: passphrase }
     })
     return profile
   }
@@ -64,8 +77,16 @@ export class CoreHarness {
     return [...this.statuses].reverse().find((s) => s.profileId === profileId)
   }
 
-  async waitForState(profileId: string, state: ConnectionStatus['state'], timeoutMs = 15_000): Promise<ConnectionStatus> {
-    await waitUntil(() => this.status(profileId)?.state === state, `${profileId} to be ${state} (now ${JSON.stringify(this.status(profileId))})`, timeoutMs)
+  async waitForState(
+    profileId: string,
+    state: ConnectionStatus['state'],
+    timeoutMs = 15_000
+  ): Promise<ConnectionStatus> {
+    await waitUntil(
+      () => this.status(profileId)?.state === state,
+      `${profileId} to be ${state} (now ${JSON.stringify(this.status(profileId))})`,
+      timeoutMs
+    )
     return this.status(profileId)!
   }
 
@@ -77,9 +98,18 @@ export class CoreHarness {
     return [...snap.series.find((s) => s.id === def.id)!.v]
   }
 
-  async waitForCount(topic: string, field: string, n: number, timeoutMs = 15_000): Promise<number[]> {
+  async waitForCount(
+    topic: string,
+    field: string,
+    n: number,
+    timeoutMs = 15_000
+  ): Promise<number[]> {
     let last: number[] = []
-    await waitUntil(async () => (last = await this.values(topic, field)).length >= n, `${n} values of ${topic}/${field} (have ${last.length})`, timeoutMs)
+    await waitUntil(
+      async () => (last = await this.values(topic, field)).length >= n,
+      `${n} values of ${topic}/${field} (have ${last.length})`,
+      timeoutMs
+    )
     return last
   }
 
