@@ -112,7 +112,8 @@ describe('CSV decoder', () => {
 })
 
 describe('JSON decoder', () => {
-  const json = (over: Partial<DecoderConfig> = {}) => createDecoder(config({ format: 'json', ...over }))
+  const json = (over: Partial<DecoderConfig> = {}) =>
+    createDecoder(config({ format: 'json', ...over }))
 
   it('decodes the reference array: one row, ts in seconds becomes t, ts is not a field', () => {
     const payload = bytes('[{"ts":1586815920,"temp":22.3,"pressure":102583,"alt":76}]')

@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { decoderSchema, DEFAULT_UNITS } from '../../../shared/schemas'
 import type { Notice } from '../../../shared/types'
 import { loadCatalog } from '../capture/capture-catalog'
-import { CaptureStore } from '../capture/capture-store'
+import { CaptureStore, type CaptureStoreOptions } from '../capture/capture-store'
 import { partFileName, type FieldSetDef, type TopicDef } from '../capture/journal-format'
 import { readPart, type PartScan } from '../capture/journal-reader'
 import { JournalWriter } from '../capture/journal-writer'
@@ -31,12 +31,20 @@ const tempSet: FieldSetDef = {
 const humSet: FieldSetDef = { id: 2, topicId: 2, names: ['humidity'], units: ['%'] }
 
 let root: string
+const stores: CaptureStore[] = []
 beforeEach(() => {
   root = fs.mkdtempSync(path.join(os.tmpdir(), 'journal-test-'))
 })
-afterEach(() => {
+afterEach(async () => {
+  for (const store of stores.splice(0)) await store.close()
   fs.rmSync(root, { recursive: true, force: true })
 })
+
+async function openStore(options: Omit<CaptureStoreOptions, 'dir'>): Promise<CaptureStore> {
+  const store = await CaptureStore.open({ dir: root, ...options })
+  stores.push(store)
+  return store
+}
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
@@ -48,8 +56,20 @@ function append(w: JournalWriter, i: number): Msg {
   const even = i % 2 === 0
   const text = even ? payloadFor(i) : String(40 + (i % 7))
   const bytes = enc.encode(`##${text}##`) // the writer must honour start/end
-  w.appendMessage(even ? temp : hum, even ? tempSet : humSet, T0 + i * 10, bytes, 2, 2 + bytes.length - 4)
-  return { t: T0 + i * 10, topic: even ? temp.topic : hum.topic, fields: (even ? tempSet : humSet).names, text }
+  w.appendMessage(
+    even ? temp : hum,
+    even ? tempSet : humSet,
+    T0 + i * 10,
+    bytes,
+    2,
+    2 + bytes.length - 4
+  )
+  return {
+    t: T0 + i * 10,
+    topic: even ? temp.topic : hum.topic,
+    fields: (even ? tempSet : humSet).names,
+    text
+  }
 }
 
 /** Reads a part alone, resolving ids only through the definitions found in that part. */
@@ -69,7 +89,12 @@ async function readMessages(
         const topic = topics.get(topicId)
         const set = sets.get(setId)
         if (!topic || !set) throw new Error(`message before its definitions in ${file}`)
-        msgs.push({ t, topic: topic.topic, fields: set.names, text: buf.toString('utf8', start, end) })
+        msgs.push({
+          t,
+          topic: topic.topic,
+          fields: set.names,
+          text: buf.toString('utf8', start, end)
+        })
       }
     },
     options
@@ -140,17 +165,20 @@ describe('JournalWriter and readPart', () => {
       msgs.push(append(w, i))
       if (i % 10 === 9) w.flush()
     }
-    w.close()
-    const files = fs.readdirSync(root).filter((f) => f.endsWith('.jnl')).sort()
+    const sealed = w.close()
+    const files = fs
+      .readdirSync(root)
+      .filter((f) => f.endsWith('.jnl'))
+      .sort()
     expect(files.length).toBeGreaterThanOrEqual(4)
-    expect(w.sealed.map((p) => p.seq)).toEqual(files.map((_, i) => i + 1))
+    expect(sealed.map((p) => p.seq)).toEqual(files.map((_, i) => i + 1))
     const all: Msg[] = []
     for (const [i, name] of files.entries()) {
       const { msgs: part, scan } = await readMessages(path.join(root, name), { verify: true })
       expect(scan.torn).toBe(false)
-      expect(part.length).toBe(w.sealed[i].messages)
+      expect(part.length).toBe(sealed[i].messages)
       // Each part carries its own definitions for the topics it uses.
-      expect(w.sealed[i].topics.map((t) => t.topic).sort()).toEqual([hum.topic, temp.topic])
+      expect(sealed[i].topics.map((t) => t.topic).sort()).toEqual([temp.topic, hum.topic])
       const idx = JSON.parse(fs.readFileSync(path.join(root, name.replace('.jnl', '.idx')), 'utf8'))
       expect(idx.messages).toBe(part.length)
       all.push(...part)
@@ -201,8 +229,7 @@ describe('CaptureStore', () => {
 
   it('drops whole oldest parts beyond retentionBytes and says so', async () => {
     const notices: Notice[] = []
-    const store = await CaptureStore.open({
-      dir: root,
+    const store = await openStore({
       partBytes: 4096,
       retentionBytes: 16_384,
       flushMs: 5,
@@ -215,7 +242,10 @@ describe('CaptureStore', () => {
     }
     await store.close()
     const dir = path.join(root, fs.readdirSync(root)[0])
-    const parts = fs.readdirSync(dir).filter((f) => f.endsWith('.jnl')).sort()
+    const parts = fs
+      .readdirSync(dir)
+      .filter((f) => f.endsWith('.jnl'))
+      .sort()
     expect(parts[0]).not.toBe(partFileName(1))
     const bytes = parts.reduce((n, f) => n + fs.statSync(path.join(dir, f)).size, 0)
     expect(bytes).toBeLessThanOrEqual(16_384 + 2 * 8192)
@@ -227,30 +257,44 @@ describe('CaptureStore', () => {
     }
   })
 
-  it('lists each message once after parts were sealed by the flush timer and the store closed', async () => {
-    const store = await CaptureStore.open({ dir: root, partBytes: 4096, flushMs: 5 })
+  it('lists each message once after the flush timer sealed parts and the capture ended', async () => {
+    const store = await openStore({ partBytes: 4096, flushMs: 5 })
     for (let round = 0; round < 5; round++) {
       feed(store, round * 200, round * 200 + 200)
       await sleep(40)
     }
     await store.close()
     expect(store.list()[0].messages).toBe(1000)
+    expect(store.parts().reduce((n, p) => n + p.index.messages, 0)).toBe(1000)
   })
 
-  it('lists and exports every message when a flush (not the timer) seals a part', async () => {
-    const store = await CaptureStore.open({ dir: root, partBytes: 4096, flushMs: 60_000 })
+  it('offers only parts still on disk for export after retention and the capture ended', async () => {
+    const store = await openStore({
+      partBytes: 4096,
+      retentionBytes: 16_384,
+      flushMs: 5
+    })
+    for (let round = 0; round < 10; round++) {
+      feed(store, round * 100, round * 100 + 100)
+      await sleep(40)
+    }
+    store.startCapture() // ends the first capture
+    const missing = store.parts().filter((p) => !fs.existsSync(p.file))
+    expect(missing.map((p) => path.basename(p.file))).toEqual([])
+  })
+
+  it('lists every message and offers every part for export when a flush seals a part', async () => {
+    const store = await openStore({ partBytes: 4096, flushMs: 60_000 })
     feed(store, 0, 200)
-    store.flush()
+    store.flush() // > 4096 bytes: this flush seals part 1
     feed(store, 200, 210)
     store.flush()
     expect(store.list()[0].messages).toBe(210)
-    const listed = store.parts().reduce((n, p) => n + p.index.messages, 0)
-    expect(listed).toBe(210)
-    await store.close()
+    expect(store.parts().reduce((n, p) => n + p.index.messages, 0)).toBe(210)
   })
 
   it('restores message counts and refills the in-memory rings when reopened', async () => {
-    const first = await CaptureStore.open({ dir: root, flushMs: 10 })
+    const first = await openStore({ flushMs: 10 })
     feed(first, 0, 300)
     feed(first, 300, 400, 'sensors/other')
     first.flush()
@@ -259,25 +303,22 @@ describe('CaptureStore', () => {
     await first.close()
     expect(listed[0].messages).toBe(400)
 
-    const second = await CaptureStore.open({ dir: root, flushMs: 10 })
-    try {
-      expect(second.list().map((c) => c.messages)).toEqual([400])
-      const after = second.snapshot()
-      const key = (d: { topic: string; field: string; unit: string }) => `${d.topic}|${d.field}|${d.unit}`
-      expect(after.defs.map(key).sort()).toEqual(before.defs.map(key).sort())
-      for (const def of before.defs) {
-        const old = before.series.find((s) => s.id === def.id)!
-        const match = after.defs.find((d) => key(d) === key(def))!
-        const now = after.series.find((s) => s.id === match.id)!
-        expect(now.t).toEqual(old.t)
-        expect(now.v).toEqual(old.v)
-      }
-      const pressure = after.defs.find((d) => d.topic === 'sensors/bmp280' && d.field === 'pressure')!
-      const series = after.series.find((s) => s.id === pressure.id)!
-      expect(series.t.length).toBe(300)
-      expect(series.v[299]).toBe(1002.99)
-    } finally {
-      await second.close()
+    const second = await openStore({ flushMs: 10 })
+    expect(second.list().map((c) => c.messages)).toEqual([400])
+    const after = second.snapshot()
+    const key = (d: { topic: string; field: string; unit: string }) =>
+      `${d.topic}|${d.field}|${d.unit}`
+    expect(after.defs.map(key).sort()).toEqual(before.defs.map(key).sort())
+    for (const def of before.defs) {
+      const old = before.series.find((s) => s.id === def.id)!
+      const match = after.defs.find((d) => key(d) === key(def))!
+      const now = after.series.find((s) => s.id === match.id)!
+      expect(now.t).toEqual(old.t)
+      expect(now.v).toEqual(old.v)
     }
+    const pressure = after.defs.find((d) => d.topic === 'sensors/bmp280' && d.field === 'pressure')!
+    const series = after.series.find((s) => s.id === pressure.id)!
+    expect(series.t.length).toBe(300)
+    expect(series.v[299]).toBe(1002.99)
   })
 })

@@ -136,6 +136,7 @@ export class CaptureStore {
   }
 
   list(): CaptureInfo[] {
+    this.collectSealed()
     return this.captures
       .map((c) => {
         const live = this.active?.capture === c ? this.active.writer.currentPart : undefined
@@ -160,6 +161,7 @@ export class CaptureStore {
   /** Journal parts to read for an export, oldest first; flushes so they are complete. */
   parts(captureIds?: readonly string[]): JournalPartRef[] {
     this.active?.writer.flush()
+    this.collectSealed()
     const wanted = captureIds ? new Set(captureIds) : null
     const refs: JournalPartRef[] = []
     for (const c of this.captures) {
@@ -229,6 +231,7 @@ export class CaptureStore {
 
   flush(): void {
     this.active?.writer.flush()
+    if (this.collectSealed() > 0) this.enforceRetention()
     this.batcher.flush()
   }
 
@@ -252,14 +255,18 @@ export class CaptureStore {
   private tick(): void {
     const writer = this.active?.writer
     if (!writer) return
-    const sealedBefore = writer.sealed.length
     // fsync about once a second: a power cut loses at most the last second.
     if (++this.syncCounter % 5 === 0) writer.sync()
     else writer.flush()
-    if (writer.sealed.length !== sealedBefore) {
-      this.active!.capture.parts.push(...writer.sealed.slice(sealedBefore))
-      this.enforceRetention()
-    }
+    if (this.collectSealed() > 0) this.enforceRetention()
+  }
+
+  /** Moves parts the writer sealed into the capture's list; returns how many. */
+  private collectSealed(): number {
+    if (!this.active) return 0
+    const sealed = this.active.writer.takeSealed()
+    this.active.capture.parts.push(...sealed)
+    return sealed.length
   }
 
   private enforceRetention(): void {

@@ -52,7 +52,7 @@ export class JournalWriter {
   private emittedFieldSets = new Set<number>()
   private part: PartIndex
   private failing = false
-  readonly sealed: PartIndex[] = []
+  private sealed: PartIndex[] = []
 
   constructor(
     private readonly dir: string,
@@ -158,10 +158,18 @@ export class JournalWriter {
     }
   }
 
+  /** Parts sealed since the last call, each handed over exactly once. */
+  takeSealed(): PartIndex[] {
+    const sealed = this.sealed
+    this.sealed = []
+    return sealed
+  }
+
+  /** Flushes, syncs and seals the current part; returns the parts not yet taken. */
   close(): PartIndex[] {
     this.sync()
     if (this.fd !== null && !this.failing) this.seal()
-    return this.sealed
+    return this.takeSealed()
   }
 
   private roll(): void {

@@ -14,6 +14,8 @@ export class CsvDecoder implements Decoder {
   private fields: readonly string[]
   private readonly row: DecodedRow
   private readonly rows: DecodedRow[]
+  /** Reused for every clean message: the hot path allocates nothing. */
+  private readonly okOutcome: DecodeOutcome
   private readonly tsColumn: number
   private readonly tsFormat: TimestampConfig['format']
 
@@ -36,6 +38,7 @@ export class CsvDecoder implements Decoder {
       textEnd: 0
     }
     this.rows = [this.row]
+    this.okOutcome = { ok: true, rows: this.rows }
   }
 
   decode(payload: Uint8Array, receivedAt: number): DecodeOutcome {
@@ -85,7 +88,8 @@ export class CsvDecoder implements Decoder {
     } else {
       rowText(row, values)
     }
-    return bad ? { ok: true, rows: this.rows, warning: bad } : { ok: true, rows: this.rows }
+    if (bad) return { ok: true, rows: this.rows, warning: bad }
+    return this.okOutcome
   }
 
   private columnName(column: number): string {

@@ -15,7 +15,7 @@ import type { SecretStore } from './secret-store'
 
 /** Upgrades stored settings of older versions to the current shape, step by step. */
 export function migrate(raw: unknown): unknown {
-  if (!raw || typeof raw !== 'object') return raw
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return raw
   const data = { ...(raw as Record<string, unknown>) }
   const version = typeof data.version === 'number' ? data.version : 0
   if (version < 1) {

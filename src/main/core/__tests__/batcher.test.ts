@@ -1,0 +1,150 @@
+import { describe, expect, it } from 'vitest'
+import type { CaptureBatch, SeriesDef, TopicStat } from '../../../shared/types'
+import { Batcher } from '../capture/batcher'
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+
+function def(id: number): SeriesDef {
+  return { id, connection: 'lab', topic: `t/${id}`, field: 'v', unit: '' }
+}
+
+/** Concatenates every batch's points per series, in arrival order. */
+function merged(batches: CaptureBatch[]): Map<number, { t: number[]; v: number[] }> {
+  const out = new Map<number, { t: number[]; v: number[] }>()
+  for (const batch of batches) {
+    for (const s of batch.series) {
+      const m = out.get(s.id) ?? { t: [], v: [] }
+      m.t.push(...s.t)
+      m.v.push(...s.v)
+      out.set(s.id, m)
+    }
+  }
+  return out
+}
+
+const noTopics = (): TopicStat[] => []
+
+async function until(check: () => boolean, timeoutMs = 5000): Promise<void> {
+  const end = Date.now() + timeoutMs
+  while (!check()) {
+    if (Date.now() > end) throw new Error('timed out waiting')
+    await sleep(5)
+  }
+}
+
+describe('Batcher', () => {
+  it('turns 10,000 adds spread over time into a few batches, losing and reordering nothing', async () => {
+    const defs = [def(1), def(2), def(3)]
+    const batcher = new Batcher(() => defs, noTopics, 50)
+    const batches: CaptureBatch[] = []
+    const unsubscribe = batcher.subscribe((b) => batches.push(b))
+    const sent = new Map<number, { t: number[]; v: number[] }>(
+      defs.map((d) => [d.id, { t: [], v: [] }])
+    )
+    // 10,000 adds in 40 bursts about 10 ms apart: ~400 ms of traffic.
+    for (let burst = 0; burst < 40; burst++) {
+      for (let i = 0; i < 250; i++) {
+        const n = burst * 250 + i
+        const id = 1 + (n % 3)
+        const t = 1_700_000_000_000 + n
+        batcher.add(id, t, n * 0.5)
+        sent.get(id)!.t.push(t)
+        sent.get(id)!.v.push(n * 0.5)
+      }
+      await sleep(10)
+    }
+    await sleep(120)
+    unsubscribe()
+    const got = merged(batches)
+    for (const d of defs) expect(got.get(d.id)).toEqual(sent.get(d.id))
+    // ~400 ms at one batch per ~50 ms; the point is: nowhere near one per add.
+    expect(batches.length).toBeGreaterThanOrEqual(3)
+    expect(batches.length).toBeLessThan(40)
+  })
+
+  it('flushes early, without waiting for the timer, when the size cap is reached', () => {
+    const batcher = new Batcher(() => [], noTopics, 10_000, 100)
+    const batches: CaptureBatch[] = []
+    const unsubscribe = batcher.subscribe((b) => batches.push(b))
+    for (let i = 0; i < 250; i++) batcher.add(1, i, i)
+    expect(batches.map((b) => b.series[0].t.length)).toEqual([100, 100])
+    expect(batches[1].series[0].v[0]).toBe(100)
+    unsubscribe()
+  })
+
+  it('collects nothing while nobody listens', async () => {
+    const batcher = new Batcher(() => [def(1)], noTopics, 20)
+    for (let i = 0; i < 1000; i++) batcher.add(1, i, i)
+    const batches: CaptureBatch[] = []
+    const unsubscribe = batcher.subscribe((b) => batches.push(b))
+    await until(() => batches.length > 0)
+    expect(batches[0].series).toEqual([])
+    batcher.add(1, 5000, 42)
+    await until(() => batches.length > 1)
+    expect(merged(batches).get(1)).toEqual({ t: [5000], v: [42] })
+    unsubscribe()
+  })
+
+  it('drops what was pending when the last listener leaves', async () => {
+    const batcher = new Batcher(() => [], noTopics, 20)
+    const first: CaptureBatch[] = []
+    const unsubscribe = batcher.subscribe((b) => first.push(b))
+    batcher.add(1, 1, 1)
+    unsubscribe()
+    const second: CaptureBatch[] = []
+    const again = batcher.subscribe((b) => second.push(b))
+    await until(() => second.length > 0)
+    await sleep(40)
+    expect(first).toEqual([])
+    expect(second.flatMap((b) => b.series)).toEqual([])
+    again()
+  })
+
+  it("gives a new listener's first batch every known def, later batches only new ones", async () => {
+    const defs = [def(1), def(2)]
+    const batcher = new Batcher(() => defs, noTopics, 20)
+    defs.push(def(3))
+    batcher.addDef(def(3)) // nobody listens yet: not queued separately
+    const first: CaptureBatch[] = []
+    const unsubscribe = batcher.subscribe((b) => first.push(b))
+    await until(() => first.length === 1)
+    expect(first[0].defs.map((d) => d.id)).toEqual([1, 2, 3])
+
+    defs.push(def(4))
+    batcher.addDef(def(4))
+    batcher.add(4, 1, 1) // a new series arrives with its first point
+    await until(() => first.length === 2)
+    expect(first[1].defs.map((d) => d.id)).toEqual([4])
+    expect(first[1].series.map((x) => x.id)).toEqual([4])
+
+    const late: CaptureBatch[] = []
+    const unsubscribeLate = batcher.subscribe((b) => late.push(b))
+    await until(() => late.length === 1)
+    expect(late[0].defs.map((d) => d.id)).toEqual([1, 2, 3, 4])
+    unsubscribe()
+    unsubscribeLate()
+  })
+
+  it('sends drained topic stats after touch(), and only to listeners', async () => {
+    const queue: TopicStat[] = []
+    const batcher = new Batcher(
+      () => [],
+      () => queue.splice(0),
+      20
+    )
+    queue.push({ connection: 'lab', topic: 'a', messages: 1, errors: 0 })
+    batcher.touch() // nobody listens: no timer, nothing drained
+    await sleep(40)
+    expect(queue).toHaveLength(1)
+    const batches: CaptureBatch[] = []
+    const unsubscribe = batcher.subscribe((b) => batches.push(b))
+    await until(() => batches.length === 1)
+    expect(batches[0].topics).toEqual([{ connection: 'lab', topic: 'a', messages: 1, errors: 0 }])
+    queue.push({ connection: 'lab', topic: 'b', messages: 3, errors: 1, lastError: 'bad' })
+    batcher.touch()
+    await until(() => batches.length === 2)
+    expect(batches[1].topics.map((t) => t.topic)).toEqual(['b'])
+    expect(batches[1].series).toEqual([])
+    unsubscribe()
+  })
+})
