@@ -293,6 +293,17 @@ describe('CaptureStore', () => {
     expect(store.parts().reduce((n, p) => n + p.index.messages, 0)).toBe(210)
   })
 
+  it('keeps what was appended when the capture closes before any flush timer fired', async () => {
+    const first = await openStore({ flushMs: 60_000 })
+    feed(first, 0, 250)
+    await first.close()
+    const second = await openStore({ flushMs: 60_000 })
+    expect(second.list().map((c) => c.messages)).toEqual([250])
+    const parts = second.parts()
+    expect(parts.length).toBe(1)
+    expect(fs.existsSync(parts[0].file)).toBe(true)
+  })
+
   it('restores message counts and refills the in-memory rings when reopened', async () => {
     const first = await openStore({ flushMs: 10 })
     feed(first, 0, 300)

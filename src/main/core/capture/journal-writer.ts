@@ -149,7 +149,9 @@ export class JournalWriter {
 
   /** Flushes then makes the data durable (fsync). Cheap to call about once a second. */
   sync(): void {
-    if (this.fd !== null && this.flush()) {
+    // Flush first: the part file is opened by the first flush, so a capture closed before
+    // any timer tick still reaches the disk.
+    if (this.flush() && this.fd !== null) {
       try {
         fs.fsyncSync(this.fd)
       } catch {
