@@ -1,0 +1,309 @@
+// Turns journal records into CSV rows. This loop bounds export speed, so rows are built from
+// a per-topic template (time prefix, epoch seconds, topic) rebuilt once per second, with only
+// the millisecond digits patched and the journal's value text copied as is.
+import {
+  MESSAGE_TEXT_OFFSET,
+  RECORD_HEADER,
+  TYPE_FIELDS,
+  TYPE_MESSAGE,
+  TYPE_TOPIC
+} from '../capture/journal-format'
+import { csvField } from './csv-text'
+
+const COMMA = 44
+/** Three ASCII digits for each of 0..999. */
+const DIGITS = (() => {
+  const d = new Uint8Array(3000)
+  for (let i = 0; i < 1000; i++) {
+    d[i * 3] = 48 + Math.floor(i / 100)
+    d[i * 3 + 1] = 48 + (Math.floor(i / 10) % 10)
+    d[i * 3 + 2] = 48 + (i % 10)
+  }
+  return d
+})()
+const encoder = new TextEncoder()
+
+export interface FormatOptions {
+  format: 'wide' | 'long'
+  withConnection: boolean
+  /** Value column of each field name. */
+  columns: Map<string, number>
+  ncols: number
+  fromMs: number
+  toMs: number
+  topics: Set<string> | null
+}
+
+interface TopicState {
+  /** `,<connection>,<topic>,` (or without connection), RFC 4180-quoted. */
+  tail: Uint8Array
+  template: Uint8Array
+  second: number
+  lo: number
+  /** Where the two millisecond triplets go in the template. */
+  ms1: number
+  ms2: number
+}
+
+interface FieldSetState {
+  columns: Int32Array
+  /** First column when the fields are consecutive columns in order, else -1. */
+  block: number
+  names: Uint8Array[]
+  units: Uint8Array[]
+}
+
+export class RowFormatter {
+  out: Uint8Array
+  at = 0
+  rows = 0
+  // Indexed by journal id (small integers): an array lookup per record, not a Map's hash.
+  private topicStates: (TopicState | null | undefined)[] = []
+  private fieldSets: (FieldSetState | undefined)[] = []
+  private readonly wideFormat: boolean
+  private readonly slices: Int32Array
+
+  constructor(
+    private readonly options: FormatOptions,
+    size: number
+  ) {
+    this.out = new Uint8Array(size)
+    this.wideFormat = options.format === 'wide'
+    this.slices = new Int32Array(Math.max(2, options.ncols * 2))
+  }
+
+  /** A new part: its ids mean nothing in the next one. */
+  resetDefinitions(): void {
+    this.topicStates = []
+    this.fieldSets = []
+  }
+
+  /**
+   * Formats records from p until `end`, or the first record boundary at or past `stopAfter`,
+   * or until the output has less than `reserve` bytes free; returns where it stopped (always
+   * on a record boundary).
+   */
+  format(
+    buf: Uint8Array,
+    view: DataView,
+    p: number,
+    end: number,
+    reserve: number,
+    stopAfter = end
+  ): number {
+    const limit = this.out.length - reserve
+    const { fromMs, toMs, ncols } = this.options
+    const topics = this.topicStates
+    const sets = this.fieldSets
+    let size = this.out.length
+    while (p < end && p < stopAfter) {
+      const length = view.getUint32(p, true)
+      const body = p + RECORD_HEADER
+      const next = body + length
+      if (this.at > limit) return p
+      const type = buf[body]
+      if (type === TYPE_MESSAGE) {
+        const t = view.getFloat64(body + 1, true)
+        if (t >= fromMs && t <= toMs) {
+          const topic = topics[view.getUint32(body + 9, true)]
+          const set = sets[view.getUint32(body + 13, true)]
+          if (topic && set) {
+            const bound = 256 + topic.template.length + 4 * length + 2 * ncols
+            if (this.at + bound > size) {
+              if (this.at > 0) return p
+              this.out = new Uint8Array(bound) // one row larger than the whole buffer
+              size = bound
+            }
+            if (this.wideFormat) this.wide(t, topic, set, buf, body + MESSAGE_TEXT_OFFSET, next)
+            else this.long(t, topic, set, buf, body + MESSAGE_TEXT_OFFSET, next)
+          }
+        }
+      } else if (type === TYPE_TOPIC) {
+        this.defineTopic(buf, view, body)
+      } else if (type === TYPE_FIELDS) {
+        this.defineFieldSet(buf, view, body)
+      }
+      p = next
+    }
+    return p
+  }
+
+  private wide(
+    t: number,
+    topic: TopicState,
+    set: FieldSetState,
+    buf: Uint8Array,
+    s: number,
+    e: number
+  ): void {
+    const out = this.out
+    let at = this.rowStart(t, topic)
+    const ncols = this.options.ncols
+    if (set.block >= 0) {
+      for (let i = 0; i < set.block; i++) out[at++] = COMMA
+      for (let i = s; i < e; i++) out[at++] = buf[i]
+      for (let i = set.block + set.columns.length; i < ncols; i++) out[at++] = COMMA
+    } else {
+      const slices = this.slices
+      slices.fill(-1)
+      let from = s
+      let field = 0
+      for (let i = s; i <= e; i++) {
+        if (i !== e && buf[i] !== COMMA) continue
+        const col = field < set.columns.length ? set.columns[field] : -1
+        if (col >= 0) {
+          slices[col * 2] = from
+          slices[col * 2 + 1] = i
+        }
+        field++
+        from = i + 1
+      }
+      for (let c = 0; c < ncols; c++) {
+        if (c > 0) out[at++] = COMMA
+        const a = slices[c * 2]
+        if (a >= 0) for (let i = a, b = slices[c * 2 + 1]; i < b; i++) out[at++] = buf[i]
+      }
+    }
+    if (ncols === 0) at-- // no value columns: drop the comma after the topic
+    out[at++] = 13
+    out[at++] = 10
+    this.at = at
+    this.rows++
+  }
+
+  private long(
+    t: number,
+    topic: TopicState,
+    set: FieldSetState,
+    buf: Uint8Array,
+    s: number,
+    e: number
+  ): void {
+    const out = this.out
+    let from = s
+    let field = 0
+    for (let i = s; i <= e; i++) {
+      if (i !== e && buf[i] !== COMMA) continue
+      if (i > from && field < set.columns.length && set.columns[field] >= 0) {
+        let at = this.rowStart(t, topic)
+        out.set(set.names[field], at)
+        at += set.names[field].length
+        out[at++] = COMMA
+        out.set(set.units[field], at)
+        at += set.units[field].length
+        out[at++] = COMMA
+        for (let k = from; k < i; k++) out[at++] = buf[k]
+        out[at++] = 13
+        out[at++] = 10
+        this.at = at
+        this.rows++
+      }
+      field++
+      from = i + 1
+    }
+  }
+
+  /** Writes `time,epoch_ms,[connection,]topic,` and returns the position after it. */
+  private rowStart(t: number, topic: TopicState): number {
+    const ms = Math.floor(t)
+    let frac = ms - topic.lo
+    // Written so that NaN (no template yet) also rebuilds.
+    if (!(frac >= 0 && frac < 1000) || (topic.ms2 < 0 && frac !== 0)) {
+      this.buildTemplate(topic, ms)
+      frac = ms - topic.lo
+    }
+    const out = this.out
+    const at = this.at
+    out.set(topic.template, at)
+    if (topic.ms2 >= 0) {
+      const d = frac * 3
+      out[at + topic.ms1] = DIGITS[d]
+      out[at + topic.ms1 + 1] = DIGITS[d + 1]
+      out[at + topic.ms1 + 2] = DIGITS[d + 2]
+      out[at + topic.ms2] = DIGITS[d]
+      out[at + topic.ms2 + 1] = DIGITS[d + 1]
+      out[at + topic.ms2 + 2] = DIGITS[d + 2]
+    }
+    return at + topic.template.length
+  }
+
+  private buildTemplate(topic: TopicState, ms: number): void {
+    const second = Math.floor(ms / 1000)
+    topic.second = second
+    topic.lo = second * 1000
+    const iso = new Date(topic.lo).toISOString()
+    const prefix = iso.slice(0, iso.length - 4) // up to and including the '.'
+    if (second > 0) {
+      const head = encoder.encode(`${prefix}000Z,${second}000`)
+      topic.template = concat(head, topic.tail)
+      topic.ms1 = prefix.length
+      topic.ms2 = head.length - 3
+    } else {
+      // Before 1970 the epoch has a sign: no template trick, format this second's rows plainly.
+      topic.template = concat(encoder.encode(`${new Date(ms).toISOString()},${ms}`), topic.tail)
+      topic.lo = ms
+      topic.ms1 = topic.ms2 = -1
+    }
+  }
+
+  private defineTopic(buf: Uint8Array, view: DataView, body: number): void {
+    const id = view.getUint32(body + 1, true)
+    const [connection, next] = readStr(buf, view, body + 5)
+    const [topic] = readStr(buf, view, next)
+    if (this.options.topics && !this.options.topics.has(topic)) {
+      this.topicStates[id] = null
+      return
+    }
+    const text = this.options.withConnection
+      ? `,${csvField(connection)},${csvField(topic)},`
+      : `,${csvField(topic)},`
+    const tail = encoder.encode(text)
+    this.topicStates[id] = {
+      tail,
+      template: new Uint8Array(64 + tail.length),
+      second: NaN,
+      lo: NaN,
+      ms1: 0,
+      ms2: 0
+    }
+  }
+
+  private defineFieldSet(buf: Uint8Array, view: DataView, body: number): void {
+    const id = view.getUint32(body + 1, true)
+    const n = view.getUint16(body + 9, true)
+    let at = body + 11
+    const names: string[] = []
+    const units: string[] = []
+    for (let i = 0; i < n; i++) {
+      const [name, afterName] = readStr(buf, view, at)
+      const [unit, afterUnit] = readStr(buf, view, afterName)
+      names.push(name)
+      units.push(unit)
+      at = afterUnit
+    }
+    const columns = Int32Array.from(names, (name) => this.options.columns.get(name) ?? -1)
+    let block = columns.length > 0 ? columns[0] : -1
+    for (let i = 0; i < columns.length && block >= 0; i++) if (columns[i] !== block + i) block = -1
+    this.fieldSets[id] = {
+      columns,
+      block,
+      names: names.map((s) => encoder.encode(csvField(s))),
+      units: units.map((s) => encoder.encode(csvField(s)))
+    }
+  }
+}
+
+function readStr(buf: Uint8Array, view: DataView, at: number): [string, number] {
+  const length = view.getUint16(at, true)
+  return [
+    Buffer.from(buf.buffer, buf.byteOffset + at + 2, length).toString('utf8'),
+    at + 2 + length
+  ]
+}
+
+function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(a.length + b.length)
+  out.set(a, 0)
+  out.set(b, a.length)
+  return out
+}
