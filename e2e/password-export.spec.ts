@@ -53,6 +53,9 @@ test('settings filled by label connect with a password, and 100 published readin
 
   const downloadPromise = page.waitForEvent('download')
   await page.getByRole('button', { name: 'Export CSV' }).click()
+  const dialog = page.getByRole('dialog', { name: 'Export CSV' })
+  await expect(dialog.getByRole('checkbox', { name: 'lab/esp32.out' })).toBeChecked()
+  await dialog.getByRole('button', { name: 'Export', exact: true }).click()
   const download = await downloadPromise
   const file = test.info().outputPath('export.csv')
   await download.saveAs(file)

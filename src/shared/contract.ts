@@ -4,6 +4,7 @@
 import { z } from 'zod'
 import { exportRequestSchema, profileInputSchema } from './schemas'
 import type {
+  AppCommand,
   AppInfo,
   CaptureBatch,
   CaptureInfo,
@@ -29,7 +30,12 @@ export const invokeContract = {
   'settings:delete-profile': { req: byProfile, res: type<SettingsView>() },
   'settings:select-profile': { req: byProfile, res: type<SettingsView>() },
   'settings:save-ui': {
-    req: z.object({ theme: z.enum(['system', 'light', 'dark']).optional(), layout: z.unknown() }),
+    req: z.object({
+      theme: z.enum(['system', 'light', 'dark']).optional(),
+      // Optional: zod 4 makes a bare z.unknown() key required. A key left out is kept as stored.
+      layout: z.unknown().optional(),
+      notifyOnDrop: z.boolean().optional()
+    }),
     res: type<SettingsView>()
   },
   'connection:open': { req: byProfile, res: type<ConnectionStatus>() },
@@ -51,6 +57,10 @@ export const invokeContract = {
     req: z.object({ captureId: z.string().min(1).max(100) }),
     res: type<CaptureInfo[]>()
   },
+  'capture:set-retention': {
+    req: z.object({ retentionMB: z.number().int().min(10).max(100_000_000) }),
+    res: type<CaptureInfo[]>()
+  },
   'export:start': { req: exportRequestSchema, res: type<ExportResult>() },
   'export:cancel': {
     req: z.object({ exportId: z.string().min(1).max(100) }),
@@ -66,7 +76,9 @@ export const eventContract = {
   'connection:status': type<ConnectionStatus>(),
   'capture:batch': type<CaptureBatch>(),
   'export:progress': type<ExportProgress>(),
-  'app:notice': type<Notice>()
+  'app:notice': type<Notice>(),
+  // Desktop menu and its shortcuts; the renderer acts on them (never sent in serve mode).
+  'app:command': type<AppCommand>()
 } as const
 
 export type InvokeChannel = keyof typeof invokeContract
@@ -89,6 +101,7 @@ export const writeChannels: ReadonlySet<InvokeChannel> = new Set<InvokeChannel>(
   'connection:close',
   'capture:new',
   'capture:delete',
+  'capture:set-retention',
   'export:start',
   'export:cancel',
   'dialog:pick-file'

@@ -93,7 +93,12 @@ export type SecretKind = (typeof SECRET_KINDS)[number]
 export const secretInputSchema = z.union([
   z.object({ action: z.literal('keep') }),
   z.object({ action: z.literal('clear') }),
-  z.object({ action: z.literal('set'), value: z.string().max(65536) })
+  z.object({
+    action: z.literal('set'),
+    value: z.string().max(65536),
+    // The user agreed to keep it until the app quits (required where it cannot be encrypted).
+    sessionOnly: z.boolean().optional()
+  })
 ])
 export type SecretInput = z.infer<typeof secretInputSchema>
 
@@ -106,8 +111,15 @@ export type ProfileInput = z.input<typeof profileInputSchema>
 
 export const uiSchema = z.object({
   theme: z.enum(['system', 'light', 'dark']).default('system'),
+  // Desktop: a system notification when a connection drops.
+  notifyOnDrop: z.boolean().default(false),
   // Dashboard layout is owned by the chart feature; kept opaque-but-bounded here.
   layout: z.unknown().optional()
+})
+
+export const captureSettingsSchema = z.object({
+  // Oldest captured data is dropped beyond this size on disk.
+  retentionMB: z.number().int().min(10).max(100_000_000).default(1024)
 })
 
 export const SETTINGS_VERSION = 1
@@ -117,7 +129,8 @@ export const settingsSchema = z.object({
   selectedProfileId: z.string().max(100).default(''),
   // Profiles connected when the app last closed: connected again at start.
   autoConnect: z.array(z.string().max(100)).max(500).default([]),
-  ui: uiSchema.default(uiSchema.parse({}))
+  ui: uiSchema.default(uiSchema.parse({})),
+  capture: captureSettingsSchema.default(captureSettingsSchema.parse({}))
 })
 export type Settings = z.infer<typeof settingsSchema>
 

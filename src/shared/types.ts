@@ -81,6 +81,11 @@ export interface AppInfo {
   filePicker: 'dialog' | 'path'
   /** Where secrets are kept, in words ("encrypted by the OS keychain", ...). */
   secretStorage: string
+  /**
+   * Secrets cannot be encrypted here (Linux without a keyring): one is kept in memory until
+   * the app quits, and only when the save says the user agreed (`sessionOnly: true`).
+   */
+  sessionOnlySecrets: boolean
   /** Problems met while starting (damaged settings, a torn journal) to show once. */
   notices: Notice[]
 }
@@ -110,11 +115,20 @@ export interface CaptureInfo {
   messages: number
   bytes: number
   active: boolean
+  /** Topics and fields it holds (for choosing what to export). */
+  topics: string[]
+  fields: { name: string; unit: string }[]
 }
 
 export interface Notice {
   level: 'info' | 'warning' | 'error'
   message: string
+}
+
+/** What the desktop menu (and its keyboard shortcuts) asks the UI to do. */
+export type AppCommandName = 'connect' | 'disconnect' | 'export' | 'settings' | 'pause'
+export interface AppCommand {
+  command: AppCommandName
 }
 
 export interface PickFileResult {

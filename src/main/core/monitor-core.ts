@@ -66,6 +66,7 @@ export class MonitorCore {
     core.store = await CaptureStore.open({
       dir: path.join(options.dataDir, 'captures'),
       notice: (n) => core.notify(n),
+      retentionBytes: core.settings.current.capture.retentionMB * 1024 * 1024,
       ...options.capture
     })
     core.store.batcher.subscribe((batch) => core.emit('capture:batch', batch))
@@ -177,6 +178,7 @@ export class MonitorCore {
         dataDir: this.options.dataDir,
         filePicker: this.options.pickFile ? 'dialog' : 'path',
         secretStorage: this.settings.secrets.description,
+        sessionOnlySecrets: this.settings.secrets.sessionOnly === true,
         notices: this.startupNotices.slice()
       }),
       'settings:get': async () => this.settings.view(),
@@ -200,6 +202,11 @@ export class MonitorCore {
       },
       'capture:delete': async ({ captureId }) => {
         this.store.delete(captureId)
+        return this.store.list()
+      },
+      'capture:set-retention': async ({ retentionMB }) => {
+        this.settings.saveCapture({ retentionMB })
+        this.store.setRetention(retentionMB * 1024 * 1024)
         return this.store.list()
       },
       'export:start': async (req) => this.exports.start(req),

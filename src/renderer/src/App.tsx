@@ -3,6 +3,7 @@ import type { Api } from '../../shared/contract'
 import type { AppInfo, ConnectionStatus, ProfileView, SettingsView } from '../../shared/types'
 import { Dashboard } from './charts/Dashboard'
 import type { SeriesStore } from './charts/series-store'
+import { CapturesPanel } from './captures/CapturesPanel'
 import { ConnectionBar } from './connection/ConnectionBar'
 import { ExportButton } from './export/ExportButton'
 import { NoticeList } from './notices/NoticeList'
@@ -185,7 +186,11 @@ export function App({ api, store, stats, onReconnect, token }: Props): React.JSX
                 if (d) setSelectedId(d.id)
               }}
               onSaved={saved}
+              filePicker={info?.filePicker}
             />
+          )}
+          {settings && (
+            <CapturesPanel api={api} readOnly={readOnly} retentionMB={settings.capture.retentionMB} />
           )}
         </aside>
         <main className="content">
@@ -193,7 +198,13 @@ export function App({ api, store, stats, onReconnect, token }: Props): React.JSX
             <h2>Live charts</h2>
             <ExportButton api={api} readOnly={readOnly} token={token} />
           </div>
-          <Dashboard store={store} />
+          <Dashboard
+            store={store}
+            api={api}
+            savedLayout={settings?.ui.layout}
+            layoutLoaded={settings !== null}
+            readOnly={readOnly}
+          />
           <TopicStats stats={stats} />
         </main>
       </div>

@@ -29,13 +29,25 @@ export function captureInfo(
   livePart?: PartIndex
 ): CaptureInfo {
   const parts = livePart ? [...capture.parts, livePart] : capture.parts
+  const topics = new Set<string>()
+  const fields = new Map<string, string>()
+  for (const part of parts) {
+    for (const t of part.topics ?? []) topics.add(t.topic)
+    for (const fs of part.fieldSets ?? []) {
+      fs.names.forEach((name, i) => {
+        if (!fields.get(name)) fields.set(name, fs.units[i] ?? '')
+      })
+    }
+  }
   return {
     id: capture.meta.id,
     startedAt: capture.meta.startedAt,
     endedAt: capture.meta.endedAt,
     messages: parts.reduce((n, p) => n + p.messages, 0),
     bytes: parts.reduce((n, p) => n + p.bytes, 0),
-    active
+    active,
+    topics: [...topics].sort(),
+    fields: [...fields].map(([name, unit]) => ({ name, unit }))
   }
 }
 

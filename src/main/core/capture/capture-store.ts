@@ -52,7 +52,7 @@ export class CaptureStore {
   private active: { capture: StoredCapture; writer: JournalWriter } | null = null
   private flushTimer: ReturnType<typeof setInterval> | null = null
   private syncCounter = 0
-  private readonly retentionBytes: number
+  private retentionBytes: number
   private readonly partBytes: number
   private readonly notice: (notice: Notice) => void
   private closed = false
@@ -148,6 +148,13 @@ export class CaptureStore {
         return info
       })
       .reverse()
+  }
+
+  /** Changes the size limit and applies it at once (dropping oldest parts if needed). */
+  setRetention(bytes: number): void {
+    this.retentionBytes = bytes
+    this.collectSealed()
+    this.enforceRetention()
   }
 
   delete(captureId: string): void {

@@ -69,6 +69,8 @@ export class SettingsService {
 
   saveProfile(input: ProfileInput): SettingsView {
     const { profile, password, passphrase } = profileInputSchema.parse(input)
+    this.checkConsent('password', password)
+    this.checkConsent('passphrase', passphrase)
     this.applySecret(profile.id, 'password', password)
     this.applySecret(profile.id, 'passphrase', passphrase)
     const profiles = this.settings.profiles.filter((p) => p.id !== profile.id)
@@ -115,12 +117,28 @@ export class SettingsService {
   }
 
   saveUi(ui: Partial<Settings['ui']>): SettingsView {
-    this.update({ ...this.settings, ui: { ...this.settings.ui, ...ui } })
+    // A key left out (or undefined) keeps its stored value: saving the theme keeps the layout.
+    const given = Object.fromEntries(Object.entries(ui).filter(([, v]) => v !== undefined))
+    this.update({ ...this.settings, ui: { ...this.settings.ui, ...given } })
+    return this.view()
+  }
+
+  saveCapture(capture: Partial<Settings['capture']>): SettingsView {
+    this.update({ ...this.settings, capture: { ...this.settings.capture, ...capture } })
     return this.view()
   }
 
   setAutoConnect(ids: string[]): void {
     this.update({ ...this.settings, autoConnect: ids })
+  }
+
+  /** Where secrets cannot outlive this run, keeping one needs the user's explicit yes. */
+  private checkConsent(kind: SecretKind, input: SecretInput): void {
+    if (input.action !== 'set' || !this.secrets.sessionOnly || input.sessionOnly) return
+    throw new AppError(
+      'needs-consent',
+      `This computer cannot encrypt the ${kind}, so it can only be kept until the app quits, and only if you agree. Nothing was saved.`
+    )
   }
 
   private applySecret(profileId: string, kind: SecretKind, input: SecretInput): void {

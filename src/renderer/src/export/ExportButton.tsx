@@ -1,7 +1,9 @@
-import { useEffect, useRef, useState } from 'react'
+import { useEffect, useId, useRef, useState } from 'react'
 import type { Api } from '../../../shared/contract'
-import type { ExportProgress, ExportResult } from '../../../shared/types'
+import type { CaptureInfo, ExportProgress, ExportResult } from '../../../shared/types'
 import { errorMessage, newId } from '../util/id'
+import { ExportDialogFields } from './ExportDialog'
+import { allChoices, buildExportRequest, type ExportChoices } from './export-request'
 
 interface Props {
   api: Api
@@ -29,7 +31,13 @@ function download(url: string, fileName: string, token: string | null | undefine
   a.remove()
 }
 
+/** "Export CSV": a dialog of choices, then a streamed export with progress and cancel. */
 export function ExportButton({ api, readOnly, token }: Props): React.JSX.Element {
+  const titleId = useId()
+  const dialog = useRef<HTMLDialogElement>(null)
+  const [captures, setCaptures] = useState<CaptureInfo[]>([])
+  const [choices, setChoices] = useState<ExportChoices | null>(null)
+  const [formError, setFormError] = useState('')
   const [running, setRunning] = useState<string | null>(null)
   const [progress, setProgress] = useState<ExportProgress | null>(null)
   const [message, setMessage] = useState<{ error: boolean; text: string } | null>(null)
@@ -43,17 +51,45 @@ export function ExportButton({ api, readOnly, token }: Props): React.JSX.Element
     [api]
   )
 
+  const open = async (): Promise<void> => {
+    setMessage(null)
+    try {
+      const list = await api.invoke('capture:list')
+      setCaptures(list)
+      setChoices(allChoices(list))
+      setFormError('')
+      dialog.current?.showModal()
+    } catch (e) {
+      setMessage({ error: true, text: `Cannot list the captures: ${errorMessage(e)}` })
+    }
+  }
+
+  useEffect(() => {
+    // The desktop menu's Export command (and its shortcut) opens the same dialog.
+    const onCommand = (e: Event): void => {
+      if ((e as CustomEvent<{ command?: string }>).detail?.command === 'export' && !readOnly)
+        void open()
+    }
+    window.addEventListener('app-command', onCommand)
+    return () => window.removeEventListener('app-command', onCommand)
+  })
+
   const start = async (): Promise<void> => {
+    if (!choices) return
     const exportId = newId()
+    const built = buildExportRequest(exportId, captures, choices)
+    if (!built.ok) {
+      setFormError(built.error)
+      return
+    }
+    dialog.current?.close()
     runningRef.current = exportId
     setRunning(exportId)
     setProgress(null)
-    setMessage(null)
     try {
-      const result = await api.invoke('export:start', { exportId, format: 'wide' })
-      if (result.status === 'done' && result.downloadUrl) {
+      const result = await api.invoke('export:start', built.request)
+      if (result.status === 'done' && result.downloadUrl)
         download(result.downloadUrl, result.fileName, token)
-      }
       setMessage({ error: false, text: resultText(result) })
     } catch (e) {
       setMessage({ error: true, text: `Export failed: ${errorMessage(e)}` })
@@ -74,7 +110,7 @@ export function ExportButton({ api, readOnly, token }: Props): React.JSX.Element
 
   return (
     <div className="export">
-      <button type="button" onClick={() => void start()} disabled={readOnly || running !== null}>
+      <button type="button" onClick={() => void open()} disabled={readOnly || running !== null}>
         Export CSV
       </button>
       {running && (
@@ -86,7 +122,7 @@ export function ExportButton({ api, readOnly, token }: Props): React.JSX.Element
           />
           <span className="export-rows">{progress ? `${progress.rows} rows` : 'Starting…'}</span>
           <button type="button" onClick={() => void cancel()}>
-            Cancel
+            Cancel export
           </button>
         </>
       )}
@@ -95,6 +131,31 @@ export function ExportButton({ api, readOnly, token }: Props): React.JSX.Element
           {message.text}
         </p>
       )}
+      <dialog ref={dialog} className="export-dialog" aria-labelledby={titleId}>
+        <form
+          method="dialog"
+          onSubmit={(e) => {
+            e.preventDefault()
+            void start()
+          }}
+        >
+          <h2 id={titleId}>Export CSV</h2>
+          {choices && (
+            <ExportDialogFields
+              captures={captures}
+              choices={choices}
+              error={formError}
+              onChange={setChoices}
+            />
+          )}
+          <div className="button-row">
+            <button type="submit">Export</button>
+            <button type="button" onClick={() => dialog.current?.close()}>
+              Close
+            </button>
+          </div>
+        </form>
+      </dialog>
     </div>
   )
 }

@@ -1,0 +1,80 @@
+import * as fs from 'node:fs'
+import { expect, test } from '@playwright/test'
+import { csvParse } from 'd3'
+import { mosquittoAvailable, startMosquitto, type MosquittoBroker } from './fixtures/mosquitto'
+import { startServe, type ServedApp } from './fixtures/serve'
+import { connectWsApi } from './fixtures/ws-api'
+import { waitUntil } from './fixtures/wait'
+
+const available = mosquittoAvailable()
+test.skip(!available.ok, `Mosquitto is not installed: ${available.ok ? '' : available.reason}`)
+
+let broker: MosquittoBroker
+let app: ServedApp | undefined
+
+test.beforeAll(async () => {
+  broker = await startMosquitto({ anonymous: true, password: false })
+})
+test.afterAll(async () => {
+  await app?.stop()
+  await broker?.close()
+})
+
+test('what was captured before a restart is charted and exported after it', async ({ page }) => {
+  app = await startServe()
+  const dataDir = app.dataDir
+  // Set up the profile through the same API the UI uses, then capture 40 readings.
+  const api = await connectWsApi(app.url)
+  await api.invoke('settings:save-profile', {
+    profile: {
+      id: 'lab',
+      name: 'Lab',
+      host: '127.0.0.1',
+      port: broker.ports.anonymous!,
+      clientId: 'e2e-restart',
+      topics: [{ filter: 'lab/esp32.out', qos: 1 }]
+    } as never
+  })
+  await api.invoke('connection:open', { profileId: 'lab' })
+  await waitUntil(
+    () => /Received SUBSCRIBE from e2e-restart/.test(fs.readFileSync(broker.logFile, 'utf8')),
+    'the SUBSCRIBE'
+  )
+  const before = Array.from(
+    { length: 40 },
+    (_, i) => `${(10 + i / 10).toFixed(2)},${(990 + i).toFixed(2)},${(5 + i).toFixed(2)}`
+  )
+  await broker.publish('lab/esp32.out', before, { qos: 1 })
+  await waitUntil(
+    async () => (await api.invoke('capture:list')).reduce((n, c) => n + c.messages, 0) >= 40,
+    '40 captured messages'
+  )
+  await api.close()
+  await app.stop()
+
+  // A new server process on the same data folder.
+  app = await startServe([], { dataDir })
+  await page.goto(app.url)
+  const chart = page.getByRole('figure', { name: /temperature.*chart/ })
+  await expect
+    .poll(async () => Number(await chart.getAttribute('data-points')), { timeout: 20_000 })
+    .toBeGreaterThanOrEqual(2)
+  await expect(page.getByRole('list', { name: /°C legend/ })).toContainText(/13\.90? °C/)
+
+  const captures = page.getByRole('region', { name: 'Captures' })
+  await expect(captures.getByRole('cell', { name: '40', exact: true })).toBeVisible()
+
+  const downloadPromise = page.waitForEvent('download')
+  await page.getByRole('button', { name: 'Export CSV' }).click()
+  await page
+    .getByRole('dialog', { name: 'Export CSV' })
+    .getByRole('button', { name: 'Export', exact: true })
+    .click()
+  const file = test.info().outputPath('after-restart.csv')
+  await (await downloadPromise).saveAs(file)
+  const rows = csvParse(fs.readFileSync(file, 'utf8').replace(/^\ufeff/, ''))
+  const values = rows
+    .filter((r) => r.topic === 'lab/esp32.out')
+    .map((r) => `${r['temperature (°C)']},${r['pressure (hPa)']},${r['altitude (m)']}`)
+  expect(values).toEqual(before)
+})

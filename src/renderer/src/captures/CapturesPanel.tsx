@@ -1,0 +1,122 @@
+import { useCallback, useEffect, useId, useState } from 'react'
+import type { Api } from '../../../shared/contract'
+import type { CaptureInfo } from '../../../shared/types'
+import { formatBytes, formatTime } from '../export/export-request'
+import { errorMessage } from '../util/id'
+
+interface Props {
+  api: Api
+  readOnly: boolean
+  retentionMB: number
+}
+
+/** Past captures on disk: when, how much, delete one; start a new one; the size limit. */
+export function CapturesPanel({ api, readOnly, retentionMB }: Props): React.JSX.Element {
+  const id = useId()
+  const [captures, setCaptures] = useState<CaptureInfo[]>([])
+  const [limit, setLimit] = useState(String(retentionMB))
+  const [error, setError] = useState('')
+
+  const run = useCallback(async (action: () => Promise<CaptureInfo[]>) => {
+    try {
+      setCaptures(await action())
+      setError('')
+    } catch (e) {
+      setError(errorMessage(e))
+    }
+  }, [])
+
+  useEffect(() => {
+    void run(() => api.invoke('capture:list'))
+    // Counts grow while capturing: refresh now and then, not on every batch.
+    const timer = setInterval(() => void run(() => api.invoke('capture:list')), 5000)
+    return () => clearInterval(timer)
+  }, [api, run])
+
+  const remove = (c: CaptureInfo): void => {
+    if (
+      !window.confirm(
+        `Delete the capture started ${formatTime(c.startedAt)} (${c.messages} messages)? This cannot be undone.`
+      )
+    )
+      return
+    void run(() => api.invoke('capture:delete', { captureId: c.id }))
+  }
+
+  const saveLimit = (): void => {
+    const mb = Number(limit)
+    if (!Number.isInteger(mb) || mb < 10) {
+      setError('The size limit must be a whole number of megabytes, at least 10.')
+      return
+    }
+    void run(() => api.invoke('capture:set-retention', { retentionMB: mb }))
+  }
+
+  return (
+    <section className="panel captures" aria-labelledby={`${id}-title`}>
+      <h2 id={`${id}-title`}>Captures</h2>
+      <table>
+        <caption className="visually-hidden">Captured data on disk, newest first</caption>
+        <thead>
+          <tr>
+            <th scope="col">Started</th>
+            <th scope="col">Ended</th>
+            <th scope="col">Messages</th>
+            <th scope="col">Size</th>
+            <th scope="col">
+              <span className="visually-hidden">Actions</span>
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {captures.map((c) => (
+            <tr key={c.id}>
+              <td>{formatTime(c.startedAt)}</td>
+              <td>{c.active ? 'capturing' : formatTime(c.endedAt)}</td>
+              <td className="num">{c.messages}</td>
+              <td className="num">{formatBytes(c.bytes)}</td>
+              <td>
+                <button
+                  type="button"
+                  disabled={readOnly}
+                  onClick={() => remove(c)}
+                  aria-label={`Delete capture started ${formatTime(c.startedAt)}`}
+                >
+                  Delete
+                </button>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <div className="button-row">
+        <button
+          type="button"
+          disabled={readOnly}
+          onClick={() => void run(() => api.invoke('capture:new'))}
+        >
+          New capture
+        </button>
+      </div>
+      <label htmlFor={`${id}-limit`}>Keep at most (MB)</label>
+      <div className="inline-row">
+        <input
+          id={`${id}-limit`}
+          inputMode="numeric"
+          value={limit}
+          onChange={(e) => setLimit(e.target.value)}
+          disabled={readOnly}
+        />
+        <button type="button" disabled={readOnly} onClick={saveLimit}>
+          Apply limit
+        </button>
+      </div>
+      <p className="hint">The oldest data is dropped first when captures grow past this size.</p>
+      {error && (
+        <p className="error-text" role="alert">
+          {error}
+        </p>
+      )}
+    </section>
+  )
+}
