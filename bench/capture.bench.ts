@@ -1,0 +1,233 @@
+// Durable capture and export: ingest rate against a bare mqtt.js subscriber, memory after
+// 5,000,000 readings, and CSV export time against copying the journal's bytes with cp.
+import { execFileSync, spawn } from 'node:child_process'
+import * as fs from 'node:fs'
+import * as os from 'node:os'
+import * as path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { startMosquitto, mosquittoAvailable } from '../e2e/fixtures/mosquitto'
+import { CaptureStore } from '../src/main/core/capture/capture-store'
+import { exportCsv } from '../src/main/core/export/csv-exporter'
+import { Ingest } from '../src/main/core/ingest'
+import { newProfile } from '../src/shared/defaults'
+import { atLeast, atMost, fmt, median, type Bench, type BenchResult } from './bench-lib'
+
+const here = path.dirname(fileURLToPath(import.meta.url))
+const INGEST_MESSAGES = 200_000
+const READINGS = 5_000_000
+const TRIALS = 3
+
+function referencePayloads(n: number): string[] {
+  let t = 22.31
+  let p = 1013.25
+  return Array.from({ length: n }, () => {
+    t += (Math.random() - 0.5) * 0.05
+    p += (Math.random() - 0.5) * 0.05
+    return `${t.toFixed(2)},${p.toFixed(2)},${(76.12 + (1013.25 - p) * 8.3).toFixed(2)}`
+  })
+}
+
+function runWorker(script: string, args: string[], nodeArgs: string[] = []) {
+  const child = spawn(
+    process.execPath,
+    [...nodeArgs, '--import', 'tsx', path.join(here, 'workers', script), ...args],
+    {
+      stdio: ['ignore', 'pipe', 'inherit']
+    }
+  )
+  let out = ''
+  const lines: string[] = []
+  const waiters: ((line: string) => void)[] = []
+  child.stdout.on('data', (d: Buffer) => {
+    out += d.toString()
+    let nl
+    while ((nl = out.indexOf('\n')) >= 0) {
+      const line = out.slice(0, nl)
+      out = out.slice(nl + 1)
+      const w = waiters.shift()
+      if (w) w(line)
+      else lines.push(line)
+    }
+  })
+  const next = (timeoutMs: number): Promise<string> =>
+    new Promise((resolve, reject) => {
+      const l = lines.shift()
+      if (l !== undefined) return resolve(l)
+      const timer = setTimeout(
+        () => reject(new Error(`${script} ${args[0] ?? ''} gave no answer in ${timeoutMs} ms`)),
+        timeoutMs
+      )
+      waiters.push((line) => {
+        clearTimeout(timer)
+        resolve(line)
+      })
+    })
+  return { child, next }
+}
+
+async function ingestRates(): Promise<{ bare: number[]; ours: number[] }> {
+  const broker = await startMosquitto({ anonymous: true, password: false, quiet: true })
+  const file = path.join(broker.dir, 'payloads.txt')
+  fs.writeFileSync(file, `${referencePayloads(INGEST_MESSAGES).join('\n')}\n`)
+  const rates = { bare: [] as number[], ours: [] as number[] }
+  try {
+    for (let trial = 0; trial < TRIALS; trial++) {
+      for (const mode of ['bare', 'ours'] as const) {
+        const topic = `bench/${mode}/${trial}`
+        const worker = runWorker('ingest-worker.ts', [
+          mode,
+          String(broker.ports.anonymous),
+          String(INGEST_MESSAGES),
+          topic
+        ])
+        if ((await worker.next(30_000)) !== 'ready')
+          throw new Error(`${mode} worker did not get ready`)
+        const start = Date.now()
+        // One mosquitto_pub process sends every line as a QoS 0 message, as fast as it can.
+        execFileSync(
+          'mosquitto_pub',
+          ['-h', '127.0.0.1', '-p', String(broker.ports.anonymous), '-t', topic, '-q', '0', '-l'],
+          {
+            input: fs.readFileSync(file)
+          }
+        )
+        const { lastAt } = JSON.parse(await worker.next(120_000)) as { lastAt: number }
+        rates[mode].push(INGEST_MESSAGES / ((lastAt - start) / 1000))
+        worker.child.kill()
+      }
+    }
+  } finally {
+    await broker.close()
+  }
+  return rates
+}
+
+async function memory(): Promise<{
+  baseline: number
+  after: number
+  peak: number
+  readings: number
+}> {
+  const worker = runWorker('memory-worker.ts', [String(READINGS)], ['--expose-gc'])
+  return JSON.parse(await worker.next(600_000)) as {
+    baseline: number
+    after: number
+    peak: number
+    readings: number
+  }
+}
+
+async function exportTimes(): Promise<{
+  cp: number[]
+  cpSync: number[]
+  ours: number[]
+  rows: number
+  journalBytes: number
+  rssGrowthMB: number
+}> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-export-'))
+  try {
+    const store = await CaptureStore.open({
+      dir: path.join(dir, 'captures'),
+      ringPoints: 1024,
+      retentionBytes: 64 * 1024 ** 3
+    })
+    store.startCapture()
+    const ingest = new Ingest(
+      newProfile('e', { topics: [{ filter: '#', qos: 0 } as never] }),
+      store
+    )
+    const payloads = referencePayloads(10_000).map((p) => Buffer.from(p))
+    for (let i = 0; i < Math.ceil(READINGS / 3); i++)
+      ingest.handle('esp32.out', payloads[i % payloads.length])
+    await store.close()
+    const reopened = await CaptureStore.open({ dir: path.join(dir, 'captures'), ringPoints: 16 })
+    const parts = reopened.parts()
+    const journalBytes = parts.reduce((n, p) => n + p.bytes, 0)
+    const result = {
+      cp: [] as number[],
+      cpSync: [] as number[],
+      ours: [] as number[],
+      rows: 0,
+      journalBytes,
+      rssGrowthMB: 0
+    }
+    for (let trial = 0; trial < TRIALS; trial++) {
+      const copies = parts.map((p, i) => path.join(dir, `copy-${i}.jnl`))
+      copies.forEach((c) => fs.rmSync(c, { force: true }))
+      let t0 = performance.now()
+      parts.forEach((p, i) => execFileSync('cp', [p.file, copies[i]]))
+      result.cp.push(performance.now() - t0)
+      copies.forEach((c) => fs.rmSync(c, { force: true }))
+      t0 = performance.now()
+      parts.forEach((p, i) => {
+        execFileSync('cp', [p.file, copies[i]])
+        const fd = fs.openSync(copies[i], 'r+')
+        fs.fsyncSync(fd)
+        fs.closeSync(fd)
+      })
+      result.cpSync.push(performance.now() - t0)
+      const target = path.join(dir, 'export.csv')
+      fs.rmSync(target, { force: true })
+      const rssBefore = process.memoryUsage().rss
+      let rssPeak = rssBefore
+      t0 = performance.now()
+      const outcome = await exportCsv(
+        parts,
+        target,
+        { format: 'wide' },
+        { onProgress: () => (rssPeak = Math.max(rssPeak, process.memoryUsage().rss)) }
+      )
+      result.ours.push(performance.now() - t0)
+      result.rows = outcome.rows
+      result.rssGrowthMB = Math.max(result.rssGrowthMB, (rssPeak - rssBefore) / 1048576)
+    }
+    await reopened.close()
+    return result
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true })
+  }
+}
+
+const bench: Bench = {
+  title: 'Durable capture and CSV export',
+  async run(): Promise<BenchResult[]> {
+    const results: BenchResult[] = []
+    const mos = mosquittoAvailable()
+    if (!mos.ok) {
+      console.warn(`*** ingest benchmark skipped: ${mos.reason} ***`)
+    } else {
+      const rates = await ingestRates()
+      const bare = median(rates.bare)
+      const ours = median(rates.ours)
+      results.push({
+        name: `Ingest ${fmt(INGEST_MESSAGES)} CSV msgs, QoS 0 (msg/s)`,
+        ours: fmt(ours),
+        reference: `${fmt(bare)} (bare mqtt.js)`,
+        ...atLeast(ours / bare, 0.8),
+        note: `trials bare ${rates.bare.map((r) => fmt(r)).join(' / ')}; ours ${rates.ours.map((r) => fmt(r)).join(' / ')}`
+      })
+    }
+    const mem = await memory()
+    results.push({
+      name: `Resident memory after ${fmt(mem.readings)} readings (MB)`,
+      ours: fmt(mem.after, 1),
+      reference: '300 (budget)',
+      ...atMost(mem.after / 300, 1),
+      note: `baseline ${fmt(mem.baseline, 1)} MB, peak while capturing ${fmt(mem.peak, 1)} MB`
+    })
+    const ex = await exportTimes()
+    const cp = median(ex.cp)
+    const ours = median(ex.ours)
+    results.push({
+      name: `Export ${fmt(ex.rows * 3)} readings to CSV (ms)`,
+      ours: fmt(ours),
+      reference: `${fmt(cp)} (cp of ${fmt(ex.journalBytes / 1048576, 1)} MB journal)`,
+      ...atLeast(cp / ours, 0.5),
+      note: `speed ratio = cp time / export time. With fsync on both (the export syncs before renaming): cp+fsync ${fmt(median(ex.cpSync))} ms, ratio ${(median(ex.cpSync) / ours).toFixed(3)}. RSS growth during export ${fmt(ex.rssGrowthMB, 1)} MB`
+    })
+    return results
+  }
+}
+
+export default bench
