@@ -29,7 +29,16 @@ const CONNACK_MESSAGES: Record<number, [string, boolean]> = {
   159: ['The broker is limiting connection rate; try again later.', false]
 }
 
-export function describeFailure(error: unknown, target: string): Failure {
+/** Said for a connect that got no answer, whichever layer noticed it first. */
+export function timedOut(target: string): Failure {
+  return { message: `Timed out connecting to ${target}: no answer from the broker.`, fatal: false }
+}
+
+/**
+ * `target` is host:port; `checkedName` is the name the server certificate was checked against
+ * (the "Server name (SNI)" override, else the host).
+ */
+export function describeFailure(error: unknown, target: string, checkedName?: string): Failure {
   const e = error as { code?: string | number; message?: string; reason?: string }
   const code = e?.code
   const text = `${e?.message ?? ''} ${e?.reason ?? ''}`
@@ -59,7 +68,7 @@ export function describeFailure(error: unknown, target: string): Failure {
         fatal: false
       }
     case 'ETIMEDOUT':
-      return { message: `Timed out connecting to ${target}.`, fatal: false }
+      return timedOut(target)
     case 'ECONNRESET':
     case 'EPIPE':
       return { message: `The connection to ${target} was reset.`, fatal: false }
@@ -78,7 +87,7 @@ export function describeFailure(error: unknown, target: string): Failure {
       }
     case 'ERR_TLS_CERT_ALTNAME_INVALID':
       return {
-        message: `Server name does not match the certificate: ${target.replace(/:\d+$/, '')} is not a name in the server's certificate. Set "Server name (SNI)" to a name the certificate holds.`,
+        message: `Server name does not match the certificate: ${checkedName || target.replace(/:\d+$/, '')} is not a name in the server's certificate. Set "Server name (SNI)" to a name the certificate holds.`,
         fatal: true
       }
     case 'CERT_HAS_EXPIRED':
@@ -113,8 +122,6 @@ export function describeFailure(error: unknown, target: string): Failure {
       fatal: true
     }
   }
-  if (/connack timeout|timed? ?out/i.test(text)) {
-    return { message: `Timed out connecting to ${target}.`, fatal: false }
-  }
+  if (/connack timeout|timed? ?out/i.test(text)) return timedOut(target)
   return { message: `Connection failed: ${e?.message ?? String(error)}`, fatal: false }
 }

@@ -1,8 +1,9 @@
 import mqtt, { type MqttClient, type IConnackPacket } from 'mqtt'
 import type { Profile } from '../../../shared/schemas'
 import type { ConnectionState, ConnectionStatus } from '../../../shared/types'
-import { describeFailure, type Failure } from './connection-errors'
+import { describeFailure, timedOut, type Failure } from './connection-errors'
 import { buildMqttOptions, ProfileError, type ProfileSecrets } from './mqtt-options'
+import { sessionStores, type SessionStores } from './session-stores'
 
 export const BACKOFF_START_MS = 1000
 export const BACKOFF_CAP_MS = 30_000
@@ -35,6 +36,9 @@ export class Connection {
   private awaitingConnack = false
   private stopped = true
   private readonly target: string
+  /** The name the server certificate is checked against (TLS only). */
+  private readonly checkedName: string
+  private readonly stores: SessionStores
 
   constructor(
     readonly profile: Profile,
@@ -42,6 +46,8 @@ export class Connection {
     private readonly events: ConnectionEvents
   ) {
     this.target = `${profile.host}:${profile.port}`
+    this.checkedName = profile.tls.servername || profile.host
+    this.stores = sessionStores(profile)
     this.state = {
       profileId: profile.id,
       name: profile.name,
@@ -67,7 +73,7 @@ export class Connection {
       this.fail(
         error instanceof ProfileError
           ? { message: error.message, fatal: true }
-          : describeFailure(error, this.target)
+          : this.describe(error)
       )
       return
     }
@@ -75,10 +81,10 @@ export class Connection {
     this.awaitingConnack = true
     this.connectStartedAt = Date.now()
     try {
-      this.client = mqtt.connect(options)
+      this.client = mqtt.connect({ ...options, ...this.stores })
     } catch (error) {
       // mqtt.js throws synchronously for some TLS problems (a wrong key passphrase).
-      this.fail(describeFailure(error, this.target))
+      this.fail(this.describe(error))
       return
     }
     this.wire(this.client)
@@ -97,13 +103,12 @@ export class Connection {
     client.on('connect', (connack) => this.onConnect(client, connack))
     client.on('message', (topic, payload) => this.events.message(topic, payload))
     client.on('error', (error) => {
-      const failure = describeFailure(error, this.target)
+      const failure = this.describe(error)
       this.lastFailure = failure
       if (failure.fatal) this.fail(failure)
     })
     client.on('disconnect', (packet) => {
-      if (packet.reasonCode)
-        this.lastFailure = describeFailure({ code: packet.reasonCode }, this.target)
+      if (packet.reasonCode) this.lastFailure = this.describe({ code: packet.reasonCode })
     })
     client.on('close', () => this.onClose())
   }
@@ -145,10 +150,7 @@ export class Connection {
       this.awaitingConnack &&
       Date.now() - this.connectStartedAt >= this.profile.connectTimeoutMs * 0.9
     ) {
-      this.lastFailure = {
-        message: `Timed out connecting to ${this.target}: no answer from the broker.`,
-        fatal: false
-      }
+      this.lastFailure = timedOut(this.target)
     }
     const wasConnected = !this.awaitingConnack
     this.awaitingConnack = false
@@ -174,15 +176,30 @@ export class Connection {
       message: `Reconnecting to ${this.target}…`
     })
     try {
-      this.client.reconnect()
+      // Without the stores mqtt.js starts empty ones and drops QoS 2 messages awaiting PUBREL.
+      this.client.reconnect(this.stores)
     } catch (error) {
-      const failure = describeFailure(error, this.target)
+      const failure = this.describe(error)
       if (failure.fatal) this.fail(failure)
       else {
         this.lastFailure = failure
         this.onClose()
       }
     }
+  }
+
+  private describe(error: unknown): Failure {
+    const failure = describeFailure(error, this.target, this.checkedName)
+    const code = (error as { code?: unknown })?.code
+    // A reset before any answer is most often TLS spoken to a plain port, or the other way round.
+    if (this.awaitingConnack && (code === 'ECONNRESET' || code === 'EPIPE')) {
+      const tls = this.profile.transport === 'mqtts' || this.profile.transport === 'wss'
+      return {
+        ...failure,
+        message: `The connection to ${this.target} was reset before the broker answered: check that this port speaks ${tls ? 'TLS (or choose mqtt/ws)' : 'plain MQTT (or choose mqtts/wss)'}.`
+      }
+    }
+    return failure
   }
 
   private fail(failure: Failure): void {

@@ -44,7 +44,7 @@ export function buildMqttOptions(profile: Profile, secrets: ProfileSecrets): Mqt
     queueQoSZero: false
   }
   if (profile.transport === 'ws' || profile.transport === 'wss')
-    options.path = profile.path || '/mqtt'
+    options.path = normalizePath(profile.path)
   if (profile.username) options.username = profile.username
   if (secrets.password) options.password = secrets.password
   if (protocol.version === 5) {
@@ -62,9 +62,18 @@ export function buildMqttOptions(profile: Profile, secrets: ProfileSecrets): Mqt
       retain: profile.will.retain
     }
   }
-  if (profile.transport === 'mqtts' || profile.transport === 'wss')
-    Object.assign(options, tlsOptions(profile, secrets))
+  if (profile.transport === 'mqtts') Object.assign(options, tlsOptions(profile, secrets))
+  // mqtt.js hands only ca/cert/key/passphrase/rejectUnauthorized to the WebSocket; servername,
+  // ALPN and the minimum version must go in wsOptions themselves.
+  if (profile.transport === 'wss') options.wsOptions = { ...tlsOptions(profile, secrets) }
   return options
+}
+
+/** "mqtt" would make the URL ws://host:1234mqtt. */
+export function normalizePath(path: string): string {
+  const trimmed = path.trim()
+  if (!trimmed) return '/mqtt'
+  return trimmed.startsWith('/') ? trimmed : `/${trimmed}`
 }
 
 function tlsOptions(profile: Profile, secrets: ProfileSecrets): Partial<MqttOptions> {

@@ -28,12 +28,15 @@ export function ConnectionBar({
     (s) => s.profileId !== profile?.id && s.state !== 'disconnected'
   )
 
-  const run = async (channel: 'connection:open' | 'connection:close'): Promise<void> => {
-    if (!profile) return
+  const run = async (
+    channel: 'connection:open' | 'connection:close',
+    profileId = profile?.id
+  ): Promise<void> => {
+    if (!profileId) return
     setBusy(true)
     setError('')
     try {
-      onStatus(await api.invoke(channel, { profileId: profile.id }))
+      onStatus(await api.invoke(channel, { profileId }))
     } catch (e) {
       setError(errorMessage(e))
     } finally {
@@ -63,10 +66,20 @@ export function ConnectionBar({
         </button>
       </div>
       {others.length > 0 && (
+        // Every other live connection keeps its own status, and can be stopped from here.
         <ul className="other-connections" aria-label="Other connections">
           {others.map((s) => (
-            <li key={s.profileId} className={`state-${s.state}`}>
-              {statusText(s, s.name)}
+            <li key={s.profileId}>
+              <span className={`connection-status state-${s.state}`}>{statusText(s, s.name)}</span>
+              <button
+                type="button"
+                className="link-button"
+                onClick={() => void run('connection:close', s.profileId)}
+                disabled={busy || readOnly}
+                aria-label={`Disconnect ${s.name}`}
+              >
+                Disconnect
+              </button>
             </li>
           ))}
         </ul>

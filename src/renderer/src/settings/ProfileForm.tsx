@@ -1,39 +1,60 @@
 import { useId, useState } from 'react'
-import type { ProfileInput, Transport } from '../../../shared/schemas'
+import type { ProfileInput, ProtocolVersion, Transport } from '../../../shared/schemas'
 import type { ProfileView } from '../../../shared/types'
+import type { PickFile } from './FileField'
 import {
   TRANSPORTS,
   buildProfileInput,
   fieldsFromProfile,
+  type PasswordFields,
   type ProfileFields
 } from './profile-form-model'
+import { PROTOCOL_VERSIONS, usesTls } from './profile-form-sections'
+import { SAVED_SECRET_HINT, SecretField } from './SecretField'
+import { SessionFields } from './SessionFields'
+import { TlsFields } from './TlsFields'
+import { TopicsField } from './TopicsField'
+import { WillFields } from './WillFields'
 
 interface Props {
   profile: ProfileView
   readOnly: boolean
   onSave: (input: ProfileInput) => Promise<string | null>
+  /** Desktop: the native file dialog for TLS files. Absent: paths are typed. */
+  pickFile?: PickFile
 }
 
-export const SAVED_PASSWORD_HINT = '(saved — leave empty to keep)'
+export const SAVED_PASSWORD_HINT = SAVED_SECRET_HINT
+
+const NO_SECRET: PasswordFields = { value: '', clear: false }
+const DEFAULT_PORTS: Partial<Record<Transport, string>> = { mqtt: '1883', mqtts: '8883' }
 
 /** Edits one profile. Remounted (keyed) per profile and per save, so it starts fresh. */
-export function ProfileForm({ profile, readOnly, onSave }: Props): React.JSX.Element {
+export function ProfileForm({ profile, readOnly, onSave, pickFile }: Props): React.JSX.Element {
   const id = useId()
   const [fields, setFields] = useState<ProfileFields>(() => fieldsFromProfile(profile))
-  const [password, setPassword] = useState('')
-  const [clearPassword, setClearPassword] = useState(false)
+  const [password, setPassword] = useState<PasswordFields>(NO_SECRET)
+  const [passphrase, setPassphrase] = useState<PasswordFields>(NO_SECRET)
   const [message, setMessage] = useState<{ error: boolean; text: string } | null>(null)
   const [saving, setSaving] = useState(false)
   const usesPath = fields.transport === 'ws' || fields.transport === 'wss'
 
+  const update = (patch: Partial<ProfileFields>): void => setFields((f) => ({ ...f, ...patch }))
   const set =
     <K extends keyof ProfileFields>(key: K) =>
     (event: { target: { value: string } }): void =>
-      setFields((f) => ({ ...f, [key]: event.target.value as ProfileFields[K] }))
+      update({ [key]: event.target.value } as Partial<ProfileFields>)
+
+  const setTransport = (transport: Transport): void =>
+    setFields((f) => {
+      // Follow the transport's usual port, unless the user typed another one.
+      const followPort = f.port === DEFAULT_PORTS[f.transport] && DEFAULT_PORTS[transport]
+      return { ...f, transport, port: followPort ? DEFAULT_PORTS[transport]! : f.port }
+    })
 
   const submit = async (event: React.FormEvent): Promise<void> => {
     event.preventDefault()
-    const built = buildProfileInput(profile, fields, { value: password, clear: clearPassword })
+    const built = buildProfileInput(profile, fields, password, passphrase)
     if (!built.ok) {
       setMessage({ error: true, text: built.error })
       return
@@ -48,101 +69,99 @@ export function ProfileForm({ profile, readOnly, onSave }: Props): React.JSX.Ele
 
   return (
     <form className="profile-form" onSubmit={(e) => void submit(e)} noValidate>
-      <div className="field">
-        <label htmlFor={`${id}-name`}>Name</label>
-        <input id={`${id}-name`} value={fields.name} onChange={set('name')} required />
-      </div>
-      <div className="field">
-        <label htmlFor={`${id}-host`}>Host</label>
-        <input id={`${id}-host`} value={fields.host} onChange={set('host')} required />
-      </div>
-      <div className="field-row">
+      <fieldset className="form-section">
+        <legend>Broker</legend>
         <div className="field">
-          <label htmlFor={`${id}-port`}>Port</label>
-          <input
-            id={`${id}-port`}
-            inputMode="numeric"
-            value={fields.port}
-            onChange={set('port')}
-            required
-          />
+          <label htmlFor={`${id}-name`}>Name</label>
+          <input id={`${id}-name`} value={fields.name} onChange={set('name')} required />
         </div>
         <div className="field">
-          <label htmlFor={`${id}-transport`}>Transport</label>
+          <label htmlFor={`${id}-host`}>Host</label>
+          <input id={`${id}-host`} value={fields.host} onChange={set('host')} required />
+        </div>
+        <div className="field-row">
+          <div className="field">
+            <label htmlFor={`${id}-port`}>Port</label>
+            <input
+              id={`${id}-port`}
+              inputMode="numeric"
+              value={fields.port}
+              onChange={set('port')}
+              required
+            />
+          </div>
+          <div className="field">
+            <label htmlFor={`${id}-transport`}>Transport</label>
+            <select
+              id={`${id}-transport`}
+              value={fields.transport}
+              onChange={(e) => setTransport(e.target.value as Transport)}
+            >
+              {TRANSPORTS.map((t) => (
+                <option key={t} value={t}>
+                  {t}
+                </option>
+              ))}
+            </select>
+          </div>
+        </div>
+        {usesPath && (
+          <div className="field">
+            <label htmlFor={`${id}-path`}>Path</label>
+            <input id={`${id}-path`} value={fields.path} onChange={set('path')} />
+          </div>
+        )}
+        <div className="field">
+          <label htmlFor={`${id}-protocol`}>Protocol version</label>
           <select
-            id={`${id}-transport`}
-            value={fields.transport}
-            onChange={(e) => setFields((f) => ({ ...f, transport: e.target.value as Transport }))}
+            id={`${id}-protocol`}
+            value={fields.protocolVersion}
+            onChange={(e) => update({ protocolVersion: e.target.value as ProtocolVersion })}
           >
-            {TRANSPORTS.map((t) => (
-              <option key={t} value={t}>
-                {t}
+            {PROTOCOL_VERSIONS.map((v) => (
+              <option key={v.value} value={v.value}>
+                {v.label}
               </option>
             ))}
           </select>
         </div>
-      </div>
-      {usesPath && (
+      </fieldset>
+      <fieldset className="form-section">
+        <legend>Sign-in</legend>
         <div className="field">
-          <label htmlFor={`${id}-path`}>Path</label>
-          <input id={`${id}-path`} value={fields.path} onChange={set('path')} />
+          <label htmlFor={`${id}-username`}>Username</label>
+          <input
+            id={`${id}-username`}
+            value={fields.username}
+            onChange={set('username')}
+            autoComplete="off"
+          />
         </div>
-      )}
-      <div className="field">
-        <label htmlFor={`${id}-username`}>Username</label>
-        <input
-          id={`${id}-username`}
-          value={fields.username}
-          onChange={set('username')}
-          autoComplete="off"
-        />
-      </div>
-      <div className="field">
-        <label htmlFor={`${id}-password`}>Password</label>
-        <input
-          id={`${id}-password`}
-          type="password"
+        <SecretField
+          label="Password"
+          clearLabel="Clear saved password"
+          saved={profile.hasPassword}
           value={password}
-          onChange={(e) => setPassword(e.target.value)}
-          placeholder={profile.hasPassword ? SAVED_PASSWORD_HINT : ''}
-          aria-describedby={profile.hasPassword ? `${id}-password-hint` : undefined}
-          autoComplete="new-password"
-          disabled={clearPassword}
+          onChange={setPassword}
         />
-        {profile.hasPassword && (
-          <>
-            <p id={`${id}-password-hint`} className="hint">
-              {SAVED_PASSWORD_HINT}
-            </p>
-            <label className="checkbox">
-              <input
-                type="checkbox"
-                checked={clearPassword}
-                onChange={(e) => setClearPassword(e.target.checked)}
-              />
-              Clear saved password
-            </label>
-          </>
-        )}
-      </div>
-      <div className="field">
-        <label htmlFor={`${id}-client-id`}>Client ID</label>
-        <input id={`${id}-client-id`} value={fields.clientId} onChange={set('clientId')} required />
-      </div>
-      <div className="field">
-        <label htmlFor={`${id}-topics`}>Topics</label>
-        <textarea
-          id={`${id}-topics`}
-          rows={4}
-          value={fields.topicsText}
-          onChange={set('topicsText')}
-          aria-describedby={`${id}-topics-hint`}
-          spellCheck={false}
+      </fieldset>
+      {usesTls(fields.transport) && (
+        <TlsFields
+          fields={fields}
+          update={update}
+          passphrase={passphrase}
+          onPassphrase={setPassphrase}
+          hasPassphrase={profile.hasPassphrase}
+          pickFile={pickFile}
         />
-        <p id={`${id}-topics-hint`} className="hint">
-          One topic filter per line, optionally followed by QoS, e.g. <code>sensors/# 1</code>
-        </p>
-      </div>
+      )}
+      <SessionFields fields={fields} update={update} />
+      <TopicsField
+        text={fields.topicsText}
+        existing={profile.topics}
+        onChange={(topicsText) => update({ topicsText })}
+      />
+      <WillFields fields={fields} update={update} />
       <div className="button-row">
         <button type="submit" disabled={readOnly || saving}>
           {saving ? 'Saving…' : 'Save'}

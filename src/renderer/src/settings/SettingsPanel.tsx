@@ -4,6 +4,7 @@ import type { ProfileInput } from '../../../shared/schemas'
 import type { ProfileView, SettingsView } from '../../../shared/types'
 import { errorMessage } from '../util/id'
 import { newProfile } from './profile-form-model'
+import { filePickerFor } from './file-picker'
 import { ProfileForm } from './ProfileForm'
 
 interface Props {
@@ -16,10 +17,13 @@ interface Props {
   onSelect: (profileId: string) => void
   onDraft: (draft: ProfileView | null) => void
   onSaved: (settings: SettingsView, profileId: string) => void
+  /** 'dialog' in the desktop app (native file dialog), 'path' in the browser (typed paths). */
+  filePicker?: 'dialog' | 'path'
 }
 
 export function SettingsPanel(props: Props): React.JSX.Element {
   const { api, settings, current, draft, readOnly, onSelect, onDraft, onSaved } = props
+  const pickFile = filePickerFor(api, props.filePicker)
   const id = useId()
   const [saves, setSaves] = useState(0)
   const [notice, setNotice] = useState('')
@@ -83,6 +87,7 @@ export function SettingsPanel(props: Props): React.JSX.Element {
           profile={current}
           readOnly={readOnly}
           onSave={save}
+          pickFile={pickFile}
         />
       )}
     </section>

@@ -10,8 +10,17 @@ import {
 } from '../../../shared/schemas'
 import type { ProfileView } from '../../../shared/types'
 import { newId } from '../util/id'
+import {
+  generateClientId,
+  sectionFieldsFromProfile,
+  sectionsFromFields,
+  type Result,
+  type SectionFields
+} from './profile-form-sections'
 
-export interface ProfileFields {
+export type { Result } from './profile-form-sections'
+
+export interface ProfileFields extends SectionFields {
   name: string
   host: string
   port: string
@@ -27,8 +36,6 @@ export interface PasswordFields {
   clear: boolean
 }
 
-export type Result<T> = { ok: true; value: T } | { ok: false; error: string }
-
 export const TRANSPORTS: Transport[] = ['mqtt', 'mqtts', 'ws', 'wss']
 
 export function newProfile(): ProfileView {
@@ -37,9 +44,16 @@ export function newProfile(): ProfileView {
     id,
     name: 'New profile',
     host: 'localhost',
-    clientId: `mqtt-live-monitor-${id.slice(0, 8)}`
+    clientId: generateClientId()
   })
   return { ...profile, hasPassword: false, hasPassphrase: false }
+}
+
+/** The path as the connection uses it: "mqtt" would make ws://host:1234mqtt. */
+export function normalizePath(path: string): string {
+  const trimmed = path.trim()
+  if (!trimmed) return '/mqtt'
+  return trimmed.startsWith('/') ? trimmed : `/${trimmed}`
 }
 
 export function topicsToText(topics: readonly TopicConfig[]): string {
@@ -91,10 +105,12 @@ export function fieldsFromProfile(profile: ProfileView): ProfileFields {
     path: profile.path,
     username: profile.username,
     clientId: profile.clientId,
-    topicsText: topicsToText(profile.topics)
+    topicsText: topicsToText(profile.topics),
+    ...sectionFieldsFromProfile(profile)
   }
 }
 
+/** Maps a write-only secret field (password or key passphrase) to what is sent on save. */
 export function passwordAction(password: PasswordFields): SecretInput {
   if (password.clear) return { action: 'clear' }
   if (password.value !== '') return { action: 'set', value: password.value }
@@ -105,14 +121,15 @@ export function passwordAction(password: PasswordFields): SecretInput {
 export function buildProfileInput(
   base: ProfileView,
   fields: ProfileFields,
-  password: PasswordFields
+  password: PasswordFields,
+  passphrase: PasswordFields = { value: '', clear: false }
 ): Result<ProfileInput> {
   const name = fields.name.trim()
   const host = fields.host.trim()
   const clientId = fields.clientId.trim()
   if (!name) return { ok: false, error: 'Name is required.' }
   if (!host) return { ok: false, error: 'Host is required.' }
-  if (host.includes('://') || host.includes('/')) {
+  if (host.includes('://') || host.includes('/') || /\s/.test(host)) {
     return {
       ok: false,
       error:
@@ -126,6 +143,8 @@ export function buildProfileInput(
   if (!clientId) return { ok: false, error: 'Client ID is required.' }
   const topics = parseTopics(fields.topicsText, base.topics)
   if (!topics.ok) return topics
+  const sections = sectionsFromFields(fields)
+  if (!sections.ok) return sections
   // The schema strips what is not stored (hasPassword, hasPassphrase).
   const candidate = {
     ...base,
@@ -133,10 +152,11 @@ export function buildProfileInput(
     host,
     port,
     transport: fields.transport,
-    path: fields.path.trim() || '/mqtt',
+    path: normalizePath(fields.path),
     username: fields.username,
     clientId,
-    topics: topics.value
+    topics: topics.value,
+    ...sections.value
   }
   const parsed = profileSchema.safeParse(candidate)
   if (!parsed.success) {
@@ -144,5 +164,12 @@ export function buildProfileInput(
     const where = issue?.path.length ? `${issue.path.join('.')}: ` : ''
     return { ok: false, error: `${where}${issue?.message ?? 'invalid profile'}` }
   }
-  return { ok: true, value: { profile: parsed.data, password: passwordAction(password) } }
+  return {
+    ok: true,
+    value: {
+      profile: parsed.data,
+      password: passwordAction(password),
+      passphrase: passwordAction(passphrase)
+    }
+  }
 }

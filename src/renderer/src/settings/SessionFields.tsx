@@ -1,0 +1,85 @@
+import { useId } from 'react'
+import type { ProfileFields } from './profile-form-model'
+import { generateClientId, onCleanChange } from './profile-form-sections'
+
+interface Props {
+  fields: ProfileFields
+  update: (patch: Partial<ProfileFields>) => void
+}
+
+/** Client ID, clean session, MQTT 5 session expiry and keep-alive. */
+export function SessionFields({ fields, update }: Props): React.JSX.Element {
+  const id = useId()
+  return (
+    <fieldset className="form-section">
+      <legend>Session</legend>
+      <div className="field">
+        <label htmlFor={`${id}-client-id`}>Client ID</label>
+        <div className="field-row">
+          <input
+            id={`${id}-client-id`}
+            value={fields.clientId}
+            onChange={(e) => update({ clientId: e.target.value })}
+            aria-describedby={`${id}-client-id-hint`}
+            spellCheck={false}
+            required
+          />
+          <button
+            type="button"
+            onClick={() => update({ clientId: generateClientId() })}
+            aria-describedby={`${id}-client-id-hint`}
+          >
+            Generate
+          </button>
+        </div>
+        <p id={`${id}-client-id-hint`} className="hint">
+          Kept fixed, so the broker can keep your session. Generate makes a new random one.
+        </p>
+      </div>
+      <div className="field">
+        <label className="checkbox">
+          <input
+            type="checkbox"
+            checked={fields.clean}
+            onChange={(e) => update(onCleanChange(fields, e.target.checked))}
+            aria-describedby={`${id}-clean-hint`}
+          />
+          Clean session
+        </label>
+        <p id={`${id}-clean-hint`} className="hint">
+          Off: the broker keeps your subscriptions and queues QoS 1 and 2 messages while you are
+          away; they arrive when you connect again.
+        </p>
+      </div>
+      <div className="field-row">
+        {fields.protocolVersion === '5.0' && (
+          <div className="field">
+            <label htmlFor={`${id}-expiry`}>Session expiry (s)</label>
+            <input
+              id={`${id}-expiry`}
+              inputMode="numeric"
+              value={fields.sessionExpiry}
+              onChange={(e) => update({ sessionExpiry: e.target.value })}
+              aria-describedby={`${id}-expiry-hint`}
+            />
+          </div>
+        )}
+        <div className="field">
+          <label htmlFor={`${id}-keepalive`}>Keep-alive (s)</label>
+          <input
+            id={`${id}-keepalive`}
+            inputMode="numeric"
+            value={fields.keepalive}
+            onChange={(e) => update({ keepalive: e.target.value })}
+          />
+        </div>
+      </div>
+      {fields.protocolVersion === '5.0' && (
+        <p id={`${id}-expiry-hint`} className="hint">
+          How long the broker keeps the session after you disconnect. With clean session off it is
+          never 0; one day is 86400.
+        </p>
+      )}
+    </fieldset>
+  )
+}
