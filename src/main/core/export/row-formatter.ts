@@ -37,12 +37,6 @@ export interface FormatOptions {
 interface TopicState {
   /** `,<connection>,<topic>,` (or without connection), RFC 4180-quoted. */
   tail: Uint8Array
-  template: Uint8Array
-  second: number
-  lo: number
-  /** Where the two millisecond triplets go in the template. */
-  ms1: number
-  ms2: number
 }
 
 interface FieldSetState {
@@ -62,6 +56,14 @@ export class RowFormatter {
   private fieldSets: (FieldSetState | undefined)[] = []
   private readonly wideFormat: boolean
   private readonly slices: Int32Array
+  private readonly head = encoder.encode('0000-00-00T00:00:00.000Z,00000000000000000000000000')
+  private headView = this.head.subarray(0, 0)
+  private headLength = 0
+  private readonly ms1 = 20
+  private day = NaN
+  private ymd: [number, number, number] = [1970, 1, 1]
+  private second = NaN
+  private plainHead: Uint8Array | null = null
 
   constructor(
     private readonly options: FormatOptions,
@@ -108,7 +110,7 @@ export class RowFormatter {
           const topic = topics[view.getUint32(body + 9, true)]
           const set = sets[view.getUint32(body + 13, true)]
           if (topic && set) {
-            const bound = 256 + topic.template.length + 4 * length + 2 * ncols
+            const bound = 256 + topic.tail.length + 4 * length + 2 * ncols
             if (this.at + bound > size) {
               if (this.at > 0) return p
               this.out = new Uint8Array(bound) // one row larger than the whole buffer
@@ -206,45 +208,69 @@ export class RowFormatter {
   /** Writes `time,epoch_ms,[connection,]topic,` and returns the position after it. */
   private rowStart(t: number, topic: TopicState): number {
     const ms = Math.floor(t)
-    let frac = ms - topic.lo
-    // Written so that NaN (no template yet) also rebuilds.
-    if (!(frac >= 0 && frac < 1000) || (topic.ms2 < 0 && frac !== 0)) {
-      this.buildTemplate(topic, ms)
-      frac = ms - topic.lo
+    const head = this.head
+    let frac = ms - this.second * 1000
+    // Written so that NaN (no head yet) also rebuilds.
+    if (!(frac >= 0 && frac < 1000) || (this.plainHead !== null && frac !== 0)) {
+      this.buildHead(ms)
+      frac = ms - this.second * 1000
     }
     const out = this.out
-    const at = this.at
-    out.set(topic.template, at)
-    if (topic.ms2 >= 0) {
+    let at = this.at
+    if (this.plainHead) {
+      out.set(this.plainHead, at)
+      at += this.plainHead.length
+    } else {
       const d = frac * 3
-      out[at + topic.ms1] = DIGITS[d]
-      out[at + topic.ms1 + 1] = DIGITS[d + 1]
-      out[at + topic.ms1 + 2] = DIGITS[d + 2]
-      out[at + topic.ms2] = DIGITS[d]
-      out[at + topic.ms2 + 1] = DIGITS[d + 1]
-      out[at + topic.ms2 + 2] = DIGITS[d + 2]
+      const ms1 = this.ms1
+      const ms2 = this.headLength - 3
+      head[ms1] = head[ms2] = DIGITS[d]
+      head[ms1 + 1] = head[ms2 + 1] = DIGITS[d + 1]
+      head[ms1 + 2] = head[ms2 + 2] = DIGITS[d + 2]
+      out.set(this.headView, at)
+      at += this.headLength
     }
-    return at + topic.template.length
+    out.set(topic.tail, at)
+    return at + topic.tail.length
   }
 
-  private buildTemplate(topic: TopicState, ms: number): void {
+  /**
+   * The row head of a second: `YYYY-MM-DDTHH:MM:SS.mmmZ,<epoch seconds>mmm`, computed from
+   * the epoch with integer arithmetic (no Date per row: a 1 Hz sensor starts a new second on
+   * every row).
+   */
+  private buildHead(ms: number): void {
     const second = Math.floor(ms / 1000)
-    topic.second = second
-    topic.lo = second * 1000
-    const iso = new Date(topic.lo).toISOString()
-    const prefix = iso.slice(0, iso.length - 4) // up to and including the '.'
-    if (second > 0) {
-      const head = encoder.encode(`${prefix}000Z,${second}000`)
-      topic.template = concat(head, topic.tail)
-      topic.ms1 = prefix.length
-      topic.ms2 = head.length - 3
-    } else {
-      // Before 1970 the epoch has a sign: no template trick, format this second's rows plainly.
-      topic.template = concat(encoder.encode(`${new Date(ms).toISOString()},${ms}`), topic.tail)
-      topic.lo = ms
-      topic.ms1 = topic.ms2 = -1
+    this.second = second
+    const days = Math.floor(second / 86400)
+    if (days !== this.day) {
+      this.day = days
+      this.ymd = civilFromDays(days)
     }
+    const [y, mo, d] = this.ymd
+    if (second <= 0 || y > 9999) {
+      // Before 1970 or after 9999: rare enough to format plainly, one exact millisecond at a time.
+      this.second = ms / 1000
+      this.plainHead = encoder.encode(`${new Date(ms).toISOString()},${ms}`)
+      return
+    }
+    this.plainHead = null
+    const sod = second - days * 86400
+    const h = this.head
+    // YYYY-MM-DDTHH:MM:SS.mmmZ,  (separators written once in the constructor)
+    digits(h, 0, y, 4)
+    digits(h, 5, mo, 2)
+    digits(h, 8, d, 2)
+    digits(h, 11, Math.floor(sod / 3600), 2)
+    digits(h, 14, Math.floor(sod / 60) % 60, 2)
+    digits(h, 17, sod % 60, 2)
+    let width = 1
+    for (let v = second; v >= 10; v = Math.floor(v / 10)) width++
+    digits(h, 25, second, width)
+    this.headLength = 25 + width + 3
+    this.headView = h.subarray(0, this.headLength)
   }
+
 
   private defineTopic(buf: Uint8Array, view: DataView, body: number): void {
     const id = view.getUint32(body + 1, true)
@@ -257,15 +283,7 @@ export class RowFormatter {
     const text = this.options.withConnection
       ? `,${csvField(connection)},${csvField(topic)},`
       : `,${csvField(topic)},`
-    const tail = encoder.encode(text)
-    this.topicStates[id] = {
-      tail,
-      template: new Uint8Array(64 + tail.length),
-      second: NaN,
-      lo: NaN,
-      ms1: 0,
-      ms2: 0
-    }
+    this.topicStates[id] = { tail: encoder.encode(text) }
   }
 
   private defineFieldSet(buf: Uint8Array, view: DataView, body: number): void {
@@ -301,9 +319,23 @@ function readStr(buf: Uint8Array, view: DataView, at: number): [string, number] 
   ]
 }
 
-function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
-  const out = new Uint8Array(a.length + b.length)
-  out.set(a, 0)
-  out.set(b, a.length)
-  return out
+/** Writes `value` as exactly `width` decimal digits at `at`. */
+function digits(out: Uint8Array, at: number, value: number, width: number): void {
+  for (let i = at + width - 1; i >= at; i--) {
+    out[i] = 48 + (value % 10)
+    value = Math.floor(value / 10)
+  }
+}
+
+/** Year, month, day of a count of days since 1970-01-01 (proleptic Gregorian, H. Hinnant). */
+export function civilFromDays(days: number): [number, number, number] {
+  const z = days + 719468
+  const era = Math.floor(z / 146097)
+  const doe = z - era * 146097
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365)
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100))
+  const mp = Math.floor((5 * doy + 2) / 153)
+  const d = doy - Math.floor((153 * mp + 2) / 5) + 1
+  const m = mp < 10 ? mp + 3 : mp - 9
+  return [yoe + era * 400 + (m <= 2 ? 1 : 0), m, d]
 }
