@@ -24,6 +24,7 @@ export class JsonDecoder implements Decoder {
   decode(payload: Uint8Array, receivedAt: number): DecodeOutcome {
     const large = tooLarge(payload)
     if (large) return { ok: false, error: large }
+    if (payload.byteLength === 0) return { ok: false, error: 'empty payload' }
     let parsed: unknown
     try {
       parsed = JSON.parse(this.decoder.decode(payload))

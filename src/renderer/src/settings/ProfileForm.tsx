@@ -6,6 +6,7 @@ import {
   TRANSPORTS,
   buildProfileInput,
   fieldsFromProfile,
+  parseTopics,
   type PasswordFields,
   type ProfileFields
 } from './profile-form-model'
@@ -13,6 +14,7 @@ import { PROTOCOL_VERSIONS, usesTls } from './profile-form-sections'
 import { SAVED_SECRET_HINT, SecretField } from './SecretField'
 import { SessionFields } from './SessionFields'
 import { TlsFields } from './TlsFields'
+import { DecoderFields } from './DecoderFields'
 import { TopicsField } from './TopicsField'
 import { WillFields } from './WillFields'
 
@@ -38,6 +40,7 @@ export function ProfileForm({ profile, readOnly, onSave, pickFile }: Props): Rea
   const [message, setMessage] = useState<{ error: boolean; text: string } | null>(null)
   const [saving, setSaving] = useState(false)
   const usesPath = fields.transport === 'ws' || fields.transport === 'wss'
+  const parsedTopics = parseTopics(fields.topicsText, profile.topics)
 
   const update = (patch: Partial<ProfileFields>): void => setFields((f) => ({ ...f, ...patch }))
   const set =
@@ -160,6 +163,11 @@ export function ProfileForm({ profile, readOnly, onSave, pickFile }: Props): Rea
         text={fields.topicsText}
         existing={profile.topics}
         onChange={(topicsText) => update({ topicsText })}
+      />
+      <DecoderFields
+        topics={parsedTopics.ok ? parsedTopics.value : []}
+        drafts={fields.decoders}
+        onChange={(filter, draft) => update({ decoders: { ...fields.decoders, [filter]: draft } })}
       />
       <WillFields fields={fields} update={update} />
       <div className="button-row">

@@ -18,6 +18,8 @@ import {
   type SectionFields
 } from './profile-form-sections'
 
+import { decoderFromTexts, draftFor, type DecoderDraft } from './decoder-form'
+
 export type { Result } from './profile-form-sections'
 
 export interface ProfileFields extends SectionFields {
@@ -29,6 +31,8 @@ export interface ProfileFields extends SectionFields {
   username: string
   clientId: string
   topicsText: string
+  /** Decoding per topic filter, as edited (texts parsed on save). */
+  decoders: Record<string, DecoderDraft>
 }
 
 export interface PasswordFields {
@@ -106,6 +110,7 @@ export function fieldsFromProfile(profile: ProfileView): ProfileFields {
     username: profile.username,
     clientId: profile.clientId,
     topicsText: topicsToText(profile.topics),
+    decoders: Object.fromEntries(profile.topics.map((t) => [t.filter, draftFor(t)])),
     ...sectionFieldsFromProfile(profile)
   }
 }
@@ -143,6 +148,13 @@ export function buildProfileInput(
   if (!clientId) return { ok: false, error: 'Client ID is required.' }
   const topics = parseTopics(fields.topicsText, base.topics)
   if (!topics.ok) return topics
+  for (const topic of topics.value) {
+    const draft = fields.decoders[topic.filter]
+    if (!draft) continue
+    const decoder = decoderFromTexts(draft.config, draft.texts, topic.filter)
+    if (!decoder.ok) return decoder
+    topic.decoder = decoder.value
+  }
   const sections = sectionsFromFields(fields)
   if (!sections.ok) return sections
   // The schema strips what is not stored (hasPassword, hasPassphrase).

@@ -1,0 +1,185 @@
+import { useId } from 'react'
+import type { DecoderConfig, TopicConfig } from '../../../shared/schemas'
+import {
+  FORMATS,
+  SEPARATORS,
+  TIMESTAMP_FORMATS,
+  TIMESTAMP_SOURCES,
+  draftFor,
+  type DecoderDraft,
+  type DecoderTexts
+} from './decoder-form'
+
+interface Props {
+  topics: readonly TopicConfig[]
+  drafts: Record<string, DecoderDraft>
+  onChange: (filter: string, draft: DecoderDraft) => void
+}
+
+/** How each subscription's payloads are read: format, columns, timestamp and units. */
+export function DecoderFields({ topics, drafts, onChange }: Props): React.JSX.Element | null {
+  if (topics.length === 0) return null
+  return (
+    <fieldset className="form-section">
+      <legend>Decoding</legend>
+      {topics.map((t) => (
+        <TopicDecoder
+          key={t.filter}
+          filter={t.filter}
+          draft={drafts[t.filter] ?? draftFor(t)}
+          onChange={(d) => onChange(t.filter, d)}
+        />
+      ))}
+    </fieldset>
+  )
+}
+
+function TopicDecoder({
+  filter,
+  draft,
+  onChange
+}: {
+  filter: string
+  draft: DecoderDraft
+  onChange: (d: DecoderDraft) => void
+}) {
+  const id = useId()
+  const { config, texts } = draft
+  const setConfig = (patch: Partial<DecoderConfig>): void =>
+    onChange({ ...draft, config: { ...config, ...patch } })
+  const setTimestamp = (patch: Partial<DecoderConfig['timestamp']>): void =>
+    setConfig({ timestamp: { ...config.timestamp, ...patch } })
+  const setText = (key: keyof DecoderTexts) => (e: { target: { value: string } }) =>
+    onChange({ ...draft, texts: { ...texts, [key]: e.target.value } })
+  const forTopic = <span className="visually-hidden"> for {filter}</span>
+  const label = FORMATS.find((f) => f.value === config.format)?.label ?? config.format
+  return (
+    <details className="topic-decoder">
+      <summary>
+        <code>{filter}</code>: {label}
+      </summary>
+      <div className="field">
+        <label htmlFor={`${id}-format`}>Payload format{forTopic}</label>
+        <select
+          id={`${id}-format`}
+          value={config.format}
+          onChange={(e) => setConfig({ format: e.target.value as DecoderConfig['format'] })}
+        >
+          {FORMATS.map((f) => (
+            <option key={f.value} value={f.value}>
+              {f.label}
+            </option>
+          ))}
+        </select>
+      </div>
+      {(config.format === 'csv' || config.format === 'auto') && (
+        <div className="field-row">
+          <div className="field">
+            <label htmlFor={`${id}-columns`}>CSV columns{forTopic}</label>
+            <input
+              id={`${id}-columns`}
+              value={texts.columns}
+              onChange={setText('columns')}
+              spellCheck={false}
+            />
+          </div>
+          <div className="field">
+            <label htmlFor={`${id}-sep`}>CSV separator{forTopic}</label>
+            <select
+              id={`${id}-sep`}
+              value={config.csvSeparator}
+              onChange={(e) => setConfig({ csvSeparator: e.target.value })}
+            >
+              {SEPARATORS.map((s) => (
+                <option key={s.label} value={s.value}>
+                  {s.label}
+                </option>
+              ))}
+            </select>
+          </div>
+        </div>
+      )}
+      {(config.format === 'json' || config.format === 'auto') && (
+        <div className="field">
+          <label htmlFor={`${id}-paths`}>JSON fields{forTopic}</label>
+          <input
+            id={`${id}-paths`}
+            value={texts.jsonPaths}
+            onChange={setText('jsonPaths')}
+            placeholder="every numeric field"
+            spellCheck={false}
+            aria-describedby={`${id}-paths-hint`}
+          />
+          <p id={`${id}-paths-hint`} className="hint">
+            Dot paths separated by commas, e.g. <code>sensor.temp, sensor.rh</code>; empty charts
+            every numeric field.
+          </p>
+        </div>
+      )}
+      {config.format === 'number' && (
+        <div className="field">
+          <label htmlFor={`${id}-number`}>Field name{forTopic}</label>
+          <input
+            id={`${id}-number`}
+            value={config.numberField}
+            onChange={(e) => setConfig({ numberField: e.target.value })}
+          />
+        </div>
+      )}
+      <div className="field">
+        <label htmlFor={`${id}-ts`}>Timestamp{forTopic}</label>
+        <select
+          id={`${id}-ts`}
+          value={config.timestamp.source}
+          onChange={(e) =>
+            setTimestamp({ source: e.target.value as DecoderConfig['timestamp']['source'] })
+          }
+        >
+          {TIMESTAMP_SOURCES.map((s) => (
+            <option key={s.value} value={s.value}>
+              {s.label}
+            </option>
+          ))}
+        </select>
+      </div>
+      {config.timestamp.source !== 'receive' && (
+        <div className="field-row">
+          <div className="field">
+            <label htmlFor={`${id}-tsfield`}>Timestamp field{forTopic}</label>
+            <input
+              id={`${id}-tsfield`}
+              value={config.timestamp.field}
+              onChange={(e) => setTimestamp({ field: e.target.value })}
+            />
+          </div>
+          <div className="field">
+            <label htmlFor={`${id}-tsformat`}>Timestamp format{forTopic}</label>
+            <select
+              id={`${id}-tsformat`}
+              value={config.timestamp.format}
+              onChange={(e) =>
+                setTimestamp({ format: e.target.value as DecoderConfig['timestamp']['format'] })
+              }
+            >
+              {TIMESTAMP_FORMATS.map((f) => (
+                <option key={f.value} value={f.value}>
+                  {f.label}
+                </option>
+              ))}
+            </select>
+          </div>
+        </div>
+      )}
+      <div className="field">
+        <label htmlFor={`${id}-units`}>Units{forTopic}</label>
+        <input
+          id={`${id}-units`}
+          value={texts.units}
+          onChange={setText('units')}
+          placeholder="temperature=°C, pressure=hPa"
+          spellCheck={false}
+        />
+      </div>
+    </details>
+  )
+}
