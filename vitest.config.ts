@@ -8,6 +8,9 @@ export default defineConfig({
     hookTimeout: 60_000,
     pool: 'forks',
     fileParallelism: true,
-    maxWorkers: 2
+    maxWorkers: 2,
+    // electron-store imports 'electron': inlined, it gets the shell tests' electron mock
+    // instead of the real package (which would try to download a binary).
+    server: { deps: { inline: ['electron-store'] } }
   }
 })

@@ -1,21 +1,34 @@
 // The Electron entry: a window, and thin adapters around the core (which has no Electron).
+import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { app, BrowserWindow } from 'electron'
+import { app, BrowserWindow, dialog } from 'electron'
 import { MonitorCore } from './core/monitor-core'
 import { MemorySecretStore } from './core/settings/secret-store'
+import { DesktopPrefs } from './electron/desktop-prefs'
 import { exportTargetDialog, pickFileDialog } from './electron/dialogs'
 import { ElectronStoreBackend } from './electron/electron-settings'
 import { setupIpc } from './electron/ipc'
+import { installMenu } from './electron/menu'
+import { notifyOnDrop } from './electron/notifications'
 import { SafeStorageSecretStore } from './electron/safe-storage-secrets'
-import { createMainWindow } from './electron/window'
+import { claimSingleInstance } from './electron/single-instance'
+import { createMainWindow, hardenApp } from './electron/window'
+import { loadWindowState, trackWindowState } from './electron/window-state'
 
 const here = path.dirname(fileURLToPath(import.meta.url))
+// Another data folder (tests, a second profile); set first: the single-instance lock is per folder.
+if (process.env.MQTT_MONITOR_DATA_DIR)
+  app.setPath('userData', path.resolve(process.env.MQTT_MONITOR_DATA_DIR))
+
 let mainWindow: BrowserWindow | null = null
 const getWindow = (): BrowserWindow | null => mainWindow
+let openWindow = (): void => undefined
 
 async function start(): Promise<void> {
+  hardenApp(app)
   const dataDir = app.getPath('userData')
+  // Without OS encryption, secrets live in memory only and the UI asks before keeping one.
   const secrets = SafeStorageSecretStore.available()
     ? new SafeStorageSecretStore(dataDir)
     : new MemorySecretStore()
@@ -29,21 +42,36 @@ async function start(): Promise<void> {
     exportTarget: exportTargetDialog(getWindow),
     pickFile: pickFileDialog(getWindow)
   })
-  setupIpc(core, getWindow)
-  const open = (): void => {
+  const prefs = new DesktopPrefs((await core.handlers['settings:get'](undefined)).ui)
+  setupIpc(core, getWindow, { observe: (channel, value) => prefs.observe(channel, value) })
+  notifyOnDrop(
+    (listener) => core.on('connection:status', listener),
+    () => prefs.notifyOnDrop,
+    () => getWindow()?.focus()
+  )
+  installMenu(getWindow)
+
+  const stateFile = path.join(dataDir, 'window-state.json')
+  const icon = path.join(here, '../../resources/icon.png')
+  openWindow = () => {
+    const { maximized, ...bounds } = loadWindowState(stateFile) ?? { maximized: false }
     const devUrl = process.env.ELECTRON_RENDERER_URL
     mainWindow = createMainWindow({
       preload: path.join(here, '../preload/index.cjs'),
       load:
         devUrl && !app.isPackaged
           ? { url: devUrl }
-          : { file: path.join(here, '../renderer/index.html') }
+          : { file: path.join(here, '../renderer/index.html') },
+      bounds: 'width' in bounds ? bounds : undefined,
+      maximized,
+      icon: process.platform === 'linux' && fs.existsSync(icon) ? icon : undefined
     })
+    trackWindowState(mainWindow, stateFile)
     mainWindow.on('closed', () => (mainWindow = null))
   }
-  open()
+  openWindow()
   app.on('activate', () => {
-    if (BrowserWindow.getAllWindows().length === 0) open()
+    if (BrowserWindow.getAllWindows().length === 0) openWindow()
   })
   let quitting = false
   app.on('before-quit', (event) => {
@@ -54,8 +82,15 @@ async function start(): Promise<void> {
   })
 }
 
-app.on('window-all-closed', () => {
-  if (process.platform !== 'darwin') app.quit()
-})
-
-void app.whenReady().then(start)
+if (claimSingleInstance(app, getWindow, () => openWindow())) {
+  app.on('window-all-closed', () => {
+    if (process.platform !== 'darwin') app.quit()
+  })
+  void app
+    .whenReady()
+    .then(start)
+    .catch((error: unknown) => {
+      dialog.showErrorBox('MQTT Live Monitor could not start', String(error))
+      app.exit(1)
+    })
+}

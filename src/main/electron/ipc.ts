@@ -1,5 +1,10 @@
 import { ipcMain, type BrowserWindow, type IpcMainInvokeEvent } from 'electron'
-import { eventChannels, invokeChannels, type Envelope } from '../../shared/contract'
+import {
+  eventChannels,
+  invokeChannels,
+  type Envelope,
+  type InvokeChannel
+} from '../../shared/contract'
 import { dispatch } from '../core/dispatch'
 import type { MonitorCore } from '../core/monitor-core'
 
@@ -11,8 +16,17 @@ export function isTrustedSender(event: IpcMainInvokeEvent, win: BrowserWindow | 
   return frame !== null && frame === win.webContents.mainFrame
 }
 
+export interface IpcOptions {
+  /** Sees every successful answer (the shell follows UI settings from them). */
+  observe?: (channel: InvokeChannel, value: unknown) => void
+}
+
 /** Binds every contract channel to the core, and pushes core events to the window. */
-export function setupIpc(core: MonitorCore, getWindow: () => BrowserWindow | null): () => void {
+export function setupIpc(
+  core: MonitorCore,
+  getWindow: () => BrowserWindow | null,
+  options: IpcOptions = {}
+): () => void {
   for (const channel of invokeChannels) {
     ipcMain.handle(channel, async (event, raw: unknown): Promise<Envelope<unknown>> => {
       if (!isTrustedSender(event, getWindow())) {
@@ -24,7 +38,9 @@ export function setupIpc(core: MonitorCore, getWindow: () => BrowserWindow | nul
           }
         }
       }
-      return dispatch(core.handlers, channel, raw)
+      const envelope = await dispatch(core.handlers, channel, raw)
+      if (envelope.ok) options.observe?.(channel, envelope.value)
+      return envelope
     })
   }
   const offs = eventChannels.map((channel) =>

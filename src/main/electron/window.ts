@@ -1,54 +1,78 @@
-import { BrowserWindow, shell, type WebPreferences } from 'electron'
+import { BrowserWindow, nativeTheme, session, type App, type WebContents } from 'electron'
 
-/** The one place webPreferences are built: every window gets the same locked-down set. */
-export function secureWebPreferences(preload: string): WebPreferences {
-  return {
-    preload,
-    contextIsolation: true,
-    nodeIntegration: false,
-    nodeIntegrationInWorker: false,
-    nodeIntegrationInSubFrames: false,
-    sandbox: true,
-    webSecurity: true,
-    allowRunningInsecureContent: false,
-    webviewTag: false,
-    experimentalFeatures: false,
-    navigateOnDragDrop: false,
-    spellcheck: false
-  }
+export interface Bounds {
+  x?: number
+  y?: number
+  width: number
+  height: number
 }
 
 export interface WindowOptions {
   preload: string
   /** The renderer: a dev server URL or the built index.html. */
   load: { url: string } | { file: string }
-  bounds?: { x?: number; y?: number; width: number; height: number }
+  bounds?: Bounds
+  maximized?: boolean
+  /** The window icon on Linux (Windows and macOS take it from the installed app). */
+  icon?: string
 }
 
+export const DEFAULT_BOUNDS: Bounds = { width: 1280, height: 820 }
+
 export function createMainWindow(options: WindowOptions): BrowserWindow {
+  // The webPreferences stay a literal here, where reviewers and Electronegativity read them.
   const win = new BrowserWindow({
-    ...(options.bounds ?? { width: 1280, height: 820 }),
+    ...(options.bounds ?? DEFAULT_BOUNDS),
     minWidth: 720,
     minHeight: 480,
     show: false,
     title: 'MQTT Live Monitor',
     autoHideMenuBar: false,
-    webPreferences: secureWebPreferences(options.preload)
+    // Matches the page background so the window never flashes white in dark mode.
+    backgroundColor: nativeTheme.shouldUseDarkColors ? '#14171c' : '#f6f7f9',
+    ...(options.icon ? { icon: options.icon } : {}),
+    webPreferences: {
+      preload: options.preload,
+      contextIsolation: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      nodeIntegrationInSubFrames: false,
+      sandbox: true,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      webviewTag: false,
+      experimentalFeatures: false,
+      navigateOnDragDrop: false,
+      spellcheck: false,
+      disableBlinkFeatures: 'Auxclick'
+    }
   })
-  lockDown(win)
-  win.once('ready-to-show', () => win.show())
+  lockDown(win.webContents)
+  win.once('ready-to-show', () => {
+    if (options.maximized) win.maximize()
+    win.show()
+  })
   if ('url' in options.load) void win.loadURL(options.load.url)
   else void win.loadFile(options.load.file)
   return win
 }
 
-/** No navigation away from the app and no new windows; web links open in the browser. */
-export function lockDown(win: BrowserWindow): void {
-  win.webContents.setWindowOpenHandler(({ url }) => {
-    if (/^https:\/\//.test(url)) void shell.openExternal(url)
-    return { action: 'deny' }
-  })
-  win.webContents.on('will-navigate', (event) => event.preventDefault())
-  win.webContents.on('will-redirect', (event) => event.preventDefault())
-  win.webContents.on('will-attach-webview', (event) => event.preventDefault())
+/** No navigation away from the app, no new windows, no webviews. */
+export function lockDown(contents: WebContents): void {
+  contents.setWindowOpenHandler(() => ({ action: 'deny' }))
+  contents.on('will-navigate', (event) => event.preventDefault())
+  contents.on('will-redirect', (event) => event.preventDefault())
+  contents.on('will-attach-webview', (event) => event.preventDefault())
+}
+
+/**
+ * App-wide guards: every web contents ever created is locked down (not only our window), and
+ * the renderer is granted no permission (camera, notifications, ...): it needs none.
+ */
+export function hardenApp(app: App): void {
+  app.on('web-contents-created', (_event, contents) => lockDown(contents))
+  session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) =>
+    callback(false)
+  )
+  session.defaultSession.setPermissionCheckHandler(() => false)
 }

@@ -5,7 +5,7 @@ import * as path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { MonitorCore } from '../core/monitor-core'
 import { JsonFileBackend } from '../core/settings/settings-backend'
-import { FileSecretStore } from '../core/settings/secret-store'
+import { FileSecretStore, MemorySecretStore } from '../core/settings/secret-store'
 import { Downloads, isLoopback, startServer } from './server'
 
 export interface ServeArgs {
@@ -15,15 +15,17 @@ export interface ServeArgs {
   dataDir: string
   token?: string
   readOnly: boolean
+  sessionSecrets: boolean
 }
 
-const USAGE = `Usage: npm run serve -- [--port N] [--host H] [--demo] [--data-dir DIR] [--token T] [--read-only]
+const USAGE = `Usage: npm run serve -- [--port N] [--host H] [--demo] [--data-dir DIR] [--token T] [--read-only] [--session-secrets]
   --port N       port to listen on; 0 (default) picks a free one
   --host H       address to bind; default 127.0.0.1. Any other address requires a token
   --demo         start the built-in demo broker and simulated sensors
   --data-dir DIR where settings and captures live; default the per-user app data folder
   --token T      the access token (generated when binding beyond loopback and none given)
-  --read-only    a wall dashboard: no settings changes, connects or exports`
+  --read-only    a wall dashboard: no settings changes, connects or exports
+  --session-secrets  keep passwords in memory only, asking first (nothing on disk)`
 
 /** The folder Electron uses as userData for this app, so both modes find the same data. */
 export function defaultDataDir(): string {
@@ -41,7 +43,8 @@ export function parseArgs(argv: string[]): ServeArgs {
     host: '127.0.0.1',
     demo: false,
     dataDir: defaultDataDir(),
-    readOnly: false
+    readOnly: false,
+    sessionSecrets: false
   }
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i]
@@ -59,9 +62,13 @@ export function parseArgs(argv: string[]): ServeArgs {
     else if (flag === '--data-dir') args.dataDir = path.resolve(value())
     else if (flag === '--token') args.token = value()
     else if (flag === '--read-only') args.readOnly = true
+    else if (flag === '--session-secrets') args.sessionSecrets = true
     else if (flag === '--help' || flag === '-h') throw new Error(USAGE)
     else throw new Error(`Unknown option ${flag}\n${USAGE}`)
   }
+  // A short token can be guessed; the generated one is 32 characters.
+  if (args.token !== undefined && args.token.length < 16)
+    throw new Error('--token must be at least 16 characters long')
   if (!isLoopback(args.host) && !args.token)
     args.token = crypto.randomBytes(24).toString('base64url')
   return args
@@ -82,7 +89,9 @@ async function main(): Promise<void> {
     version: process.env.npm_package_version ?? '0.0.0',
     dataDir: args.dataDir,
     settingsBackend: new JsonFileBackend(path.join(args.dataDir, 'settings.json')),
-    secrets: new FileSecretStore(path.join(args.dataDir, 'secrets.json')),
+    secrets: args.sessionSecrets
+      ? new MemorySecretStore(process.env)
+      : new FileSecretStore(path.join(args.dataDir, 'secrets.json')),
     demo: args.demo,
     readOnly: args.readOnly,
     exportTarget: downloads.resolver

@@ -15,7 +15,7 @@ const COOKIE = 'mlm_token'
 /** A browser this far behind is disconnected; it reconnects and reloads from a snapshot. */
 const MAX_BUFFERED_BYTES = 256 * 1024 * 1024
 export const CSP =
-  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self' ws: wss:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
+  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
 
 export interface ServeOptions {
   core: MonitorCore

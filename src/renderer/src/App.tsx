@@ -8,6 +8,9 @@ import { ConnectionBar } from './connection/ConnectionBar'
 import { ExportButton } from './export/ExportButton'
 import { NoticeList } from './notices/NoticeList'
 import { addNotice, type ShownNotice } from './notices/notice-list'
+import { DesktopOptions } from './app/DesktopOptions'
+import { useAppCommands } from './app/useAppCommands'
+import { useSecretConsent } from './security/SecretConsent'
 import { SettingsPanel } from './settings/SettingsPanel'
 import { TopicStats } from './stats/TopicStats'
 import type { TopicStatsStore } from './stats/topic-stats'
@@ -133,6 +136,21 @@ export function App({ api, store, stats, onReconnect, token }: Props): React.JSX
   const readOnly = info?.readOnly ?? false
   const savedProfile = settings?.profiles.find((p) => p.id === selectedId)
   const current = draft && draft.id === selectedId ? draft : savedProfile
+  // Desktop: menu commands and shortcuts; where secrets cannot be encrypted, ask before keeping one.
+  const sidebarRef = useRef<HTMLElement>(null)
+  useAppCommands(api, {
+    profileId: savedProfile?.id,
+    readOnly,
+    settings: sidebarRef,
+    onStatus: (s) =>
+      setStatuses((prev) => {
+        const next = new Map(prev)
+        mergeStatus(next, s)
+        return next
+      }),
+    onError: setActionError
+  })
+  const consent = useSecretConsent(api, info?.sessionOnlySecrets ?? false)
 
   return (
     <div className="app">
@@ -172,10 +190,11 @@ export function App({ api, store, stats, onReconnect, token }: Props): React.JSX
         </p>
       )}
       <div className="app-body">
-        <aside className="sidebar">
+        <aside className="sidebar" ref={sidebarRef}>
+          {consent.dialog}
           {settings && (
             <SettingsPanel
-              api={api}
+              api={consent.api}
               settings={settings}
               current={current}
               draft={draft}
@@ -187,6 +206,14 @@ export function App({ api, store, stats, onReconnect, token }: Props): React.JSX
               }}
               onSaved={saved}
               filePicker={info?.filePicker}
+            />
+          )}
+          {settings && info?.mode === 'desktop' && (
+            <DesktopOptions
+              api={api}
+              settings={settings}
+              readOnly={readOnly}
+              onSaved={setSettings}
             />
           )}
           {settings && (

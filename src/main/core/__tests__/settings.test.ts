@@ -5,7 +5,12 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { z } from 'zod'
 import { profileSchema, settingsSchema, type Profile } from '../../../shared/schemas'
 import type { Notice } from '../../../shared/types'
-import { FileSecretStore, secretEnvName } from '../settings/secret-store'
+import {
+  FileSecretStore,
+  MemorySecretStore,
+  secretEnvName,
+  type SecretStore
+} from '../settings/secret-store'
 import { JsonFileBackend } from '../settings/settings-backend'
 import { migrate, SettingsService } from '../settings/settings-service'
 
@@ -211,5 +216,75 @@ describe('FileSecretStore', () => {
     expect(store.get('lab-1', 'password')).toBeUndefined()
     store.set('lab-1', 'password', SECRET)
     expect(new FileSecretStore(secretsFile, {}).get('lab-1', 'password')).toBe(SECRET)
+  })
+})
+
+describe('session-only secrets (no way to encrypt them)', () => {
+  const session = (env: NodeJS.ProcessEnv = {}): SettingsService =>
+    new SettingsService(new JsonFileBackend(settingsFile), new MemorySecretStore(env), (n) =>
+      notices.push(n)
+    )
+
+  it('refuses to keep a secret without the user saying so, and saves nothing', () => {
+    const service = session()
+    expect(() =>
+      service.saveProfile({ profile: profile(), password: { action: 'set', value: SECRET } })
+    ).toThrow(/cannot encrypt the password.*only if you agree. Nothing was saved/)
+    expect(service.current.profiles).toEqual([])
+    expect(fs.existsSync(settingsFile)).toBe(false)
+    // A passphrase alone is asked about too, even when the password is fine.
+    expect(() =>
+      service.saveProfile({
+        profile: profile(),
+        password: { action: 'set', value: SECRET, sessionOnly: true },
+        passphrase: { action: 'set', value: PASSPHRASE }
+      })
+    ).toThrow(/cannot encrypt the passphrase/)
+    expect(service.secrets.get('lab-1', 'password')).toBeUndefined()
+  })
+
+  it('keeps it in memory only when agreed: nothing on disk, gone in the next run', () => {
+    const service = session()
+    const view = service.saveProfile({
+      profile: profile(),
+      password: { action: 'set', value: SECRET, sessionOnly: true }
+    })
+    expect(view.profiles[0].hasPassword).toBe(true)
+    expect(service.secrets.get('lab-1', 'password')).toBe(SECRET)
+    expect(fs.readdirSync(dir)).toEqual(['settings.json'])
+    expect(read(settingsFile)).not.toContain(SECRET)
+    expect(session().view().profiles[0].hasPassword).toBe(false)
+  })
+
+  it('still takes environment variables, which need no consent and are never stored', () => {
+    const service = session({ [secretEnvName('lab-1', 'password')]: 'env-Pw-1' })
+    const view = service.saveProfile({ profile: profile() })
+    expect(view.profiles[0].hasPassword).toBe(true)
+    expect(service.secrets.get('lab-1', 'password')).toBe('env-Pw-1')
+  })
+
+  it('does not ask where secrets can be kept (the file store)', () => {
+    expect((new FileSecretStore(secretsFile, {}) as SecretStore).sessionOnly).toBeUndefined()
+    expect(() =>
+      open().saveProfile({ profile: profile(), password: { action: 'set', value: SECRET } })
+    ).not.toThrow()
+  })
+})
+
+describe('UI settings', () => {
+  it('saving one choice keeps the others (theme, layout, drop notifications)', () => {
+    const service = open()
+    service.saveUi({ layout: { charts: ['temperature'] } })
+    service.saveUi({ theme: 'dark', layout: undefined })
+    service.saveUi({ notifyOnDrop: true })
+    expect(open().current.ui).toEqual({
+      theme: 'dark',
+      notifyOnDrop: true,
+      layout: { charts: ['temperature'] }
+    })
+  })
+
+  it('defaults to following the system theme, without notifications', () => {
+    expect(open().current.ui).toEqual({ theme: 'system', notifyOnDrop: false })
   })
 })

@@ -6,6 +6,8 @@ import type { SecretKind } from '../../../shared/schemas'
 export interface SecretStore {
   /** Shown in the UI so the user knows how their secrets are kept. */
   readonly description: string
+  /** Cannot keep secrets past this run: a save must carry the user's consent to that. */
+  readonly sessionOnly?: boolean
   get(profileId: string, kind: SecretKind): string | undefined
   set(profileId: string, kind: SecretKind, value: string): void
   delete(profileId: string, kind?: SecretKind): void
@@ -63,12 +65,19 @@ export class FileSecretStore implements SecretStore {
   }
 }
 
-/** Kept for this session only (used when the OS cannot encrypt and the user chose so). */
+/**
+ * Kept in memory until the app quits, and only with the user's consent (see `sessionOnly`):
+ * the desktop where safeStorage cannot encrypt, or `serve --session-secrets`.
+ */
 export class MemorySecretStore implements SecretStore {
-  readonly description = 'in memory for this session only'
+  readonly description = 'in memory until the app quits (never written to disk)'
+  readonly sessionOnly = true
   private readonly data = new Map<string, string>()
+
+  constructor(private readonly env: NodeJS.ProcessEnv = {}) {}
+
   get(profileId: string, kind: SecretKind): string | undefined {
-    return this.data.get(`${profileId}:${kind}`)
+    return this.env[secretEnvName(profileId, kind)] ?? this.data.get(`${profileId}:${kind}`)
   }
   set(profileId: string, kind: SecretKind, value: string): void {
     this.data.set(`${profileId}:${kind}`, value)

@@ -1,0 +1,112 @@
+// The real serve CLI (run from source through tsx, so no build is needed): its flags, its
+// refusal of unknown ones, and the token it generates when bound beyond loopback.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
+import * as fs from 'node:fs'
+import * as os from 'node:os'
+import * as path from 'node:path'
+import { afterEach, describe, expect, it } from 'vitest'
+import { handshake, request } from './serve-helpers'
+
+const CLI = path.resolve('src/main/serve/cli.ts')
+const NODE_ARGS = ['--import', 'tsx', CLI]
+const running: { child: ChildProcess; dir: string }[] = []
+
+afterEach(async () => {
+  for (const { child, dir } of running.splice(0)) {
+    if (child.exitCode === null) {
+      const exited = new Promise((resolve) => child.once('exit', resolve))
+      child.kill('SIGTERM')
+      await exited
+    }
+    fs.rmSync(dir, { recursive: true, force: true })
+  }
+})
+
+function runToExit(args: string[]): { code: number | null; stderr: string; stdout: string } {
+  const result = spawnSync(process.execPath, [...NODE_ARGS, ...args], {
+    encoding: 'utf8',
+    timeout: 20_000
+  })
+  return { code: result.status, stderr: result.stderr, stdout: result.stdout }
+}
+
+/** Starts the CLI and resolves with the address it prints on a line of its own. */
+async function start(args: string[]): Promise<{ url: string; child: ChildProcess }> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'serve-cli-'))
+  const child = spawn(process.execPath, [...NODE_ARGS, '--port', '0', '--data-dir', dir, ...args], {
+    stdio: ['ignore', 'pipe', 'pipe']
+  })
+  running.push({ child, dir })
+  let output = ''
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no address in 20 s:\n${output}`)), 20_000)
+    const onData = (d: Buffer): void => {
+      output += d.toString()
+      const match = /^(http:\/\/\S+)$/m.exec(output)
+      if (match) {
+        clearTimeout(timer)
+        resolve(match[1])
+      }
+    }
+    child.stdout!.on('data', onData)
+    child.stderr!.on('data', (d: Buffer) => (output += d.toString()))
+    child.once('exit', (code) => reject(new Error(`exited with ${code}:\n${output}`)))
+  })
+  return { url, child }
+}
+
+describe('the serve CLI', () => {
+  it('refuses an unknown flag with its usage, and a bad port or short token', () => {
+    const unknown = runToExit(['--frobnicate'])
+    expect(unknown.code).toBe(2)
+    expect(unknown.stderr).toContain('Unknown option --frobnicate')
+    expect(unknown.stderr).toMatch(/Usage: npm run serve -- .*--read-only/)
+    expect(unknown.stdout).not.toMatch(/^http/m)
+    const port = runToExit(['--port', '70000'])
+    expect(port.code).toBe(2)
+    expect(port.stderr).toContain('--port must be 0..65535')
+    const token = runToExit(['--host', '0.0.0.0', '--token', 'abc'])
+    expect(token.code).toBe(2)
+    expect(token.stderr).toContain('--token must be at least 16 characters')
+  })
+
+  it('binds to 127.0.0.1 by default, with no token in its address', async () => {
+    const { url } = await start([])
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/)
+    const reply = await request(url)
+    expect(reply.status).not.toBe(401)
+  })
+
+  it('generates a token when bound beyond loopback, prints it, and checks it on every request', async () => {
+    const { url, child } = await start(['--host', '0.0.0.0'])
+    const match = /^http:\/\/0\.0\.0\.0:(\d+)\/\?token=([A-Za-z0-9_-]{32})$/.exec(url)
+    expect(match, url).not.toBeNull()
+    const [, port, token] = match!
+    const base = `http://127.0.0.1:${port}`
+    expect((await request(`${base}/`)).status).toBe(401)
+    expect((await request(`${base}/?token=not-the-token`)).status).toBe(401)
+    const ok = await request(`${base}/?token=${token}`)
+    // Past the token check (the page itself is only there once built: 200, else 404).
+    expect([200, 404]).toContain(ok.status)
+    expect(ok.headers['set-cookie']?.[0]).toBe(
+      `mlm_token=${token}; HttpOnly; SameSite=Strict; Path=/`
+    )
+    expect(await handshake(`ws://127.0.0.1:${port}/ws`)).toBe('HTTP 403')
+    expect(await handshake(`ws://127.0.0.1:${port}/ws?token=${token}`)).toBe('open')
+    // A fresh run makes a different token.
+    const again = await start(['--host', '0.0.0.0'])
+    expect(again.url).not.toContain(token)
+    // SIGTERM stops it cleanly.
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve))
+    child.kill('SIGTERM')
+    expect(await exited).toBe(0)
+  })
+
+  it('uses a token given with --token', async () => {
+    const token = 'my-wall-token-0123456789'
+    const { url } = await start(['--host', '0.0.0.0', '--token', token, '--read-only'])
+    expect(url).toMatch(new RegExp(`\\?token=${token}$`))
+    const port = /:(\d+)\//.exec(url)![1]
+    expect((await request(`http://127.0.0.1:${port}/`)).status).toBe(401)
+  })
+})
