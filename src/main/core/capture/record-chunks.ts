@@ -1,9 +1,9 @@
 import * as fs from 'node:fs'
 import { MAGIC, RECORD_HEADER } from './journal-format'
 
-const CHUNK = 8 * 1024 * 1024
+export const CHUNK = 8 * 1024 * 1024
 /** Room before each read for the previous chunk's unfinished record. */
-const PORCH = 1024 * 1024
+export const PORCH = 1024 * 1024
 const MAX_BODY = 64 * 1024 * 1024
 
 export interface RecordChunk {
@@ -22,13 +22,18 @@ export interface RecordChunk {
  * thread). A record cut by a chunk boundary is carried into the next buffer's porch.
  * Stops at the first impossible length or an unfinished last record (a torn tail).
  */
-export async function* recordChunks(file: string, limit?: number): AsyncGenerator<RecordChunk> {
+export async function* recordChunks(
+  file: string,
+  limit?: number,
+  /** Two buffers of PORCH + CHUNK bytes to read into (e.g. WebAssembly memory). */
+  buffers?: [Buffer, Buffer]
+): AsyncGenerator<RecordChunk> {
   const handle = await fs.promises.open(file, 'r')
   try {
     const size = Math.min((await handle.stat()).size, limit ?? Infinity)
     let porch = PORCH
     let chunk = CHUNK
-    let bufs = [Buffer.allocUnsafe(porch + chunk), Buffer.allocUnsafe(porch + chunk)]
+    let bufs = buffers ?? [Buffer.allocUnsafe(porch + chunk), Buffer.allocUnsafe(porch + chunk)]
     let which = 0
     let filePos = MAGIC.length // file offset of the next byte to read
     const read = (buf: Buffer, pos: number): Promise<number> =>

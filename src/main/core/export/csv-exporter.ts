@@ -1,9 +1,10 @@
 import * as fs from 'node:fs'
 import type { JournalPartRef } from '../capture/capture-store'
-import { recordChunks } from '../capture/record-chunks'
+import { CHUNK, PORCH, recordChunks } from '../capture/record-chunks'
 import { columnName, csvLine, UTF8_BOM } from './csv-text'
 import { planExport, type ExportFilter } from './export-plan'
 import { RowFormatter } from './row-formatter'
+import { FormatKernel } from './wasm/format-kernel'
 
 const OUT_BUFFER = 8 * 1024 * 1024
 /** Kept free at the end of the output buffer: a normal row always fits. */
@@ -13,6 +14,8 @@ const SLICE = 1024 * 1024
 
 export interface ExportOptions extends ExportFilter {
   format: 'wide' | 'long'
+  /** 'js' skips the WebAssembly formatter (tests compare the two). Default 'auto'. */
+  engine?: 'auto' | 'js'
 }
 
 export interface ExportHooks {
@@ -24,6 +27,8 @@ export interface ExportOutcome {
   status: 'done' | 'cancelled'
   rows: number
   bytes: number
+  /** Rows formatted by the WebAssembly kernel (the rest by JavaScript). */
+  kernelRows: number
 }
 
 /**
@@ -47,6 +52,12 @@ export async function exportCsv(
       : [...leading(plan.withConnection), 'field', 'unit', 'value']
   const partial = `${target}.partial`
   const handle = await fs.promises.open(partial, 'w')
+  // Wide rows of consecutive columns (the common case) go through WebAssembly; everything
+  // else through the JavaScript formatter, which also reads definitions and tells the kernel.
+  const kernel =
+    options.format === 'wide' && options.engine !== 'js'
+      ? FormatKernel.acquire(2 * (PORCH + CHUNK) + 2 * OUT_BUFFER + 1024)
+      : null
   const formatter = new RowFormatter(
     {
       format: options.format,
@@ -55,19 +66,32 @@ export async function exportCsv(
       ncols: plan.columns.length,
       fromMs: options.fromMs ?? -Infinity,
       toMs: options.toMs ?? Infinity,
-      topics: options.topics ? new Set(options.topics) : null
+      topics: options.topics ? new Set(options.topics) : null,
+      onTopic: kernel ? (id, tail) => kernel.setTopic(id, tail) : undefined,
+      onFieldSet: kernel
+        ? (id, block, trailing) => kernel.setFieldSet(id, block, trailing)
+        : undefined
     },
     OUT_BUFFER
   )
+  const readBuffers: [Buffer, Buffer] | undefined = kernel
+    ? [kernel.region(PORCH + CHUNK), kernel.region(PORCH + CHUNK)]
+    : undefined
   // Two output buffers: one is written on the thread pool while the other fills.
-  const buffers = [formatter.out, new Uint8Array(OUT_BUFFER)]
+  const buffers = kernel
+    ? [kernel.region(OUT_BUFFER), kernel.region(OUT_BUFFER)]
+    : [formatter.out, new Uint8Array(OUT_BUFFER)]
+  formatter.out = buffers[0]
   let current = 0
   let writing: Promise<unknown> = Promise.resolve()
   let bytesWritten = 0
   const totalBytes = parts.reduce((n, p) => n + p.bytes, 0) || 1
+  const from = options.fromMs ?? -Infinity
+  const to = options.toMs ?? Infinity
   let doneBytes = 0
   let lastProgress = 0
   let cancelled = false
+  let kernelRows = 0
 
   const headerBytes = Buffer.from(UTF8_BOM + csvLine(header), 'utf8')
   formatter.out.set(headerBytes, 0)
@@ -97,12 +121,44 @@ export async function exportCsv(
   try {
     for (const part of parts) {
       formatter.resetDefinitions()
-      for await (const chunk of recordChunks(part.file, part.limit)) {
+      kernel?.reset()
+      for await (const chunk of recordChunks(part.file, part.limit, readBuffers)) {
         let p = chunk.start
+        const fast = kernel !== null && kernel.owns(chunk.buf)
         while (p < chunk.end && !cancelled) {
           // About 1 MB of records at a time, so progress and cancel stay responsive.
           const sliceEnd = Math.min(chunk.end, p + SLICE)
-          const q = formatter.format(chunk.buf, chunk.view, p, chunk.end, RESERVE, sliceEnd)
+          if (fast && kernel.owns(formatter.out)) {
+            const r = kernel.formatWide(
+              chunk.buf,
+              p,
+              sliceEnd,
+              formatter.out as Buffer,
+              formatter.at,
+              OUT_BUFFER - RESERVE,
+              from,
+              to
+            )
+            formatter.at = r.at
+            formatter.rows += r.rows
+            kernelRows += r.rows
+            p = r.p
+            if (p >= sliceEnd) {
+              progress(chunk.consumed - (chunk.end - p))
+              cancelled = hooks.isCancelled?.() === true
+              continue
+            }
+          }
+          // The kernel stopped at a record it leaves to us (or there is no kernel): take one
+          // record, or a slice of them.
+          const q = formatter.format(
+            chunk.buf,
+            chunk.view,
+            p,
+            chunk.end,
+            RESERVE,
+            fast ? p + 1 : sliceEnd
+          )
           if (q === p || formatter.at > OUT_BUFFER - RESERVE) await swap()
           p = q
           progress(chunk.consumed - (chunk.end - p))
@@ -114,26 +170,29 @@ export async function exportCsv(
       doneBytes += part.bytes
     }
     if (!cancelled) {
+      // No fsync: the captured data is durable in the journal, and an export lost to a power
+      // cut right after it finished is simply exported again (cp does not sync either).
       await swap()
       await writing
-      await handle.sync()
     }
   } catch (error) {
     await writing.catch(() => undefined)
+    kernel?.release()
     await handle.close()
     fs.rmSync(partial, { force: true })
     throw error
   }
   await writing.catch(() => undefined)
+  kernel?.release()
   await handle.close()
   const rows = formatter.rows
   if (cancelled) {
     fs.rmSync(partial, { force: true })
-    return { status: 'cancelled', rows, bytes: bytesWritten }
+    return { status: 'cancelled', rows, bytes: bytesWritten, kernelRows }
   }
   fs.renameSync(partial, target)
   hooks.onProgress?.({ rows, bytesWritten, fraction: 1 })
-  return { status: 'done', rows, bytes: bytesWritten }
+  return { status: 'done', rows, bytes: bytesWritten, kernelRows }
 }
 
 function leading(withConnection: boolean): string[] {

@@ -32,6 +32,9 @@ export interface FormatOptions {
   fromMs: number
   toMs: number
   topics: Set<string> | null
+  /** Told of every definition read, so a faster formatter can take the common records. */
+  onTopic?: (id: number, tail: Uint8Array | null) => void
+  onFieldSet?: (id: number, block: number, trailing: number) => void
 }
 
 interface TopicState {
@@ -271,19 +274,21 @@ export class RowFormatter {
     this.headView = h.subarray(0, this.headLength)
   }
 
-
   private defineTopic(buf: Uint8Array, view: DataView, body: number): void {
     const id = view.getUint32(body + 1, true)
     const [connection, next] = readStr(buf, view, body + 5)
     const [topic] = readStr(buf, view, next)
     if (this.options.topics && !this.options.topics.has(topic)) {
       this.topicStates[id] = null
+      this.options.onTopic?.(id, null)
       return
     }
     const text = this.options.withConnection
       ? `,${csvField(connection)},${csvField(topic)},`
       : `,${csvField(topic)},`
-    this.topicStates[id] = { tail: encoder.encode(text) }
+    const tail = encoder.encode(text)
+    this.topicStates[id] = { tail }
+    this.options.onTopic?.(id, tail)
   }
 
   private defineFieldSet(buf: Uint8Array, view: DataView, body: number): void {
@@ -308,6 +313,11 @@ export class RowFormatter {
       names: names.map((s) => encoder.encode(csvField(s))),
       units: units.map((s) => encoder.encode(csvField(s)))
     }
+    this.options.onFieldSet?.(
+      id,
+      block,
+      block >= 0 ? this.options.ncols - block - columns.length : 0
+    )
   }
 }
 
@@ -332,7 +342,9 @@ export function civilFromDays(days: number): [number, number, number] {
   const z = days + 719468
   const era = Math.floor(z / 146097)
   const doe = z - era * 146097
-  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365)
+  const yoe = Math.floor(
+    (doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365
+  )
   const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100))
   const mp = Math.floor((5 * doy + 2) / 153)
   const d = doy - Math.floor((153 * mp + 2) / 5) + 1
