@@ -7,6 +7,8 @@ import globals from 'globals'
 export default tseslint.config(
   {
     ignores: [
+      // AssemblyScript: compiled by asc, not valid TypeScript for the linter.
+      'src/main/core/export/wasm/*.as.ts',
       'out/**',
       'dist/**',
       'node_modules/**',

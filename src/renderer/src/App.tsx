@@ -217,7 +217,11 @@ export function App({ api, store, stats, onReconnect, token }: Props): React.JSX
             />
           )}
           {settings && (
-            <CapturesPanel api={api} readOnly={readOnly} retentionMB={settings.capture.retentionMB} />
+            <CapturesPanel
+              api={api}
+              readOnly={readOnly}
+              retentionMB={settings.capture.retentionMB}
+            />
           )}
         </aside>
         <main className="content">

@@ -27,11 +27,21 @@ export function CapturesPanel({ api, readOnly, retentionMB }: Props): React.JSX.
   }, [])
 
   useEffect(() => {
-    void run(() => api.invoke('capture:list'))
+    let alive = true
+    const refresh = (): void => {
+      api.invoke('capture:list').then(
+        (list) => alive && setCaptures(list),
+        (e: unknown) => alive && setError(errorMessage(e))
+      )
+    }
+    refresh()
     // Counts grow while capturing: refresh now and then, not on every batch.
-    const timer = setInterval(() => void run(() => api.invoke('capture:list')), 5000)
-    return () => clearInterval(timer)
-  }, [api, run])
+    const timer = setInterval(refresh, 5000)
+    return () => {
+      alive = false
+      clearInterval(timer)
+    }
+  }, [api])
 
   const remove = (c: CaptureInfo): void => {
     if (

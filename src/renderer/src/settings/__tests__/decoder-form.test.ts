@@ -64,7 +64,7 @@ describe('the decoding form', () => {
     const built = buildProfileInput(profile, fields, { value: '', clear: false })
     expect(built.ok).toBe(true)
     if (!built.ok) return
-    const [csv, json] = built.value.profile.topics
+    const [csv, json] = built.value.profile.topics ?? []
     expect(csv).toMatchObject({ filter: 'lab/csv', qos: 1, decoder: { format: 'auto' } })
     expect(json.decoder).toMatchObject({
       format: 'json',
