@@ -2,7 +2,7 @@ import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { safeStorage } from 'electron'
 import type { SecretKind } from '../../shared/schemas'
-import type { SecretStore } from '../core/settings/secret-store'
+import { keysToDelete, writePrivateJson, type SecretStore } from '../core/settings/secret-store'
 
 /**
  * Secrets encrypted by the OS (Keychain, DPAPI, libsecret) through safeStorage, stored as
@@ -44,16 +44,11 @@ export class SafeStorageSecretStore implements SecretStore {
   }
 
   delete(profileId: string, kind?: SecretKind): void {
-    for (const key of Object.keys(this.data)) {
-      if (key === `${profileId}:${kind}` || (!kind && key.startsWith(`${profileId}:`)))
-        delete this.data[key]
-    }
+    for (const key of keysToDelete(Object.keys(this.data), profileId, kind)) delete this.data[key]
     this.persist()
   }
 
   private persist(): void {
-    const tmp = `${this.file}.tmp`
-    fs.writeFileSync(tmp, JSON.stringify(this.data), { mode: 0o600 })
-    fs.renameSync(tmp, this.file)
+    writePrivateJson(this.file, this.data)
   }
 }

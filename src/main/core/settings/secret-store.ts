@@ -18,6 +18,26 @@ export function secretEnvName(profileId: string, kind: SecretKind): string {
   return `MQTT_MONITOR_${kind.toUpperCase()}_${profileId.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`
 }
 
+/** Keys among `keys` that delete(profileId, kind) removes: one secret, or all of a profile's. */
+export function keysToDelete(
+  keys: Iterable<string>,
+  profileId: string,
+  kind?: SecretKind
+): string[] {
+  return [...keys].filter(
+    (key) => key === `${profileId}:${kind}` || (!kind && key.startsWith(`${profileId}:`))
+  )
+}
+
+/** Writes JSON readable by the user only (0600), atomically: a crash never leaves half a file. */
+export function writePrivateJson(file: string, data: unknown): void {
+  fs.mkdirSync(path.dirname(file), { recursive: true })
+  const tmp = `${file}.tmp`
+  fs.writeFileSync(tmp, JSON.stringify(data), { mode: 0o600 })
+  fs.chmodSync(tmp, 0o600)
+  fs.renameSync(tmp, file)
+}
+
 /**
  * Serve mode has no OS keychain: secrets go to `secrets.json` beside the settings, readable
  * by the user only (0600), or come from environment variables, which win and are never written.
@@ -49,19 +69,12 @@ export class FileSecretStore implements SecretStore {
   }
 
   delete(profileId: string, kind?: SecretKind): void {
-    for (const key of Object.keys(this.data)) {
-      if (key === `${profileId}:${kind}` || (!kind && key.startsWith(`${profileId}:`)))
-        delete this.data[key]
-    }
+    for (const key of keysToDelete(Object.keys(this.data), profileId, kind)) delete this.data[key]
     this.persist()
   }
 
   private persist(): void {
-    fs.mkdirSync(path.dirname(this.file), { recursive: true })
-    const tmp = `${this.file}.tmp`
-    fs.writeFileSync(tmp, JSON.stringify(this.data), { mode: 0o600 })
-    fs.chmodSync(tmp, 0o600)
-    fs.renameSync(tmp, this.file)
+    writePrivateJson(this.file, this.data)
   }
 }
 
@@ -83,9 +96,6 @@ export class MemorySecretStore implements SecretStore {
     this.data.set(`${profileId}:${kind}`, value)
   }
   delete(profileId: string, kind?: SecretKind): void {
-    for (const key of [...this.data.keys()]) {
-      if (key === `${profileId}:${kind}` || (!kind && key.startsWith(`${profileId}:`)))
-        this.data.delete(key)
-    }
+    for (const key of keysToDelete(this.data.keys(), profileId, kind)) this.data.delete(key)
   }
 }
