@@ -1,6 +1,8 @@
 import { useEffect, useState } from 'react'
+import type { ChartView, WindowStats } from './chart-view'
+import { formatTime } from './crosshair'
+import { windowById } from './domain'
 import { formatWithUnit } from './format'
-import type { SeriesStore } from './series-store'
 import { throttle } from './throttle'
 
 export interface LegendItem {
@@ -11,40 +13,88 @@ export interface LegendItem {
 }
 
 interface Props {
-  store: SeriesStore
+  view: ChartView
+  /** Name of the legend list, e.g. "°C legend". */
   name: string
+  title: string
   items: LegendItem[]
+  /** Ids of the hidden series (from the layout; the view learns them after this render). */
+  hidden: readonly number[]
+  onToggle: (id: number) => void
+  /** Id of the visually hidden text summary the plot is described by. */
+  summaryId: string
 }
 
-/** Each series' name and latest value; re-rendered at most 4 times a second, not per batch. */
-export function Legend({ store, name, items }: Props): React.JSX.Element {
+const REFRESH_MS = 250
+
+function statsText(s: WindowStats, unit: string): string {
+  const f = (v: number): string => formatWithUnit(v, unit)
+  return `min ${f(s.min)} · max ${f(s.max)} · mean ${f(s.mean)}`
+}
+
+/**
+ * Each series' name (a toggle that hides or shows it), latest value and min, max and mean
+ * over the chart's window, plus a text summary for screen readers. Re-rendered after drawn
+ * frames at most 4 times a second, never per batch.
+ */
+export function Legend({ view, name, title, items, hidden, onToggle, summaryId }: Props) {
   const [, setTick] = useState(0)
-  const idsKey = items.map((i) => i.id).join(',')
 
   useEffect(() => {
-    const ids = new Set(idsKey.split(',').map(Number))
-    const refresh = throttle(() => setTick((n) => n + 1), 250)
-    const off = store.onData((changed) => {
-      if (changed.size === 0) refresh()
-      else for (const id of changed) if (ids.has(id)) return refresh()
-    })
+    const refresh = throttle(() => setTick((n) => n + 1), REFRESH_MS)
+    const off = view.onFrame(refresh)
     return () => {
       off()
       refresh.cancel()
     }
-  }, [store, idsKey])
+  }, [view])
+
+  const stats = new Map(items.map((i) => [i.id, view.stats(i.id)]))
+  const domain = view.domain
+  const mode = view.paused ? 'paused' : view.zoomed ? 'zoomed' : 'live'
+  const span = domain
+    ? `from ${formatTime(domain[0], true)} to ${formatTime(domain[1], true)}`
+    : 'no data yet'
+  const lines = items.map((i) => {
+    const s = stats.get(i.id)
+    if (hidden.includes(i.id)) return `${i.label}: hidden.`
+    if (!s) return `${i.label}: no data in view.`
+    return `${i.label}: latest ${formatWithUnit(s.latest, i.unit)}, ${statsText(s, i.unit).replaceAll(' ·', ',')}.`
+  })
+  const window = view.zoomed ? 'zoomed range' : windowById(view.window).words
+  const summary = `${title}: ${window}, ${mode}, ${span}. ${lines.join(' ')}`
 
   return (
-    <ul className="legend" aria-label={name}>
-      {items.map((item) => (
-        <li key={item.id}>
-          <span className="legend-swatch" style={{ background: item.color }} aria-hidden="true" />
-          <span className="legend-name">{item.label}</span>{' '}
-          <span className="legend-value">
-            {formatWithUnit(store.get(item.id)?.lastV ?? NaN, item.unit)}
-          </span>
-        </li>
-      ))}
-    </ul>
+    <>
+      <ul className="legend" aria-label={name}>
+        {items.map((item) => {
+          const s = stats.get(item.id)
+          const off = hidden.includes(item.id)
+          return (
+            <li key={item.id} className={off ? 'legend-hidden' : undefined}>
+              <button
+                type="button"
+                className="legend-toggle"
+                aria-pressed={!off}
+                title={off ? 'Show this series' : 'Hide this series'}
+                onClick={() => onToggle(item.id)}
+              >
+                <span
+                  className="legend-swatch"
+                  style={{ background: item.color }}
+                  aria-hidden="true"
+                />
+                <span className="legend-name">{item.label}</span>
+              </button>{' '}
+              <span className="legend-value">{formatWithUnit(s?.latest ?? NaN, item.unit)}</span>{' '}
+              {s && <span className="legend-stats">{statsText(s, item.unit)}</span>}
+            </li>
+          )
+        })}
+      </ul>
+      <p id={summaryId} className="chart-sr-only">
+        {summary}
+      </p>
+    </>
   )
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { SeriesDef } from '../../../../shared/types'
-import { extentInRange, liveXDomain, padExtent, LIVE_WINDOW_MS } from '../domain'
+import { timeTick } from '../chart-axes'
+import { anchorDomain, extentInRange, liveXDomain, padExtent, LIVE_WINDOW_MS } from '../domain'
 import { formatValue, formatWithUnit, seriesLabel } from '../format'
 import { groupSeries, hasMultipleConnections } from '../grouping'
 
@@ -27,6 +28,37 @@ describe('liveXDomain', () => {
   it('gives a single point some width, and nothing without data', () => {
     expect(liveXDomain(5, 5, 5)).toEqual([-995, 5])
     expect(liveXDomain(NaN, NaN, now)).toBeNull()
+  })
+})
+
+describe('anchorDomain', () => {
+  it('ends a full window on a column edge, so it moves by whole columns', () => {
+    // 600 s over 1000 columns: 600 ms a column.
+    expect(anchorDomain([1_000_000 - 600_000, 1_000_100], 600_000, 1000)).toEqual([
+      400_200, 1_000_200
+    ])
+    expect(anchorDomain([1_000_000 - 600_000, 1_000_700], 600_000, 1000)).toEqual([
+      400_800, 1_000_800
+    ])
+  })
+  it('rounds the column time of shorter data up a small ladder, so it stays put', () => {
+    const a = anchorDomain([0, 100_000], Infinity, 1000)
+    const b = anchorDomain([0, 100_050], Infinity, 1000)
+    const step = (a[1] - a[0]) / 1000
+    expect(step).toBeGreaterThanOrEqual(100)
+    expect(step).toBeLessThan(100 * 1.05)
+    expect(a[0]).toBeLessThanOrEqual(0)
+    expect(b[1] - b[0]).toBe(a[1] - a[0])
+  })
+})
+
+describe('timeTick', () => {
+  it('labels time ticks on a 24-hour clock', () => {
+    expect(timeTick(new Date(2026, 0, 2, 13, 45))).toBe('13:45')
+    expect(timeTick(new Date(2026, 0, 2, 13, 45, 30))).toBe(':30')
+    expect(timeTick(new Date(2026, 0, 2, 13, 45, 30, 250))).toBe('.250')
+    expect(timeTick(new Date(2026, 0, 2))).toBe('Jan 02')
+    expect(timeTick(new Date(2026, 0, 1))).toBe('2026')
   })
 })
 

@@ -1,5 +1,6 @@
 import { scaleLinear } from 'd3'
 import { describe, expect, it } from 'vitest'
+import { decimateMinMax } from '../decimate'
 import { drawLine, type LineContext } from '../draw'
 
 class RecordingContext implements LineContext {
@@ -7,6 +8,7 @@ class RecordingContext implements LineContext {
   strokeStyle: unknown = ''
   lineWidth = 1
   lineJoin: unknown = 'miter'
+  lineCap: unknown = 'butt'
   beginPath(): void {
     this.calls.push('beginPath')
   }
@@ -59,5 +61,39 @@ describe('drawLine', () => {
     const ctx = new RecordingContext()
     drawLine(ctx, new Float64Array(0), new Float64Array(0), 0, x, y, 'red')
     expect(ctx.calls).toEqual([])
+  })
+
+  it('breaks the line at a NaN point (a gap) and starts again after it', () => {
+    const ctx = new RecordingContext()
+    const t = Float64Array.from([0, 1000, NaN, 2000, 3000])
+    const v = Float64Array.from([0, 10, NaN, 5, 10])
+    drawLine(ctx, t, v, 5, x, y, 'blue')
+    expect(ctx.calls).toEqual([
+      'beginPath',
+      'moveTo 0 100',
+      'lineTo 100 0',
+      'moveTo 200 50',
+      'lineTo 300 0',
+      'stroke blue 1.5'
+    ])
+  })
+
+  it('draws a decimated series as the expected path', () => {
+    // 1,000 points of a triangle wave over 10 columns: each column keeps its low and high.
+    const n = 1000
+    const t = Float64Array.from({ length: n }, (_, i) => i * 3)
+    const v = Float64Array.from(
+      { length: n },
+      (_, i) => (i % 100 < 50 ? i % 100 : 100 - (i % 100)) / 5
+    )
+    const d = decimateMinMax(t, v, 0, n, 0, 3000, 10)
+    const ctx = new RecordingContext()
+    drawLine(ctx, d.t, d.v, d.length, x, y, 'red')
+    const path = ctx.calls.filter((c) => c.startsWith('moveTo') || c.startsWith('lineTo'))
+    // Per 100-point column: the first low (v 0 at i%100 == 0) then the high (v 10 at 50).
+    const expected = ['moveTo 0 100', 'lineTo 15 0']
+    for (let c = 1; c < 10; c++) expected.push(`lineTo ${c * 30} 100`, `lineTo ${c * 30 + 15} 0`)
+    expected.push('lineTo 299.7 98')
+    expect(path).toEqual(expected)
   })
 })

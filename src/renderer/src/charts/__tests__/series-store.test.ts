@@ -144,3 +144,33 @@ describe('SeriesStore', () => {
     expect(store.get(1)).toBeUndefined()
   })
 })
+
+describe('SeriesBuffer bulk paths', () => {
+  it('adopts a large ordered snapshot without copying and copies before writing', () => {
+    const n = 4096
+    const t = Float64Array.from({ length: n }, (_, i) => i)
+    const v = Float64Array.from({ length: n }, (_, i) => i * 2)
+    const b = new SeriesBuffer(10_000)
+    expect(b.append(t, v)).toBe(n)
+    expect(b.t.buffer).toBe(t.buffer)
+    const out = new Int32Array(2)
+    b.extremes(0, n, out)
+    b.append(f64(n + 0.5, 10.5), f64(-1, -2))
+    expect(t[n - 1]).toBe(n - 1)
+    expect(b.length).toBe(n + 2)
+    expect(Array.from(b.t.subarray(0, 12))).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 10.5])
+    expect(b.t.buffer).not.toBe(t.buffer)
+    expect(t[11]).toBe(11)
+    // Block summaries made before the copy still hold after it.
+    b.append(f64(n + 1), f64(1e9))
+    b.extremes(0, b.length, out)
+    expect([b.v[out[0]], b.v[out[1]]]).toEqual([-2, 1e9])
+  })
+
+  it('copies the ordered head of a batch and inserts the rest one by one', () => {
+    const b = new SeriesBuffer(100)
+    b.append(f64(1, 2, 3), f64(1, 2, 3))
+    expect(b.append(f64(4, 5, 2.5, NaN, 6), f64(4, 5, 2.5, 1, 6))).toBe(4)
+    expect(Array.from(b.t)).toEqual([1, 2, 2.5, 3, 4, 5, 6])
+  })
+})

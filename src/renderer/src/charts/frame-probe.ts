@@ -1,0 +1,19 @@
+// An optional observer of every drawn frame, for benchmarks (installed only with ?bench=1).
+import type { ChartView } from './chart-view'
+
+export interface FrameInfo {
+  view: ChartView
+  /** performance.now() when the frame's drawing began and how long it took, in ms. */
+  start: number
+  ms: number
+}
+
+let probe: ((frame: FrameInfo) => void) | null = null
+
+export function setFrameProbe(fn: ((frame: FrameInfo) => void) | null): void {
+  probe = fn
+}
+
+export function frameProbe(): ((frame: FrameInfo) => void) | null {
+  return probe
+}
