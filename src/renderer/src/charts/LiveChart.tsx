@@ -1,3 +1,4 @@
+import { onAppCommand } from '../app/app-commands'
 import { schemeTableau10 } from 'd3'
 import {
   useCallback,
@@ -133,6 +134,12 @@ export function LiveChart(props: Props): React.JSX.Element {
       renderer.destroy()
     }
   }, [view])
+
+  // The desktop menu's Pause (and its shortcut) pauses or resumes every chart.
+  useEffect(
+    () => onAppCommand(window, 'pause', () => (view.paused ? view.resume() : view.pause())),
+    [view]
+  )
 
   useEffect(() => view.setLines(lines), [view, lines])
   const hiddenKey = hiddenIds.join(',')
