@@ -50,6 +50,19 @@ export function maxIds(): u32 {
   }
 }
 
+/**
+ * Copies a short run 8 bytes at a time, up to 7 bytes past its end: cheaper than a
+ * memory.copy call for the 5-40 byte pieces of a row. The overshoot lands where the next
+ * piece is written (the host keeps a reserve at the end of the output).
+ */
+@inline function copyShort(dst: usize, src: usize, length: usize): void {
+  if (length > 64) {
+    memory.copy(dst, src, length)
+    return
+  }
+  for (let i: usize = 0; i < length; i += 8) store<u64>(dst + i, load<u64>(src + i))
+}
+
 function civil(days: i64): void {
   // H. Hinnant's days -> civil date, for days >= 0 (1970 onwards).
   const z = days + 719468
@@ -150,16 +163,21 @@ export function formatWide(p: usize, end: usize, out: usize, outLimit: usize, fr
         store<u8>(ms2, d0)
         store<u8>(ms2 + 1, d1)
         store<u8>(ms2 + 2, d2)
-        memory.copy(out, HEAD, headLen)
+        copyShort(out, HEAD, headLen)
         out += headLen
-        memory.copy(out, <usize>load<u32>(TOPICS + <usize>topicId * 8), tailLen)
+        copyShort(out, <usize>load<u32>(TOPICS + <usize>topicId * 8), tailLen)
         out += tailLen
-        memory.fill(out, 44, <usize>block)
-        out += <usize>block
-        memory.copy(out, body + 17, textLen)
+        // Most rows need no padding commas: skip the calls rather than fill zero bytes.
+        if (block > 0) {
+          memory.fill(out, 44, <usize>block)
+          out += <usize>block
+        }
+        copyShort(out, body + 17, textLen)
         out += textLen
-        memory.fill(out, 44, trailing)
-        out += trailing
+        if (trailing > 0) {
+          memory.fill(out, 44, trailing)
+          out += trailing
+        }
         store<u16>(out, 0x0a0d)
         out += 2
         rowsDone++
