@@ -15,7 +15,7 @@ import { atLeast, atMost, fmt, median, type Bench, type BenchResult } from './be
 const here = path.dirname(fileURLToPath(import.meta.url))
 const INGEST_MESSAGES = 200_000
 const READINGS = 5_000_000
-const TRIALS = 3
+const TRIALS = 5
 
 function referencePayloads(n: number): string[] {
   let t = 22.31
@@ -177,6 +177,8 @@ async function exportTimes() {
     for (let trial = 0; trial < TRIALS; trial++) {
       const copies = parts.map((p, i) => path.join(dir, `copy-${i}.jnl`))
       copies.forEach((c) => fs.rmSync(c, { force: true }))
+      // Each timing starts with no writeback pending from earlier steps (same for all three).
+      execFileSync('sync')
       let t0 = performance.now()
       parts.forEach((p, i) => execFileSync('cp', [p.file, copies[i]]))
       result.cp.push(performance.now() - t0)
@@ -185,6 +187,7 @@ async function exportTimes() {
       fs.rmSync(target, { force: true })
       const rssBefore = process.memoryUsage().rss
       let rssPeak = rssBefore
+      execFileSync('sync')
       t0 = performance.now()
       const outcome = await exportCsv(
         parts,
@@ -196,6 +199,7 @@ async function exportTimes() {
       result.rows = outcome.rows
       result.kernelRows = outcome.kernelRows
       // Context: the same reads and writes with no formatting at all, from user space.
+      execFileSync('sync')
       t0 = performance.now()
       await copyThroughUserSpace(
         parts.map((p) => p.file),
@@ -204,6 +208,7 @@ async function exportTimes() {
       )
       result.floor.push(performance.now() - t0)
       fs.rmSync(path.join(dir, 'floor.bin'), { force: true })
+      fs.rmSync(target, { force: true })
       result.rssGrowthMB = Math.max(result.rssGrowthMB, (rssPeak - rssBefore) / 1048576)
     }
     await reopened.close()
