@@ -59,16 +59,12 @@ export class Downloads {
     return { path: file, fileName, downloadUrl: `downloads/${id}` }
   }
 
+  /** Hands a finished export out exactly once: a second request finds nothing. */
   take(id: string): { path: string; fileName: string } | undefined {
     const entry = this.ready.get(id)
+    this.ready.delete(id)
     if (!entry || !fs.existsSync(entry.path)) return undefined
     return entry
-  }
-
-  remove(id: string): void {
-    const entry = this.ready.get(id)
-    this.ready.delete(id)
-    if (entry) fs.rmSync(entry.path, { force: true })
   }
 }
 
@@ -184,7 +180,8 @@ function sendDownload(id: string, res: http.ServerResponse, options: ServeOption
   })
   const stream = fs.createReadStream(entry.path)
   stream.pipe(res)
-  res.on('finish', () => options.downloads.remove(id))
+  // Sent (or the browser went away): the file has served its one purpose.
+  res.on('close', () => fs.rmSync(entry.path, { force: true }))
 }
 
 function deny(res: http.ServerResponse, status: number, message: string): void {
