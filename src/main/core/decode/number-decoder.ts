@@ -1,6 +1,6 @@
 import { parseDecimal } from './number-text'
 import type { DecodedRow, DecodeOutcome, Decoder } from './types'
-import { preview, tooLarge } from './types'
+import { preview, rowText, tooLarge } from './types'
 
 /** A payload that is one number, e.g. `1013.25`. */
 export class NumberDecoder implements Decoder {
@@ -33,9 +33,7 @@ export class NumberDecoder implements Decoder {
     const row = this.row
     row.t = receivedAt
     row.values[0] = v
-    row.text = new TextEncoder().encode(String(v))
-    row.textStart = 0
-    row.textEnd = row.text.byteLength
+    rowText(row, row.values)
     return { ok: true, rows: this.rows }
   }
 }

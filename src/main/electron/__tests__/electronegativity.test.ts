@@ -25,6 +25,8 @@ describe('Electronegativity', () => {
   })
 
   it('fails an app with Node integration, no isolation and an unsafe-eval CSP', () => {
+    // A deliberately insecure sample app, written to a temp folder only: the negative control
+    // proving the scan can fail. The app's own settings are in src/main/electron/window.ts.
     fs.writeFileSync(
       path.join(bad, 'main.js'),
       `const { BrowserWindow } = require('electron')

@@ -8,6 +8,7 @@ import {
   type TopicConfig,
   type Transport
 } from '../../../shared/schemas'
+import { newProfile as sharedNewProfile } from '../../../shared/defaults'
 import type { ProfileView } from '../../../shared/types'
 import { newId } from '../util/id'
 import {
@@ -43,12 +44,10 @@ export interface PasswordFields {
 export const TRANSPORTS: Transport[] = ['mqtt', 'mqtts', 'ws', 'wss']
 
 export function newProfile(): ProfileView {
-  const id = newId()
-  const profile = profileSchema.parse({
-    id,
+  const profile = sharedNewProfile(newId(), {
     name: 'New profile',
-    host: 'localhost',
-    clientId: generateClientId()
+    clientId: generateClientId(),
+    topics: []
   })
   return { ...profile, hasPassword: false, hasPassphrase: false }
 }
