@@ -22,7 +22,7 @@ export function compileKernel() {
       'stub',
       '--noAssert',
       '--enable',
-      'bulk-memory',
+      'bulk-memory,simd',
       '--initialMemory',
       '1',
       '-o',

@@ -6,10 +6,12 @@
 //
 // Memory map (byte addresses), shared with format-kernel.ts:
 //   HEAD        64 B   the row head of the current second: YYYY-MM-DDTHH:MM:SS.mmmZ,<epoch>mmm
+//                      (the mmm and the Z are written into each row, not here)
 //   TOPICS      ids < MAX_IDS: u32 tail offset, u32 tail length (0 = unknown: the host
 //               takes the record; SKIP = filtered out)
 //   FIELDSETS   ids < MAX_IDS: i32 first column + 1 (0 = unknown or not consecutive: the
 //               host takes the record), i32 trailing commas
+//   FRAC_TABLE  4000 B "000Z" to "999Z"
 //   TAILS       `,<connection>,<topic>,` bytes of each topic
 //   then the input and output buffers, placed by the host.
 
@@ -18,8 +20,11 @@ const HEAD: usize = 0
 const TOPICS: usize = 64
 const MAX_IDS: u32 = 65536
 const FIELDSETS: usize = TOPICS + <usize>MAX_IDS * 8
+const FRAC_TABLE: usize = FIELDSETS + <usize>MAX_IDS * 8
+let fracReady = false
 
-let headSecond: i64 = -1
+/** The first millisecond of the head's second; NaN before the first head. */
+let headMs: f64 = NaN
 let headLen: usize = 0
 let cachedDay: i64 = -1
 let y: i64 = 1970
@@ -35,7 +40,16 @@ export function topicBase(): usize {
 }
 
 export function tailsBase(): usize {
-  return FIELDSETS + <usize>MAX_IDS * 8
+  return FRAC_TABLE + 4000
+}
+
+/** "000Z" to "999Z" as little-endian words: a row's milliseconds in one load. */
+function fillFracTable(): void {
+  for (let i: u32 = 0; i < 1000; i++) {
+    const word = (48 + i / 100) | ((48 + (i / 10) % 10) << 8) | ((48 + (i % 10)) << 16) | (90 << 24)
+    store<u32>(FRAC_TABLE + (<usize>i << 2), word)
+  }
+  fracReady = true
 }
 
 export function maxIds(): u32 {
@@ -51,16 +65,17 @@ export function maxIds(): u32 {
 }
 
 /**
- * Copies a short run 8 bytes at a time, up to 7 bytes past its end: cheaper than a
- * memory.copy call for the 5-40 byte pieces of a row. The overshoot lands where the next
- * piece is written (the host keeps a reserve at the end of the output).
+ * Copies a run of up to 32 bytes as two fixed 16-byte copies (no loop, no call), reading and
+ * writing up to 31 bytes past its end: the overshoot lands where the next piece is written,
+ * and the host keeps a reserve after the output and room after the input.
  */
 @inline function copyShort(dst: usize, src: usize, length: usize): void {
-  if (length > 64) {
+  if (length <= 32) {
+    v128.store(dst, v128.load(src))
+    v128.store(dst + 16, v128.load(src + 16))
+  } else {
     memory.copy(dst, src, length)
-    return
   }
-  for (let i: usize = 0; i < length; i += 8) store<u64>(dst + i, load<u64>(src + i))
 }
 
 function civil(days: i64): void {
@@ -77,7 +92,7 @@ function civil(days: i64): void {
 }
 
 function buildHead(second: i64): void {
-  headSecond = second
+  headMs = <f64>second * 1000
   const days = second / 86400
   if (days != cachedDay) {
     cachedDay = days
@@ -96,7 +111,6 @@ function buildHead(second: i64): void {
   store<u8>(HEAD + 16, 58)
   digits(HEAD + 17, sod % 60, 2)
   store<u8>(HEAD + 19, 46)
-  store<u8>(HEAD + 23, 90)
   store<u8>(HEAD + 24, 44)
   let width: i32 = 1
   let v = second
@@ -126,6 +140,7 @@ export function rowCount(): u32 {
  */
 export function formatWide(p: usize, end: usize, out: usize, outLimit: usize, fromMs: f64, toMs: f64): usize {
   rowsDone = 0
+  if (!fracReady) fillFracTable()
   while (p < end) {
     const length = <usize>load<u32>(p)
     const body = p + 8
@@ -143,27 +158,26 @@ export function formatWide(p: usize, end: usize, out: usize, outLimit: usize, fr
         const block = load<i32>(FIELDSETS + <usize>setId * 8) - 1
         if (block < 0) break // scattered columns or an unknown set: the host's job
         const trailing = <usize>load<i32>(FIELDSETS + <usize>setId * 8 + 4)
-        const ms = Math.floor(t)
-        if (ms < 1000 || ms >= 253402300800000) break // before 1970 or after 9999
         const textLen = next - (body + 17)
         if (out + 64 + tailLen + <usize>block + textLen + trailing + 2 > outLimit) break
-        const msi = <i64>ms
-        let frac = msi - headSecond * 1000
-        if (frac < 0 || frac >= 1000) {
-          buildHead(msi / 1000)
-          frac = msi - headSecond * 1000
+        const ms = Math.floor(t)
+        let frac = ms - headMs
+        // Outside the current head's second (or no head yet: NaN): build the next head, if
+        // the time is one the kernel writes (1970 to 9999); within it, it already is.
+        if (!(frac >= 0 && frac < 1000)) {
+          if (ms < 1000 || ms >= 253402300800000) break
+          buildHead(<i64>ms / 1000)
+          frac = ms - headMs
         }
-        const d0 = <u8>(48 + frac / 100)
-        const d1 = <u8>(48 + (frac / 10) % 10)
-        const d2 = <u8>(48 + (frac % 10))
-        store<u8>(HEAD + 20, d0)
-        store<u8>(HEAD + 21, d1)
-        store<u8>(HEAD + 22, d2)
-        const ms2 = HEAD + headLen - 3
-        store<u8>(ms2, d0)
-        store<u8>(ms2 + 1, d1)
-        store<u8>(ms2 + 2, d2)
-        copyShort(out, HEAD, headLen)
+        // The three millisecond digits and a 'Z', written after the seconds and again at the
+        // end of epoch_ms (where the topic's leading comma then replaces the 'Z').
+        const msDigits = load<u32>(FRAC_TABLE + (<usize><i32>frac << 2))
+        // The head is at most 43 bytes: three fixed 16-byte copies, no loop.
+        v128.store(out, v128.load(HEAD))
+        v128.store(out + 16, v128.load(HEAD + 16))
+        v128.store(out + 32, v128.load(HEAD + 32))
+        store<u32>(out + 20, msDigits)
+        store<u32>(out + headLen - 3, msDigits)
         out += headLen
         copyShort(out, <usize>load<u32>(TOPICS + <usize>topicId * 8), tailLen)
         out += tailLen
