@@ -255,6 +255,20 @@ describe('exportCsv at scale, with progress and cancel', () => {
     expect(fs.readdirSync(out)).toEqual([])
   })
 
+  it('fails with ENOSPC on a full disk, leaving neither the target nor a .partial file', async (ctx) => {
+    // /dev/full refuses every write with ENOSPC: a real full-disk error from the kernel.
+    if (!fs.existsSync('/dev/full')) return ctx.skip('no /dev/full on this system')
+    const store = await openStore()
+    bigCapture(store)
+    const out = fs.mkdtempSync(path.join(root, 'out-'))
+    const target = path.join(out, 'export.csv')
+    fs.symlinkSync('/dev/full', `${target}.partial`)
+    await expect(exportCsv(store.parts(), target, { format: 'wide' })).rejects.toMatchObject({
+      code: 'ENOSPC'
+    })
+    expect(fs.readdirSync(out)).toEqual([])
+  })
+
   it('exports while capture continues, each export seeing everything appended so far', async () => {
     const store = await openStore()
     const batch = (from: number, n: number) =>

@@ -1,8 +1,12 @@
 import * as fs from 'node:fs'
 import { MAGIC, RECORD_HEADER } from './journal-format'
 
-export const CHUNK = 8 * 1024 * 1024
-/** Room before each read for the previous chunk's unfinished record. */
+/**
+ * Bytes per read. Small on purpose: a read lands in the CPU cache and is formatted from
+ * there (73 MB read in 256 KB pieces costs ~14 ms here, in 8 MB pieces ~20 ms).
+ */
+export const CHUNK = 256 * 1024
+/** Room before each read for the previous read's unfinished record. */
 export const PORCH = 1024 * 1024
 const MAX_BODY = 64 * 1024 * 1024
 
@@ -17,76 +21,90 @@ export interface RecordChunk {
 }
 
 /**
- * Yields a journal part as runs of whole records, reading the next 8 MB while the caller
- * works on the current run (the read runs on the thread pool, the caller on the main
- * thread). A record cut by a chunk boundary is carried into the next buffer's porch.
+ * Reads a journal part as runs of whole records, one read at a time into one buffer (e.g.
+ * WebAssembly memory). A record cut by the end of a read is moved into the porch in front
+ * of the next read; one larger than the porch gets a larger buffer until it is through.
  * Stops at the first impossible length or an unfinished last record (a torn tail).
+ *
+ * Reads are synchronous: from the page cache they take microseconds, and a thread-pool
+ * round trip per read would cost more than the read and take a core from the writes.
  */
-export async function* recordChunks(
-  file: string,
-  limit?: number,
-  /** Two buffers of PORCH + CHUNK bytes to read into (e.g. WebAssembly memory). */
-  buffers?: [Buffer, Buffer]
-): AsyncGenerator<RecordChunk> {
-  const handle = await fs.promises.open(file, 'r')
-  try {
-    const size = Math.min((await handle.stat()).size, limit ?? Infinity)
-    let porch = PORCH
-    let chunk = CHUNK
-    let bufs = buffers ?? [Buffer.allocUnsafe(porch + chunk), Buffer.allocUnsafe(porch + chunk)]
-    let which = 0
-    let filePos = MAGIC.length // file offset of the next byte to read
-    const read = (buf: Buffer, pos: number): Promise<number> =>
-      pos < size
-        ? handle.read(buf, porch, Math.min(chunk, size - pos), pos).then((r) => r.bytesRead)
-        : Promise.resolve(0)
-    let pending = read(bufs[0], filePos)
-    let carry = 0
-    while (true) {
-      const buf = bufs[which]
-      const got = await pending
-      if (got === 0 && carry === 0) return
-      filePos += got
-      const start = porch - carry
-      const end = porch + got
+export class RecordChunks {
+  private readonly fd: number
+  private readonly size: number
+  private readonly home: { buf: Buffer; porch: number; chunk: number }
+  private buf: Buffer
+  private porch: number
+  private chunk: number
+  private filePos = MAGIC.length
+  /** The unfinished record after the last run: [tail, tailEnd) of buf. */
+  private tail = 0
+  private tailEnd = 0
+  private done = false
+
+  constructor(
+    file: string,
+    limit?: number,
+    /** PORCH + CHUNK bytes to read into; allocated when not given. */
+    buffer?: Buffer,
+    sizes: { porch: number; chunk: number } = { porch: PORCH, chunk: CHUNK }
+  ) {
+    this.fd = fs.openSync(file, 'r')
+    this.size = Math.min(fs.fstatSync(this.fd).size, limit ?? Infinity)
+    this.porch = sizes.porch
+    this.chunk = sizes.chunk
+    this.buf = buffer ?? Buffer.allocUnsafe(this.porch + this.chunk)
+    this.home = { buf: this.buf, porch: this.porch, chunk: this.chunk }
+  }
+
+  /** The next run of whole records, or null at the end (or at a torn or corrupt tail). */
+  next(): RecordChunk | null {
+    while (!this.done) {
+      const carry = this.tailEnd - this.tail
+      this.placeCarry(carry)
+      const want = Math.min(this.chunk, this.size - this.filePos)
+      const got = want > 0 ? fs.readSync(this.fd, this.buf, this.porch, want, this.filePos) : 0
+      if (got === 0) {
+        this.done = true // the end, or a torn last record
+        return null
+      }
+      this.filePos += got
+      const { buf } = this
+      const start = this.porch - carry
+      const end = this.porch + got
       const view = new DataView(buf.buffer, buf.byteOffset, buf.length)
       let p = start
-      let corrupt = false
       while (p + RECORD_HEADER <= end) {
         const length = view.getUint32(p, true)
         if (length === 0 || length > MAX_BODY) {
-          corrupt = true
+          this.done = true
           break
         }
         if (p + RECORD_HEADER + length > end) break
         p += RECORD_HEADER + length
       }
-      const next = bufs[1 - which]
-      // Start the next read before handing this run out: it overlaps the caller's work.
-      pending = corrupt || got === 0 ? Promise.resolve(0) : read(next, filePos)
-      if (p > start) yield { buf, view, start, end: p, consumed: filePos - (end - p) }
-      carry = end - p
-      if (corrupt || got === 0) {
-        await pending
-        return
-      }
-      if (carry > porch) {
-        // One record larger than the porch (rare: a huge JSON payload). Grow the buffers and
-        // read again from that record's start.
-        await pending
-        const recordAt = filePos - carry
-        porch = chunk = Math.max(CHUNK, 2 ** Math.ceil(Math.log2(carry * 2)))
-        bufs = [Buffer.allocUnsafe(porch + chunk), Buffer.allocUnsafe(porch + chunk)]
-        which = 0
-        carry = 0
-        filePos = recordAt
-        pending = read(bufs[0], filePos)
-        continue
-      }
-      if (carry > 0) buf.copy(next, porch - carry, p, end)
-      which = 1 - which
+      this.tail = p
+      this.tailEnd = end
+      if (p > start) return { buf, view, start, end: p, consumed: this.filePos - (end - p) }
     }
-  } finally {
-    await handle.close()
+    return null
+  }
+
+  close(): void {
+    fs.closeSync(this.fd)
+  }
+
+  /** Moves the unfinished record in front of the next read, in a buffer it fits. */
+  private placeCarry(carry: number): void {
+    const from = this.buf
+    const at = this.tail
+    if (carry <= this.home.porch) {
+      ;({ buf: this.buf, porch: this.porch, chunk: this.chunk } = this.home)
+    } else if (carry > this.porch) {
+      // One record larger than the porch (rare: a huge JSON payload).
+      this.porch = this.chunk = Math.max(this.home.chunk, 2 ** Math.ceil(Math.log2(carry * 2)))
+      this.buf = Buffer.allocUnsafe(this.porch + this.chunk)
+    }
+    if (carry > 0) from.copy(this.buf, this.porch - carry, at, at + carry)
   }
 }

@@ -1,16 +1,19 @@
 import * as fs from 'node:fs'
 import type { JournalPartRef } from '../capture/capture-store'
-import { CHUNK, PORCH, recordChunks } from '../capture/record-chunks'
+import { CHUNK, PORCH, RecordChunks } from '../capture/record-chunks'
 import { columnName, csvLine, UTF8_BOM } from './csv-text'
 import { planExport, type ExportFilter } from './export-plan'
 import { RowFormatter } from './row-formatter'
 import { FormatKernel } from './wasm/format-kernel'
 
-const OUT_BUFFER = 8 * 1024 * 1024
+/** Output is handed to the writes in 1 MB buffers, up to four of them in flight. */
+const OUT_BUFFER = 1024 * 1024
+const OUT_BUFFERS = 4
 /** Kept free at the end of the output buffer: a normal row always fits. */
 const RESERVE = 64 * 1024
 const PROGRESS_EVERY_MS = 100
-const SLICE = 1024 * 1024
+/** Longest stretch without giving the event loop a turn (IPC, progress, cancel). */
+const YIELD_EVERY_MS = 50
 
 export interface ExportOptions extends ExportFilter {
   format: 'wide' | 'long'
@@ -33,11 +36,12 @@ export interface ExportOutcome {
 
 /**
  * Streams the selected journal parts into a CSV file: wide (one row per message, a column
- * per field) or long (one row per value). Memory stays flat: two 8 MB read buffers and two
- * 8 MB output buffers, whatever the size. Reading, formatting and writing overlap: the next
- * chunk is read and the previous output written on the thread pool while this thread
- * formats. The file is written as `<target>.partial` and renamed when complete, so a cancel
- * or a failure never leaves a half file under the chosen name.
+ * per field) or long (one row per value). Memory stays flat: one 1.25 MB read buffer and
+ * four 1 MB output buffers, whatever the size. Writing overlaps formatting: each full
+ * buffer is written at its file position on the thread pool at once, while this thread
+ * reads (from the page cache, synchronously) and formats the next. The file is written as
+ * `<target>.partial` and renamed when complete, so a cancel or a failure never leaves a
+ * half file under the chosen name.
  */
 export async function exportCsv(
   parts: readonly JournalPartRef[],
@@ -51,12 +55,12 @@ export async function exportCsv(
       ? [...leading(plan.withConnection), ...plan.columns.map((c) => columnName(c.field, c.unit))]
       : [...leading(plan.withConnection), 'field', 'unit', 'value']
   const partial = `${target}.partial`
-  const handle = await fs.promises.open(partial, 'w')
+  const writer = new PositionedWriter(fs.openSync(partial, 'w'))
   // Wide rows of consecutive columns (the common case) go through WebAssembly; everything
   // else through the JavaScript formatter, which also reads definitions and tells the kernel.
   const kernel =
     options.format === 'wide' && options.engine !== 'js'
-      ? FormatKernel.acquire(2 * (PORCH + CHUNK) + 2 * OUT_BUFFER + 1024)
+      ? FormatKernel.acquire(PORCH + CHUNK + OUT_BUFFERS * OUT_BUFFER + 1024)
       : null
   const formatter = new RowFormatter(
     {
@@ -74,22 +78,19 @@ export async function exportCsv(
     },
     OUT_BUFFER
   )
-  const readBuffers: [Buffer, Buffer] | undefined = kernel
-    ? [kernel.region(PORCH + CHUNK), kernel.region(PORCH + CHUNK)]
-    : undefined
-  // Two output buffers: one is written on the thread pool while the other fills.
-  const buffers = kernel
-    ? [kernel.region(OUT_BUFFER), kernel.region(OUT_BUFFER)]
-    : [formatter.out, new Uint8Array(OUT_BUFFER)]
-  formatter.out = buffers[0]
+  const readBuffer = kernel?.region(PORCH + CHUNK)
+  const ring: Uint8Array[] = Array.from({ length: OUT_BUFFERS }, (_, i) =>
+    kernel ? kernel.region(OUT_BUFFER) : i === 0 ? formatter.out : new Uint8Array(OUT_BUFFER)
+  )
+  const inFlight: Promise<void>[] = ring.map(() => Promise.resolve())
   let current = 0
-  let writing: Promise<unknown> = Promise.resolve()
-  let bytesWritten = 0
+  formatter.out = ring[0]
   const totalBytes = parts.reduce((n, p) => n + p.bytes, 0) || 1
   const from = options.fromMs ?? -Infinity
   const to = options.toMs ?? Infinity
   let doneBytes = 0
   let lastProgress = 0
+  let lastYield = performance.now()
   let cancelled = false
   let kernelRows = 0
 
@@ -97,14 +98,14 @@ export async function exportCsv(
   formatter.out.set(headerBytes, 0)
   formatter.at = headerBytes.length
 
-  /** Hands the filled buffer to the thread pool and continues in the other one. */
+  /** Hands the filled buffer to the writes and continues in the next one of the ring. */
   const swap = async (): Promise<void> => {
-    await writing // the other buffer must be on disk before it is filled again
-    const length = formatter.at
-    writing = length > 0 ? writeAll(handle, formatter.out, length) : Promise.resolve()
-    bytesWritten += length
-    current = 1 - current
-    formatter.out = buffers[current]
+    // formatter.out is a ring buffer, or a larger one made for a single huge row.
+    if (formatter.at > 0) inFlight[current] = writer.write(formatter.out, formatter.at)
+    current = (current + 1) % OUT_BUFFERS
+    await inFlight[current] // written out before it is filled again
+    writer.check()
+    formatter.out = ring[current]
     formatter.at = 0
   }
   const progress = (partDone: number, force = false): void => {
@@ -113,7 +114,7 @@ export async function exportCsv(
     lastProgress = now
     hooks.onProgress?.({
       rows: formatter.rows,
-      bytesWritten: bytesWritten + formatter.at,
+      bytesWritten: writer.position + formatter.at,
       fraction: Math.min(1, (doneBytes + partDone) / totalBytes)
     })
   }
@@ -122,49 +123,53 @@ export async function exportCsv(
     for (const part of parts) {
       formatter.resetDefinitions()
       kernel?.reset()
-      for await (const chunk of recordChunks(part.file, part.limit, readBuffers)) {
-        let p = chunk.start
-        const fast = kernel !== null && kernel.owns(chunk.buf)
-        while (p < chunk.end && !cancelled) {
-          // About 1 MB of records at a time, so progress and cancel stay responsive.
-          const sliceEnd = Math.min(chunk.end, p + SLICE)
-          if (fast && kernel.owns(formatter.out)) {
-            const r = kernel.formatWide(
-              chunk.buf,
-              p,
-              sliceEnd,
-              formatter.out as Buffer,
-              formatter.at,
-              OUT_BUFFER - RESERVE,
-              from,
-              to
-            )
-            formatter.at = r.at
-            formatter.rows += r.rows
-            kernelRows += r.rows
-            p = r.p
-            if (p >= sliceEnd) {
-              progress(chunk.consumed - (chunk.end - p))
-              cancelled = hooks.isCancelled?.() === true
-              continue
+      const reader = new RecordChunks(part.file, part.limit, readBuffer)
+      try {
+        for (let chunk = reader.next(); chunk && !cancelled; chunk = reader.next()) {
+          let p = chunk.start
+          const fast = kernel !== null && kernel.owns(chunk.buf)
+          while (p < chunk.end) {
+            if (fast && kernel.owns(formatter.out)) {
+              const r = kernel.formatWide(
+                chunk.buf,
+                p,
+                chunk.end,
+                formatter.out as Buffer,
+                formatter.at,
+                OUT_BUFFER - RESERVE,
+                from,
+                to
+              )
+              formatter.at = r.at
+              formatter.rows += r.rows
+              kernelRows += r.rows
+              p = r.p
+              if (p >= chunk.end) break
             }
+            // The kernel stopped at a record it leaves to us, or at a full buffer (or there is
+            // no kernel): take one record, or the rest of the run.
+            const q = formatter.format(
+              chunk.buf,
+              chunk.view,
+              p,
+              chunk.end,
+              RESERVE,
+              fast ? p + 1 : chunk.end
+            )
+            if (q === p || formatter.at > OUT_BUFFER - RESERVE) await swap()
+            p = q
           }
-          // The kernel stopped at a record it leaves to us (or there is no kernel): take one
-          // record, or a slice of them.
-          const q = formatter.format(
-            chunk.buf,
-            chunk.view,
-            p,
-            chunk.end,
-            RESERVE,
-            fast ? p + 1 : sliceEnd
-          )
-          if (q === p || formatter.at > OUT_BUFFER - RESERVE) await swap()
-          p = q
-          progress(chunk.consumed - (chunk.end - p))
+          progress(chunk.consumed)
+          // Reads do not wait for the event loop, so give it a turn now and then even when
+          // few rows are written (a narrow time range over a long capture).
+          if (performance.now() - lastYield > YIELD_EVERY_MS) {
+            await new Promise((resolve) => setImmediate(resolve))
+            lastYield = performance.now()
+          }
           cancelled = hooks.isCancelled?.() === true
         }
-        if (cancelled) break
+      } finally {
+        reader.close()
       }
       if (cancelled) break
       doneBytes += part.bytes
@@ -173,37 +178,66 @@ export async function exportCsv(
       // No fsync: the captured data is durable in the journal, and an export lost to a power
       // cut right after it finished is simply exported again (cp does not sync either).
       await swap()
-      await writing
+      await Promise.all(inFlight)
+      writer.check()
     }
   } catch (error) {
-    await writing.catch(() => undefined)
+    await Promise.all(inFlight)
     kernel?.release()
-    await handle.close()
+    writer.close()
     fs.rmSync(partial, { force: true })
     throw error
   }
-  await writing.catch(() => undefined)
+  await Promise.all(inFlight)
   kernel?.release()
-  await handle.close()
+  writer.close()
   const rows = formatter.rows
+  const bytes = writer.position
   if (cancelled) {
     fs.rmSync(partial, { force: true })
-    return { status: 'cancelled', rows, bytes: bytesWritten, kernelRows }
+    return { status: 'cancelled', rows, bytes, kernelRows }
   }
   fs.renameSync(partial, target)
-  hooks.onProgress?.({ rows, bytesWritten, fraction: 1 })
-  return { status: 'done', rows, bytes: bytesWritten, kernelRows }
+  hooks.onProgress?.({ rows, bytesWritten: bytes, fraction: 1 })
+  return { status: 'done', rows, bytes, kernelRows }
 }
 
 function leading(withConnection: boolean): string[] {
   return ['time', 'epoch_ms', ...(withConnection ? ['connection'] : []), 'topic']
 }
 
-async function writeAll(
-  handle: fs.promises.FileHandle,
-  data: Uint8Array,
-  length: number
-): Promise<void> {
-  let done = 0
-  while (done < length) done += (await handle.write(data, done, length - done)).bytesWritten
+/**
+ * Writes buffers one after another in the file, each at its own position and at once on the
+ * thread pool: a write never waits for this thread to come back to start the next.
+ */
+class PositionedWriter {
+  /** Bytes handed to writes so far: the file's length once they are all done. */
+  position = 0
+  /** The first failed write's error (e.g. a full disk), thrown by check(). */
+  private error: Error | null = null
+
+  constructor(private readonly fd: number) {}
+
+  /** Resolves when this buffer is written or its write failed (see check()), never rejects. */
+  write(data: Uint8Array, length: number): Promise<void> {
+    const at = this.position
+    this.position += length
+    return new Promise((resolve) => {
+      const rest = (done: number): void =>
+        fs.write(this.fd, data, done, length - done, at + done, (error, n) => {
+          if (error) this.error ??= error
+          if (error || done + n >= length) resolve()
+          else rest(done + n)
+        })
+      rest(0)
+    })
+  }
+
+  check(): void {
+    if (this.error) throw this.error
+  }
+
+  close(): void {
+    fs.closeSync(this.fd)
+  }
 }
