@@ -11,7 +11,8 @@ import {
   type TopicDef
 } from '../capture/journal-format'
 import { JournalWriter } from '../capture/journal-writer'
-import { PORCH, RecordChunks } from '../capture/record-chunks'
+import { PORCH, RecordChunks, type RecordScan } from '../capture/record-chunks'
+import { FormatKernel } from '../export/wasm/format-kernel'
 
 const topic: TopicDef = { id: 1, connection: 'lab', topic: 'sensors/x' }
 const set: FieldSetDef = { id: 1, topicId: 1, names: ['v'], units: [''] }
@@ -65,6 +66,21 @@ function readAll(reader: RecordChunks, home?: Buffer): { texts: string[]; inHome
   return { texts: out, inHome }
 }
 
+type Sizes = { porch: number; chunk: number }
+
+/** The two walks over a read: JavaScript in a plain buffer, WebAssembly in kernel memory. */
+function homes(sizes: Sizes): { home: Buffer; scan?: RecordScan }[] {
+  const kernel = FormatKernel.create(sizes.porch + sizes.chunk + 1024)
+  if (!kernel) throw new Error('WebAssembly is missing')
+  return [
+    { home: Buffer.alloc(sizes.porch + sizes.chunk) },
+    {
+      home: kernel.region(sizes.porch + sizes.chunk),
+      scan: (buf, p, end, max) => kernel.scanRecords(buf, p, end, max)
+    }
+  ]
+}
+
 describe('RecordChunks', () => {
   it('yields every record once and whole, whatever the read size, growing for a huge one', () => {
     const sent = texts(2000)
@@ -73,17 +89,20 @@ describe('RecordChunks', () => {
       { porch: 256, chunk: 100 },
       { porch: 1024, chunk: 4096 },
       { porch: PORCH, chunk: 256 * 1024 }
-    ]) {
-      const home = Buffer.alloc(sizes.porch + sizes.chunk)
-      const { texts: got, inHome } = readAll(new RecordChunks(file, undefined, home, sizes), home)
-      expect(got).toEqual(sent)
-      // The 5,000-byte record needs a larger buffer when the porch is smaller; the rest is
-      // read into the buffer given (e.g. WebAssembly memory) again.
-      const big = got.findIndex((t) => t.length === 5000)
-      if (sizes.porch < 5000) expect(inHome[big]).toBe(0)
-      expect(inHome.at(-1)).toBe(1)
-      expect(inHome.filter((h) => h === 1).length).toBeGreaterThan(1900)
-    }
+    ])
+      for (const { home, scan } of homes(sizes)) {
+        const { texts: got, inHome } = readAll(
+          new RecordChunks(file, undefined, home, sizes, scan),
+          home
+        )
+        expect(got).toEqual(sent)
+        // The 5,000-byte record needs a larger buffer when the porch is smaller; the rest is
+        // read into the buffer given (e.g. WebAssembly memory) again.
+        const big = got.findIndex((t) => t.length === 5000)
+        if (sizes.porch < 5000) expect(inHome[big]).toBe(0)
+        expect(inHome.at(-1)).toBe(1)
+        expect(inHome.filter((h) => h === 1).length).toBeGreaterThan(1900)
+      }
   })
 
   it('reports the bytes consumed, reaching the file size at the end', () => {
@@ -104,15 +123,17 @@ describe('RecordChunks', () => {
     const size = fs.statSync(file).size
     fs.truncateSync(file, size - 2) // the last record loses its last bytes
     const sizes = { porch: 256, chunk: 100 }
-    expect(readAll(new RecordChunks(file, undefined, undefined, sizes)).texts).toEqual(
-      sent.slice(0, -1)
-    )
     // A limit one byte short of the second-to-last record's end: as if the file ended there.
     const lastRecord = RECORD_HEADER + MESSAGE_TEXT_OFFSET + sent[299].length
     const limit = size - lastRecord - 1
-    expect(readAll(new RecordChunks(file, limit, undefined, sizes)).texts).toEqual(
-      sent.slice(0, -2)
-    )
+    for (const { home, scan } of homes(sizes)) {
+      expect(readAll(new RecordChunks(file, undefined, home, sizes, scan)).texts).toEqual(
+        sent.slice(0, -1)
+      )
+      expect(readAll(new RecordChunks(file, limit, home, sizes, scan)).texts).toEqual(
+        sent.slice(0, -2)
+      )
+    }
   })
 
   it('stops at an impossible record length, keeping everything before it', () => {
@@ -129,8 +150,9 @@ describe('RecordChunks', () => {
       { porch: 256, chunk: 100 },
       { porch: PORCH, chunk: 256 * 1024 }
     ])
-      expect(readAll(new RecordChunks(file, undefined, undefined, sizes)).texts).toEqual(
-        sent.slice(0, 100)
-      )
+      for (const { home, scan } of homes(sizes))
+        expect(readAll(new RecordChunks(file, undefined, home, sizes, scan)).texts).toEqual(
+          sent.slice(0, 100)
+        )
   })
 })

@@ -8,7 +8,13 @@ import { MAGIC, RECORD_HEADER } from './journal-format'
 export const CHUNK = 256 * 1024
 /** Room before each read for the previous read's unfinished record. */
 export const PORCH = 1024 * 1024
-const MAX_BODY = 64 * 1024 * 1024
+export const MAX_BODY = 64 * 1024 * 1024
+
+/**
+ * Where the whole records in buf from p end, before `end`: at a record cut by `end` or at
+ * one whose length is impossible (0 or over maxBody).
+ */
+export type RecordScan = (buf: Buffer, p: number, end: number, maxBody: number) => number
 
 export interface RecordChunk {
   buf: Buffer
@@ -47,7 +53,9 @@ export class RecordChunks {
     limit?: number,
     /** PORCH + CHUNK bytes to read into; allocated when not given. */
     buffer?: Buffer,
-    sizes: { porch: number; chunk: number } = { porch: PORCH, chunk: CHUNK }
+    sizes: { porch: number; chunk: number } = { porch: PORCH, chunk: CHUNK },
+    /** A faster walk over `buffer` (the export's WebAssembly kernel); others use scanRecords. */
+    private readonly fastScan?: RecordScan
   ) {
     this.fd = fs.openSync(file, 'r')
     this.size = Math.min(fs.fstatSync(this.fd).size, limit ?? Infinity)
@@ -73,15 +81,11 @@ export class RecordChunks {
       const start = this.porch - carry
       const end = this.porch + got
       const view = new DataView(buf.buffer, buf.byteOffset, buf.length)
-      let p = start
-      while (p + RECORD_HEADER <= end) {
+      const scan = this.fastScan && buf === this.home.buf ? this.fastScan : scanRecords
+      const p = scan(buf, start, end, MAX_BODY)
+      if (p + RECORD_HEADER <= end) {
         const length = view.getUint32(p, true)
-        if (length === 0 || length > MAX_BODY) {
-          this.done = true
-          break
-        }
-        if (p + RECORD_HEADER + length > end) break
-        p += RECORD_HEADER + length
+        if (length === 0 || length > MAX_BODY) this.done = true // corrupt: stop here
       }
       this.tail = p
       this.tailEnd = end
@@ -107,4 +111,13 @@ export class RecordChunks {
     }
     if (carry > 0) from.copy(this.buf, this.porch - carry, at, at + carry)
   }
+}
+
+export function scanRecords(buf: Buffer, p: number, end: number, maxBody: number): number {
+  while (p + RECORD_HEADER <= end) {
+    const length = buf.readUInt32LE(p)
+    if (length === 0 || length > maxBody || p + RECORD_HEADER + length > end) break
+    p += RECORD_HEADER + length
+  }
+  return p
 }

@@ -123,7 +123,13 @@ export async function exportCsv(
     for (const part of parts) {
       formatter.resetDefinitions()
       kernel?.reset()
-      const reader = new RecordChunks(part.file, part.limit, readBuffer)
+      const reader = new RecordChunks(
+        part.file,
+        part.limit,
+        readBuffer,
+        undefined,
+        kernel ? (buf, p, end, max) => kernel.scanRecords(buf, p, end, max) : undefined
+      )
       try {
         for (let chunk = reader.next(); chunk && !cancelled; chunk = reader.next()) {
           let p = chunk.start

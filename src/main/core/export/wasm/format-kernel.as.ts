@@ -122,6 +122,21 @@ function buildHead(second: i64): void {
   headLen = 25 + <usize>width + 3
 }
 
+/**
+ * Where the whole records from p end, before `end`: at a record cut by `end`, or at one with
+ * an impossible length (0, or over maxBody), which the host then looks at.
+ */
+export function scanRecords(p: usize, end: usize, maxBody: u32): usize {
+  while (p + 8 <= end) {
+    const length = load<u32>(p)
+    if (length == 0 || length > maxBody) break
+    const next = p + 8 + <usize>length
+    if (next > end) break
+    p = next
+  }
+  return p
+}
+
 let outPos: usize = 0
 let rowsDone: u32 = 0
 

@@ -27,6 +27,7 @@ interface Exports {
     toMs: number
   ): number
   outPosition(): number
+  scanRecords(p: number, end: number, maxBody: number): number
   rowCount(): number
   topicBase(): number
   fieldsetBase(): number
@@ -173,6 +174,12 @@ export class FormatKernel {
       toMs
     )
     return { p: stop - base, at: this.x.outPosition() - outBase, rows: this.x.rowCount() }
+  }
+
+  /** Where the whole records of `buf` (kernel memory) from p end, as RecordChunks needs. */
+  scanRecords(buf: Uint8Array, p: number, end: number, maxBody: number): number {
+    const base = buf.byteOffset
+    return this.x.scanRecords(base + p, base + end, maxBody) - base
   }
 
   owns(buf: Uint8Array): boolean {
