@@ -265,7 +265,7 @@ const bench: Bench = {
       ours: fmt(ours),
       reference: `${fmt(cp)} (cp of ${fmt(ex.journalBytes / 1048576, 1)} MB journal)`,
       ...atLeast(cp / ours, 0.5),
-      note: `speed ratio = cp time / export time; ${fmt(ex.kernelRows)} of ${fmt(ex.rows)} rows formatted by the WebAssembly kernel. The same reads and writes with no formatting at all take ${fmt(median(ex.floor))} ms from user space (cp copies inside the kernel), so ${(cp / median(ex.floor)).toFixed(2)} is the most any user-space export could reach here. RSS growth during export ${fmt(ex.rssGrowthMB, 1)} MB`
+      note: `speed ratio = cp time / export time; ${fmt(ex.kernelRows)} of ${fmt(ex.rows)} rows formatted by the WebAssembly kernel. The same reads and writes with no formatting at all take ${fmt(median(ex.floor))} ms from user space (cp copies inside the kernel), so ${(cp / median(ex.floor)).toFixed(2)} is the most any user-space export could reach here. RSS growth during export ${fmt(ex.rssGrowthMB, 1)} MB; trials cp ${ex.cp.map((t) => fmt(t)).join(' / ')}; ours ${ex.ours.map((t) => fmt(t)).join(' / ')}`
     })
     return results
   }
