@@ -3,6 +3,7 @@ import type { JournalPartRef } from '../capture/capture-store'
 import { CHUNK, PORCH, RecordChunks } from '../capture/record-chunks'
 import { columnName, csvLine, UTF8_BOM } from './csv-text'
 import { planExport, type ExportFilter } from './export-plan'
+import { ringBuffer, ringWrites } from './ring-writes'
 import { RowFormatter } from './row-formatter'
 import { FormatKernel } from './wasm/format-kernel'
 
@@ -38,10 +39,10 @@ export interface ExportOutcome {
  * Streams the selected journal parts into a CSV file: wide (one row per message, a column
  * per field) or long (one row per value). Memory stays flat: one 1.25 MB read buffer and
  * four 1 MB output buffers, whatever the size. Writing overlaps formatting: each full
- * buffer is written at its file position on the thread pool at once, while this thread
- * reads (from the page cache, synchronously) and formats the next. The file is written as
- * `<target>.partial` and renamed when complete, so a cancel or a failure never leaves a
- * half file under the chosen name.
+ * buffer goes to a writer thread (ring-writes.ts) while this thread reads (from the page
+ * cache, synchronously) and formats the next. The file is written as `<target>.partial`
+ * and renamed when complete, so a cancel or a failure never leaves a half file under the
+ * chosen name.
  */
 export async function exportCsv(
   parts: readonly JournalPartRef[],
@@ -55,7 +56,7 @@ export async function exportCsv(
       ? [...leading(plan.withConnection), ...plan.columns.map((c) => columnName(c.field, c.unit))]
       : [...leading(plan.withConnection), 'field', 'unit', 'value']
   const partial = `${target}.partial`
-  const writer = new PositionedWriter(fs.openSync(partial, 'w'))
+  const fd = fs.openSync(partial, 'w')
   // Wide rows of consecutive columns (the common case) go through WebAssembly; everything
   // else through the JavaScript formatter, which also reads definitions and tells the kernel.
   const kernel =
@@ -79,10 +80,10 @@ export async function exportCsv(
     OUT_BUFFER
   )
   const readBuffer = kernel?.region(PORCH + CHUNK)
-  const ring: Uint8Array[] = Array.from({ length: OUT_BUFFERS }, (_, i) =>
-    kernel ? kernel.region(OUT_BUFFER) : i === 0 ? formatter.out : new Uint8Array(OUT_BUFFER)
+  const ring: Uint8Array[] = Array.from({ length: OUT_BUFFERS }, () =>
+    kernel ? kernel.region(OUT_BUFFER) : ringBuffer(OUT_BUFFER)
   )
-  const inFlight: Promise<void>[] = ring.map(() => Promise.resolve())
+  const writer = ringWrites(fd, ring)
   let current = 0
   formatter.out = ring[0]
   const totalBytes = parts.reduce((n, p) => n + p.bytes, 0) || 1
@@ -100,11 +101,14 @@ export async function exportCsv(
 
   /** Hands the filled buffer to the writes and continues in the next one of the ring. */
   const swap = async (): Promise<void> => {
-    // formatter.out is a ring buffer, or a larger one made for a single huge row.
-    if (formatter.at > 0) inFlight[current] = writer.write(formatter.out, formatter.at)
+    if (formatter.out === ring[current]) writer.submit(formatter.at)
+    else {
+      // A larger buffer the formatter made for one huge row.
+      writer.submit(0)
+      writer.submitExtra(formatter.out, formatter.at)
+    }
     current = (current + 1) % OUT_BUFFERS
-    await inFlight[current] // written out before it is filled again
-    writer.check()
+    await writer.free(current) // written out before it is filled again
     formatter.out = ring[current]
     formatter.at = 0
   }
@@ -184,19 +188,17 @@ export async function exportCsv(
       // No fsync: the captured data is durable in the journal, and an export lost to a power
       // cut right after it finished is simply exported again (cp does not sync either).
       await swap()
-      await Promise.all(inFlight)
-      writer.check()
     }
+    await writer.finish()
   } catch (error) {
-    await Promise.all(inFlight)
+    await writer.finish().catch(() => undefined)
     kernel?.release()
-    writer.close()
+    fs.closeSync(fd)
     fs.rmSync(partial, { force: true })
     throw error
   }
-  await Promise.all(inFlight)
   kernel?.release()
-  writer.close()
+  fs.closeSync(fd)
   const rows = formatter.rows
   const bytes = writer.position
   if (cancelled) {
@@ -210,40 +212,4 @@ export async function exportCsv(
 
 function leading(withConnection: boolean): string[] {
   return ['time', 'epoch_ms', ...(withConnection ? ['connection'] : []), 'topic']
-}
-
-/**
- * Writes buffers one after another in the file, each at its own position and at once on the
- * thread pool: a write never waits for this thread to come back to start the next.
- */
-class PositionedWriter {
-  /** Bytes handed to writes so far: the file's length once they are all done. */
-  position = 0
-  /** The first failed write's error (e.g. a full disk), thrown by check(). */
-  private error: Error | null = null
-
-  constructor(private readonly fd: number) {}
-
-  /** Resolves when this buffer is written or its write failed (see check()), never rejects. */
-  write(data: Uint8Array, length: number): Promise<void> {
-    const at = this.position
-    this.position += length
-    return new Promise((resolve) => {
-      const rest = (done: number): void =>
-        fs.write(this.fd, data, done, length - done, at + done, (error, n) => {
-          if (error) this.error ??= error
-          if (error || done + n >= length) resolve()
-          else rest(done + n)
-        })
-      rest(0)
-    })
-  }
-
-  check(): void {
-    if (this.error) throw this.error
-  }
-
-  close(): void {
-    fs.closeSync(this.fd)
-  }
 }
