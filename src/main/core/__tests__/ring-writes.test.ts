@@ -3,6 +3,7 @@ import * as os from 'node:os'
 import * as path from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { ringWrites } from '../export/ring-writes'
+import { FormatKernel, type WasmMemory } from '../export/wasm/format-kernel'
 
 let dir: string
 beforeEach(() => {
@@ -10,23 +11,38 @@ beforeEach(() => {
 })
 afterEach(() => fs.rmSync(dir, { recursive: true, force: true }))
 
-// Shared memory goes to the writer thread; plain buffers to one thread-pool write each.
-const kinds = [
-  { name: 'the writer thread', via: 'thread', memory: (n: number) => new SharedArrayBuffer(n) },
-  { name: 'thread-pool writes', via: 'pool', memory: (n: number) => new ArrayBuffer(n) }
-]
-
-function ring(memory: (n: number) => ArrayBufferLike, size: number): Uint8Array[] {
-  const all = new Uint8Array(memory(size * 3))
-  return [0, 1, 2].map((i) => all.subarray(i * size, (i + 1) * size))
+interface Ring {
+  buffers: Uint8Array[]
+  /** Set when the buffers lie in WebAssembly memory: the thread is handed that memory. */
+  wasm?: WasmMemory
 }
 
-describe.each(kinds)('ring writes on $name', ({ via, memory }) => {
+// Shared memory goes to the writer thread; plain buffers to one thread-pool write each.
+const kinds = [
+  { name: 'the writer thread', via: 'thread', ring: (size: number) => views(true, size) },
+  {
+    name: 'the writer thread, from WebAssembly memory',
+    via: 'thread',
+    ring: (size: number): Ring => {
+      const kernel = FormatKernel.create(3 * size + 1024)
+      if (!kernel) throw new Error('WebAssembly is missing')
+      return { buffers: [0, 1, 2].map(() => kernel.region(size)), wasm: kernel.memory }
+    }
+  },
+  { name: 'thread-pool writes', via: 'pool', ring: (size: number) => views(false, size) }
+]
+
+function views(shared: boolean, size: number): Ring {
+  const all = new Uint8Array(shared ? new SharedArrayBuffer(size * 3) : new ArrayBuffer(size * 3))
+  return { buffers: [0, 1, 2].map((i) => all.subarray(i * size, (i + 1) * size)) }
+}
+
+describe.each(kinds)('ring writes on $name', ({ via, ring }) => {
   it('writes every buffer in order, with empty ones and a buffer outside the ring', async () => {
     const size = 4096
-    const buffers = ring(memory, size)
+    const { buffers, wasm } = ring(size)
     const fd = fs.openSync(path.join(dir, 'out.bin'), 'w')
-    const writes = ringWrites(fd, buffers)
+    const writes = ringWrites(fd, buffers, wasm)
     expect(writes.via).toBe(via)
     const expected: number[] = []
     for (let n = 0; n < 40; n++) {
@@ -52,9 +68,9 @@ describe.each(kinds)('ring writes on $name', ({ via, memory }) => {
   it('reports a full disk (ENOSPC) from free() or finish()', async (ctx) => {
     // /dev/full refuses every write with ENOSPC: a real error from the kernel.
     if (!fs.existsSync('/dev/full')) return ctx.skip('no /dev/full on this system')
-    const buffers = ring(memory, 1024)
+    const { buffers, wasm } = ring(1024)
     const fd = fs.openSync('/dev/full', 'w')
-    const writes = ringWrites(fd, buffers)
+    const writes = ringWrites(fd, buffers, wasm)
     expect(writes.via).toBe(via)
     let error: unknown
     try {
@@ -75,7 +91,7 @@ describe.each(kinds)('ring writes on $name', ({ via, memory }) => {
 describe('the writer thread', () => {
   it('serves exports one after another and two at once', async () => {
     const run = async (name: string, fill: number): Promise<string> => {
-      const buffers = ring((n) => new SharedArrayBuffer(n), 2048)
+      const { buffers } = views(true, 2048)
       const file = path.join(dir, name)
       const fd = fs.openSync(file, 'w')
       const writes = ringWrites(fd, buffers)

@@ -83,7 +83,7 @@ export async function exportCsv(
   const ring: Uint8Array[] = Array.from({ length: OUT_BUFFERS }, () =>
     kernel ? kernel.region(OUT_BUFFER) : ringBuffer(OUT_BUFFER)
   )
-  const writer = ringWrites(fd, ring)
+  const writer = ringWrites(fd, ring, kernel?.memory)
   let current = 0
   formatter.out = ring[0]
   const totalBytes = parts.reduce((n, p) => n + p.bytes, 0) || 1

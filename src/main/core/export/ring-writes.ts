@@ -6,6 +6,7 @@
 // writer thread is a store to shared memory.
 import * as fs from 'node:fs'
 import { Worker } from 'node:worker_threads'
+import type { WasmMemory } from './wasm/format-kernel'
 
 /** The ring's buffers are written in order: submission n is buffer n % ring.length. */
 export interface RingWrites {
@@ -22,11 +23,19 @@ export interface RingWrites {
   finish(): Promise<void>
 }
 
-/** Ring writes for `fd`: on a writer thread when it can, else on the thread pool. */
-export function ringWrites(fd: number, ring: readonly Uint8Array[]): RingWrites {
+/**
+ * Ring writes for `fd`: on a writer thread when it can, else on the thread pool. A ring in
+ * shared WebAssembly memory names that memory: the thread is given the memory object, not
+ * views of its buffer (with views, V8 at times ran the kernel ~5x slower on this machine).
+ */
+export function ringWrites(
+  fd: number,
+  ring: readonly Uint8Array[],
+  memory?: WasmMemory
+): RingWrites {
   const shared = ring.every((b) => b.buffer instanceof SharedArrayBuffer)
   const thread = shared ? WriterThread.acquire() : null
-  return thread ? thread.start(fd, ring) : new PoolWrites(fd, ring)
+  return thread ? thread.start(fd, ring, memory) : new PoolWrites(fd, ring)
 }
 
 /** The ring buffer in shared memory when the writer thread can be used, else a plain one. */
@@ -95,31 +104,28 @@ const SUBMITTED = 0 // buffers handed over
 const DONE = 1 // buffers written (or skipped after a failure)
 const STOP = 2 // no more buffers: finish and report
 const FAILED = 3 // a write failed: the rest are skipped, the error comes with the report
-const SPIN_MS = 0.2
 /** An idle writer thread is kept this long for the next export, like the export kernel. */
 const IDLE_MS = 60_000
 
 /**
  * The writer thread's code, plain CommonJS run with `eval` so it needs no file of its own in
- * the app bundle, serve mode or tests. It writes buffer after buffer; when caught up it
- * polls briefly before sleeping, because the next buffer usually comes within a fraction of
- * a millisecond and waking a sleeping thread costs more than that poll.
+ * the app bundle, serve mode or tests. It writes buffer after buffer and sleeps when caught
+ * up. (Polling instead of sleeping gained nothing measurable here, and on a busy machine a
+ * polling thread takes time from the one that formats.)
  */
 const WRITER_SOURCE = `
 const { parentPort } = require('node:worker_threads')
 const fs = require('node:fs')
-parentPort.on('message', ({ fd, ring, control, meta }) => {
+parentPort.on('message', ({ fd, ring, memory, control, meta }) => {
+  if (memory) ring = ring.map((r) => new Uint8Array(memory.buffer, r.offset, r.length))
   const c = new Int32Array(control)
   const m = new Float64Array(meta)
   let done = 0
   let failed = null
   for (;;) {
-    let submitted = Atomics.load(c, ${SUBMITTED})
-    if (submitted === done) {
+    if (Atomics.load(c, ${SUBMITTED}) === done) {
       if (Atomics.load(c, ${STOP}) && Atomics.load(c, ${SUBMITTED}) === done) break
-      const until = performance.now() + ${SPIN_MS}
-      while ((submitted = Atomics.load(c, ${SUBMITTED})) === done && performance.now() < until);
-      if (submitted === done) Atomics.wait(c, ${SUBMITTED}, done, 20)
+      Atomics.wait(c, ${SUBMITTED}, done, 20)
       continue
     }
     const slot = done % ring.length
@@ -163,9 +169,9 @@ class WriterThread {
     worker.unref() // an idle writer never keeps the process alive
   }
 
-  start(fd: number, ring: readonly Uint8Array[]): RingWrites {
+  start(fd: number, ring: readonly Uint8Array[], memory?: WasmMemory): RingWrites {
     this.worker.ref() // but a running export does
-    return new ThreadWrites(this, fd, ring)
+    return new ThreadWrites(this, fd, ring, memory)
   }
 
   /** Sends one export's ring; resolves with the thread's report when that export ends. */
@@ -213,11 +219,15 @@ class ThreadWrites implements RingWrites {
   constructor(
     private readonly thread: WriterThread,
     fd: number,
-    private readonly ring: readonly Uint8Array[]
+    private readonly ring: readonly Uint8Array[],
+    memory?: WasmMemory
   ) {
     this.meta = new Float64Array(new SharedArrayBuffer(16 * ring.length))
     this.extra = new PoolWrites(fd, ring)
-    this.ended = thread.run({ fd, ring, control: this.control.buffer, meta: this.meta.buffer })
+    const where = memory
+      ? { memory, ring: ring.map((b) => ({ offset: b.byteOffset, length: b.byteLength })) }
+      : { ring }
+    this.ended = thread.run({ fd, ...where, control: this.control.buffer, meta: this.meta.buffer })
   }
 
   submit(length: number): void {

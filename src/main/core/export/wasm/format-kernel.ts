@@ -1,7 +1,7 @@
 import { FORMAT_KERNEL_WASM } from './format-kernel-wasm'
 
 // The slice of the WebAssembly API used here (@types/node does not declare it; lib.dom does).
-interface WasmMemory {
+export interface WasmMemory {
   buffer: ArrayBuffer
   grow(pages: number): number
 }
@@ -107,6 +107,11 @@ export class FormatKernel {
       compiled = null
       return null
     }
+  }
+
+  /** The kernel's (shared) memory, for a thread that writes from it. */
+  get memory(): WasmMemory {
+    return this.x.memory
   }
 
   get buffer(): ArrayBuffer {
