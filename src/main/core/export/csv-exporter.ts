@@ -7,11 +7,17 @@ import { ringBuffer, ringWrites } from './ring-writes'
 import { RowFormatter } from './row-formatter'
 import { FormatKernel } from './wasm/format-kernel'
 
-/** Output is handed to the writes in 1 MB buffers, up to four of them in flight. */
-const OUT_BUFFER = 1024 * 1024
+/**
+ * Output is written in 1 MB blocks at 1 MB file offsets, up to four in flight: page-cache
+ * writes aligned so are ~10% cheaper here than the same bytes at odd offsets.
+ */
+const BLOCK = 1024 * 1024
 const OUT_BUFFERS = 4
-/** Kept free at the end of the output buffer: a normal row always fits. */
+/** Room past the block for the row that crosses it (carried into the next buffer). */
 const RESERVE = 64 * 1024
+const OUT_BUFFER = BLOCK + RESERVE
+/** The kernel stops within a row of the block's end (the row crossing it goes through JS). */
+const KERNEL_LIMIT = BLOCK + 256
 const PROGRESS_EVERY_MS = 100
 /** Longest stretch without giving the event loop a turn (IPC, progress, cancel). */
 const YIELD_EVERY_MS = 50
@@ -99,18 +105,28 @@ export async function exportCsv(
   formatter.out.set(headerBytes, 0)
   formatter.at = headerBytes.length
 
-  /** Hands the filled buffer to the writes and continues in the next one of the ring. */
-  const swap = async (): Promise<void> => {
-    if (formatter.out === ring[current]) writer.submit(formatter.at)
-    else {
-      // A larger buffer the formatter made for one huge row.
+  /**
+   * Hands the filled buffer to the writes, up to the next 1 MB file offset, and continues in
+   * the next buffer of the ring with the bytes past it (a row or two).
+   */
+  const swap = async (final = false): Promise<void> => {
+    const filled = formatter.out
+    const at = formatter.at
+    let length = at
+    if (filled !== ring[current]) {
+      // A larger buffer the formatter made for one huge row: written whole.
       writer.submit(0)
-      writer.submitExtra(formatter.out, formatter.at)
+      writer.submitExtra(filled, at)
+    } else {
+      const aligned = Math.floor((writer.position + at) / BLOCK) * BLOCK - writer.position
+      if (!final && aligned > 0) length = aligned
+      writer.submit(length)
     }
     current = (current + 1) % OUT_BUFFERS
     await writer.free(current) // written out before it is filled again
     formatter.out = ring[current]
-    formatter.at = 0
+    formatter.at = at - length
+    if (length < at) formatter.out.set(filled.subarray(length, at), 0)
   }
   const progress = (partDone: number, force = false): void => {
     const now = Date.now()
@@ -146,7 +162,7 @@ export async function exportCsv(
                 chunk.end,
                 formatter.out as Buffer,
                 formatter.at,
-                OUT_BUFFER - RESERVE,
+                KERNEL_LIMIT,
                 from,
                 to
               )
@@ -166,7 +182,7 @@ export async function exportCsv(
               RESERVE,
               fast ? p + 1 : chunk.end
             )
-            if (q === p || formatter.at > OUT_BUFFER - RESERVE) await swap()
+            if (q === p || formatter.at >= BLOCK) await swap()
             p = q
           }
           progress(chunk.consumed)
@@ -187,7 +203,7 @@ export async function exportCsv(
     if (!cancelled) {
       // No fsync: the captured data is durable in the journal, and an export lost to a power
       // cut right after it finished is simply exported again (cp does not sync either).
-      await swap()
+      await swap(true)
     }
     await writer.finish()
   } catch (error) {
