@@ -120,8 +120,9 @@ async function memory(): Promise<{
 }
 
 /**
- * The exporter's reads and writes with no formatting: 256 KB synchronous reads, and
- * `outBytes` written in 1 MB pieces, each at its position, up to four in flight.
+ * The exporter's I/O with no formatting: 256 KB synchronous reads, and `outBytes` written
+ * in 1 MB blocks at 1 MB offsets, up to four in flight (on the thread pool here; the
+ * exporter uses its writer thread).
  */
 async function copyThroughUserSpace(
   files: string[],
