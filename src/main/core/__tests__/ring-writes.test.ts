@@ -2,7 +2,7 @@ import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { ringWrites } from '../export/ring-writes'
+import { ringWrites, stopWriterThreads } from '../export/ring-writes'
 import { FormatKernel, type WasmMemory } from '../export/wasm/format-kernel'
 
 let dir: string
@@ -89,31 +89,53 @@ describe.each(kinds)('ring writes on $name', ({ via, ring }) => {
 })
 
 describe('the writer thread', () => {
+  const run = async (name: string, fill: number): Promise<string> => {
+    const { buffers } = views(true, 2048)
+    const file = path.join(dir, name)
+    const fd = fs.openSync(file, 'w')
+    const writes = ringWrites(fd, buffers)
+    expect(writes.via).toBe('thread')
+    for (let n = 0; n < 9; n++) {
+      await writes.free(n % 3)
+      buffers[n % 3].fill(fill + n)
+      writes.submit(2048)
+    }
+    await writes.finish()
+    fs.closeSync(fd)
+    return file
+  }
+  const check = (file: string, fill: number) => {
+    const data = fs.readFileSync(file)
+    expect(data.length).toBe(9 * 2048)
+    for (let n = 0; n < 9; n++) expect(data[n * 2048 + 100]).toBe(fill + n)
+  }
+
   it('serves exports one after another and two at once', async () => {
-    const run = async (name: string, fill: number): Promise<string> => {
-      const { buffers } = views(true, 2048)
-      const file = path.join(dir, name)
-      const fd = fs.openSync(file, 'w')
-      const writes = ringWrites(fd, buffers)
-      expect(writes.via).toBe('thread')
-      for (let n = 0; n < 9; n++) {
-        await writes.free(n % 3)
-        buffers[n % 3].fill(fill + n)
-        writes.submit(2048)
-      }
-      await writes.finish()
-      fs.closeSync(fd)
-      return file
-    }
-    const check = (file: string, fill: number) => {
-      const data = fs.readFileSync(file)
-      expect(data.length).toBe(9 * 2048)
-      for (let n = 0; n < 9; n++) expect(data[n * 2048 + 100]).toBe(fill + n)
-    }
     check(await run('a', 10), 10)
     check(await run('b', 40), 40) // the warm thread again
     const [c, d] = await Promise.all([run('c', 70), run('d', 100)]) // a second thread
     check(c, 70)
     check(d, 100)
+  })
+
+  it('fails an export whose thread stops, instead of hanging, and starts a new one after', async () => {
+    const size = 256 * 1024
+    const { buffers } = views(true, size)
+    const fd = fs.openSync(path.join(dir, 'stopped.bin'), 'w')
+    const writes = ringWrites(fd, buffers)
+    expect(writes.via).toBe('thread')
+    writes.submit(size)
+    await stopWriterThreads()
+    const rest = async (): Promise<void> => {
+      for (let n = 1; n < 50; n++) {
+        await writes.free(n % buffers.length)
+        writes.submit(size)
+      }
+      await writes.finish()
+    }
+    await expect(rest()).rejects.toThrow(/writer/)
+    fs.closeSync(fd)
+    const file = await run('after', 7)
+    check(file, 7)
   })
 })

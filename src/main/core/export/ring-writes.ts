@@ -149,15 +149,15 @@ type Report = { failed: { message: string; code?: string } | null; crashed?: boo
 
 class WriterThread {
   private static idle: { thread: WriterThread; timer: ReturnType<typeof setTimeout> } | null = null
+  static readonly live = new Set<WriterThread>()
+  private dead = false
 
   /** A writer thread (a warm one when free), or null where threads cannot be started. */
   static acquire(): WriterThread | null {
     const warm = WriterThread.idle
     WriterThread.idle = null
-    if (warm) {
-      clearTimeout(warm.timer)
-      return warm.thread
-    }
+    if (warm) clearTimeout(warm.timer)
+    if (warm && !warm.thread.dead) return warm.thread
     try {
       return new WriterThread(new Worker(WRITER_SOURCE, { eval: true }))
     } catch {
@@ -165,8 +165,15 @@ class WriterThread {
     }
   }
 
-  private constructor(private readonly worker: Worker) {
+  private constructor(readonly worker: Worker) {
     worker.unref() // an idle writer never keeps the process alive
+    WriterThread.live.add(this)
+    // A thread that fails or is stopped is never used again (an export it serves fails).
+    worker.on('error', () => (this.dead = true))
+    worker.on('exit', () => {
+      this.dead = true
+      WriterThread.live.delete(this)
+    })
   }
 
   start(fd: number, ring: readonly Uint8Array[], memory?: WasmMemory): RingWrites {
@@ -180,19 +187,23 @@ class WriterThread {
       const done = (report: Report): void => {
         this.worker.off('message', done)
         this.worker.off('error', crashed)
+        this.worker.off('exit', exited)
         resolve(report)
       }
       const crashed = (error: Error): void =>
-        done({ failed: { message: error.message }, crashed: true })
+        done({ failed: { message: `The export's writer failed: ${error.message}` }, crashed: true })
+      const exited = (): void =>
+        done({ failed: { message: "The export's writer stopped before the end." }, crashed: true })
       this.worker.on('message', done)
       this.worker.on('error', crashed)
+      this.worker.on('exit', exited)
       this.worker.postMessage(job)
     })
   }
 
-  release(healthy: boolean): void {
+  release(): void {
     this.worker.unref()
-    if (!healthy || WriterThread.idle) {
+    if (this.dead || WriterThread.idle) {
       void this.worker.terminate()
       return
     }
@@ -203,6 +214,11 @@ class WriterThread {
     timer.unref?.()
     WriterThread.idle = { thread: this, timer }
   }
+}
+
+/** Stops every writer thread, idle or busy (an export it serves then fails, nothing hangs). */
+export async function stopWriterThreads(): Promise<void> {
+  await Promise.all([...WriterThread.live].map((t) => t.worker.terminate()))
 }
 
 class ThreadWrites implements RingWrites {
@@ -228,6 +244,12 @@ class ThreadWrites implements RingWrites {
       ? { memory, ring: ring.map((b) => ({ offset: b.byteOffset, length: b.byteLength })) }
       : { ring }
     this.ended = thread.run({ fd, ...where, control: this.control.buffer, meta: this.meta.buffer })
+    void this.ended.then((report) => {
+      if (!report.crashed) return
+      // The thread is gone: wake a free() waiting for it, which then throws its report.
+      Atomics.store(this.control, FAILED, 1)
+      Atomics.notify(this.control, DONE)
+    })
   }
 
   submit(length: number): void {
@@ -253,10 +275,11 @@ class ThreadWrites implements RingWrites {
     const last = slot + Math.floor((this.submitted - 1 - slot) / R) * R
     let done: number
     while ((done = Atomics.load(this.control, DONE)) <= last) {
+      if (Atomics.load(this.control, FAILED)) break
       const wait = Atomics.waitAsync(this.control, DONE, done)
       if (wait.async) await wait.value
     }
-    if (Atomics.load(this.control, FAILED)) await this.finish() // throws the write's error
+    if (Atomics.load(this.control, FAILED)) await this.finish() // throws the error
   }
 
   async finish(): Promise<void> {
@@ -271,7 +294,7 @@ class ThreadWrites implements RingWrites {
     Atomics.notify(this.control, SUBMITTED)
     if (!this.released) {
       this.released = true
-      void this.ended.then((report) => this.thread.release(!report.crashed))
+      void this.ended.then(() => this.thread.release())
     }
     return this.ended
   }
