@@ -16,7 +16,7 @@ const OUT_BUFFERS = 4
 /** Room past the block for the row that crosses it (carried into the next buffer). */
 const RESERVE = 64 * 1024
 const OUT_BUFFER = BLOCK + RESERVE
-/** The kernel stops within a row of the block's end (the row crossing it goes through JS). */
+/** The kernel goes a row or two past the block's end: those bytes go on in the next buffer. */
 const KERNEL_LIMIT = BLOCK + 256
 const PROGRESS_EVERY_MS = 100
 /** Longest stretch without giving the event loop a turn (IPC, progress, cancel). */
@@ -44,7 +44,7 @@ export interface ExportOutcome {
 /**
  * Streams the selected journal parts into a CSV file: wide (one row per message, a column
  * per field) or long (one row per value). Memory stays flat: one 1.25 MB read buffer and
- * four 1 MB output buffers, whatever the size. Writing overlaps formatting: each full
+ * four 1.06 MB output buffers, whatever the size. Writing overlaps formatting: each full
  * buffer goes to a writer thread (ring-writes.ts) while this thread reads (from the page
  * cache, synchronously) and formats the next. The file is written as `<target>.partial`
  * and renamed when complete, so a cancel or a failure never leaves a half file under the
