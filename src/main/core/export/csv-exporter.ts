@@ -19,8 +19,8 @@ const OUT_BUFFER = BLOCK + RESERVE
 /** The kernel goes a row or two past the block's end: those bytes go on in the next buffer. */
 const KERNEL_LIMIT = BLOCK + 256
 const PROGRESS_EVERY_MS = 100
-/** Longest stretch without giving the event loop a turn (IPC, progress, cancel). */
-const YIELD_EVERY_MS = 50
+/** Longest stretch without giving the event loop a turn (IPC, progress, cancel): a frame. */
+const YIELD_EVERY_MS = 16
 
 export interface ExportOptions extends ExportFilter {
   format: 'wide' | 'long'
