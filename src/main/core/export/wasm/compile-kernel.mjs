@@ -23,6 +23,8 @@ export function compileKernel() {
       '--noAssert',
       '--enable',
       'bulk-memory,simd,threads',
+      // Shared memory, so the export's writer thread writes rows straight from it; the
+      // maximum (256 MB) is only reserved address space.
       '--sharedMemory',
       '--maximumMemory',
       '4096',

@@ -2,7 +2,8 @@ import { FORMAT_KERNEL_WASM } from './format-kernel-wasm'
 
 // The slice of the WebAssembly API used here (@types/node does not declare it; lib.dom does).
 export interface WasmMemory {
-  buffer: ArrayBuffer
+  /** Shared: the export's writer thread writes rows straight from it. */
+  buffer: SharedArrayBuffer
   grow(pages: number): number
 }
 interface WasmInstance {
@@ -114,8 +115,8 @@ export class FormatKernel {
     return this.x.memory
   }
 
-  get buffer(): ArrayBuffer {
-    return this.x.memory.buffer as ArrayBuffer
+  get buffer(): SharedArrayBuffer {
+    return this.x.memory.buffer
   }
 
   /** A Buffer over kernel memory for the exporter's reads or rows (never grows afterwards). */
