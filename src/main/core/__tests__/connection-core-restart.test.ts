@@ -12,7 +12,12 @@ import { startServe, type ServedApp } from '../../../../e2e/fixtures/serve'
 import { waitUntil } from '../../../../e2e/fixtures/wait'
 import { connectWsApi, type WsApi } from '../../../../e2e/fixtures/ws-api'
 import { newProfile } from '../../../shared/defaults'
-import { logMark, readings, waitForLog, waitForSubscribe } from './helpers/broker-log'
+import {
+  logMark,
+  readings,
+  waitForLog,
+  waitForSubscribe
+} from '../../../../e2e/fixtures/broker-log'
 
 const SERVE_JS = path.resolve('out/main/serve.js')
 const available = mosquittoAvailable()

@@ -7,7 +7,7 @@ import {
   type MosquittoBroker
 } from '../../../../e2e/fixtures/mosquitto'
 import { waitUntil } from '../../../../e2e/fixtures/wait'
-import { logMark, readings, waitForSubscribe } from './helpers/broker-log'
+import { logMark, readings, waitForSubscribe } from '../../../../e2e/fixtures/broker-log'
 import { CoreHarness } from './helpers/core-harness'
 
 const available = mosquittoAvailable()

@@ -7,7 +7,7 @@ import {
 } from '../../../../e2e/fixtures/mosquitto'
 import { startMqttProxy } from '../../../../e2e/fixtures/mqtt-proxy'
 import { willSchema, type Profile } from '../../../shared/schemas'
-import { logMark, readings, waitForLog, waitForSubscribe } from './helpers/broker-log'
+import { logMark, readings, waitForLog } from '../../../../e2e/fixtures/broker-log'
 import { CoreHarness } from './helpers/core-harness'
 
 const available = mosquittoAvailable()
@@ -29,8 +29,7 @@ describe.skipIf(!available.ok)('listeners and MQTT versions (real Mosquitto)', (
   /** Connects `profile`, waits for the broker to have its QoS 1 subscription, publishes 3. */
   async function qos1RoundTrip(profile: Partial<Profile> & { id: string }, password?: string) {
     const topic = `proto/${profile.id}`
-    const mark = logMark(broker)
-    await app.saveProfile(
+    const log = await app.connect(
       {
         name: profile.id,
         clientId: `client-${profile.id}`,
@@ -39,11 +38,8 @@ describe.skipIf(!available.ok)('listeners and MQTT versions (real Mosquitto)', (
         topics: [{ filter: topic, qos: 1 }],
         ...profile
       } as never,
-      password
+      { password, broker }
     )
-    await app.invoke('connection:open', { profileId: profile.id })
-    await app.waitForState(profile.id, 'connected')
-    const log = await waitForSubscribe(broker, `client-${profile.id}`, mark)
     await broker.publish(topic, readings(3, 10), { qos: 1 })
     expect(await app.waitForCount(topic, 'temperature', 3)).toEqual([10, 11, 12])
     await app.invoke('connection:close', { profileId: profile.id })
@@ -91,7 +87,7 @@ describe.skipIf(!available.ok)('listeners and MQTT versions (real Mosquitto)', (
       )
       await watcher.subscribeAsync('will/lab', { qos: 1 })
       const mark = logMark(broker)
-      await app.saveProfile({
+      await app.connect({
         id: 'will',
         name: 'will',
         clientId: 'client-will',
@@ -106,8 +102,6 @@ describe.skipIf(!available.ok)('listeners and MQTT versions (real Mosquitto)', (
         }),
         topics: []
       } as never)
-      await app.invoke('connection:open', { profileId: 'will' })
-      await app.waitForState('will', 'connected')
       await waitForLog(broker, /New client connected .* as client-will/, mark)
       // A network failure: the broker sees the socket go without a DISCONNECT.
       await proxy.close()

@@ -7,7 +7,7 @@ import {
 import { BACKOFF_CAP_MS, BACKOFF_START_MS, backoffDelay } from '../connection/connection'
 import { waitUntil } from '../../../../e2e/fixtures/wait'
 import type { ConnectionStatus } from '../../../shared/types'
-import { logMark, readings, waitForSubscribe } from './helpers/broker-log'
+import { logMark, readings, waitForSubscribe } from '../../../../e2e/fixtures/broker-log'
 import { CoreHarness } from './helpers/core-harness'
 
 describe('reconnect backoff', () => {
@@ -48,19 +48,18 @@ describe.skipIf(!available.ok)('reconnecting to a restarted broker (real Mosquit
     async (_what, clean) => {
       const id = clean ? 'clean' : 'unclean'
       const topic = `reconnect/${id}`
-      let mark = logMark(broker)
-      await app.saveProfile({
-        id,
-        name: id,
-        clientId: `reconnect-${id}`,
-        clean,
-        host: '127.0.0.1',
-        port: broker.ports.anonymous!,
-        topics: [{ filter: topic, qos: 1 }]
-      } as never)
-      await app.invoke('connection:open', { profileId: id })
-      await app.waitForState(id, 'connected')
-      await waitForSubscribe(broker, `reconnect-${id}`, mark)
+      await app.connect(
+        {
+          id,
+          name: id,
+          clientId: `reconnect-${id}`,
+          clean,
+          host: '127.0.0.1',
+          port: broker.ports.anonymous!,
+          topics: [{ filter: topic, qos: 1 }]
+        } as never,
+        { broker }
+      )
       await broker.publish(topic, readings(2), { qos: 1 })
       await app.waitForCount(topic, 'temperature', 2)
 
@@ -74,7 +73,7 @@ describe.skipIf(!available.ok)('reconnecting to a restarted broker (real Mosquit
       const second = await waitForStatus(app, id, (s) => s.attempt === 2 && !!s.nextRetryAt)
       expect(second.message).toMatch(/^Connection refused by 127\.0\.0\.1:\d+/)
 
-      mark = logMark(broker)
+      const mark = logMark(broker)
       await broker.start()
       await app.waitForState(id, 'connected', 40_000)
       const states = app.statuses

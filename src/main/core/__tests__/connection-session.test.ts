@@ -7,7 +7,7 @@ import {
 } from '../../../../e2e/fixtures/mosquitto'
 import { PacketType, startMqttProxy } from '../../../../e2e/fixtures/mqtt-proxy'
 import type { Profile, ProtocolVersion, Qos } from '../../../shared/schemas'
-import { logMark, readings, waitForLog, waitForSubscribe } from './helpers/broker-log'
+import { logMark, readings, waitForLog } from '../../../../e2e/fixtures/broker-log'
 import { CoreHarness } from './helpers/core-harness'
 
 const available = mosquittoAvailable()
@@ -31,20 +31,19 @@ describe.skipIf(!available.ok)('persistent sessions (real Mosquitto, persistence
   /** Saves a clean-session-off profile, connects it and waits for the broker's SUBSCRIBE. */
   async function subscribeOnce(id: string, qos: Qos, more: Partial<Profile> = {}): Promise<string> {
     const topic = `session/${id}`
-    const mark = logMark(broker)
-    await app.saveProfile({
-      id,
-      name: id,
-      clientId: `persistent-${id}`,
-      clean: false,
-      host: '127.0.0.1',
-      port: broker.ports.anonymous!,
-      topics: [{ filter: topic, qos }],
-      ...more
-    } as never)
-    await app.invoke('connection:open', { profileId: id })
-    await app.waitForState(id, 'connected')
-    await waitForSubscribe(broker, `persistent-${id}`, mark)
+    await app.connect(
+      {
+        id,
+        name: id,
+        clientId: `persistent-${id}`,
+        clean: false,
+        host: '127.0.0.1',
+        port: broker.ports.anonymous!,
+        topics: [{ filter: topic, qos }],
+        ...more
+      } as never,
+      { broker }
+    )
     return topic
   }
 

@@ -6,7 +6,7 @@ import {
   type TestCerts
 } from '../../../../e2e/fixtures/mosquitto'
 import { tlsSchema, type Profile, type TlsConfig } from '../../../shared/schemas'
-import { logMark, readings, waitForSubscribe } from './helpers/broker-log'
+import { logMark, readings, waitForSubscribe } from '../../../../e2e/fixtures/broker-log'
 import { CoreHarness } from './helpers/core-harness'
 
 const available = mosquittoAvailable()

@@ -25,15 +25,13 @@ describe.skipIf(!available.ok)('the core against a real Mosquitto', () => {
   })
 
   it('captures the reference CSV payloads exactly as published', async () => {
-    await app.saveProfile({
+    await app.connect({
       id: 'anon',
       name: 'anon',
       host: '127.0.0.1',
       port: broker.ports.anonymous!,
       topics: [{ filter: 'esp32.out', qos: 1 }]
     } as never)
-    await app.invoke('connection:open', { profileId: 'anon' })
-    await app.waitForState('anon', 'connected')
     // Wait for the subscription to be active before publishing (QoS 1 SUBACK).
     await new Promise((r) => setTimeout(r, 300))
     const payloads = ['22.31,1013.25,76.12', '22.35,1013.20,76.55', '-3.10,998.00,210.40']
@@ -49,15 +47,13 @@ describe.skipIf(!available.ok)('the core against a real Mosquitto', () => {
   })
 
   it('captures the reference JSON payload with its timestamp, and counts garbage without losing anything', async () => {
-    await app.saveProfile({
+    await app.connect({
       id: 'json',
       name: 'json',
       host: '127.0.0.1',
       port: broker.ports.anonymous!,
       topics: [{ filter: 'esp32b.out', qos: 1 }]
     } as never)
-    await app.invoke('connection:open', { profileId: 'json' })
-    await app.waitForState('json', 'connected')
     await new Promise((r) => setTimeout(r, 300))
     await broker.publish(
       'esp32b.out',
@@ -82,7 +78,7 @@ describe.skipIf(!available.ok)('the core against a real Mosquitto', () => {
   })
 
   it('connects with a password and exports what it received as CSV', async () => {
-    await app.saveProfile(
+    await app.connect(
       {
         id: 'pw',
         name: 'pw',
@@ -91,10 +87,8 @@ describe.skipIf(!available.ok)('the core against a real Mosquitto', () => {
         username: 'sensor',
         topics: [{ filter: 'pw/esp32.out', qos: 1 }]
       } as never,
-      broker.users.sensor
+      { password: broker.users.sensor }
     )
-    await app.invoke('connection:open', { profileId: 'pw' })
-    await app.waitForState('pw', 'connected')
     await new Promise((r) => setTimeout(r, 300))
     await broker.publish('pw/esp32.out', ['20.00,1000.00,100.00', '21.50,1001.50,101.50'], {
       qos: 1,

@@ -5,9 +5,8 @@ import * as http from 'node:http'
 import * as os from 'node:os'
 import * as path from 'node:path'
 import WebSocket from 'ws'
+import { baseCoreOptions } from '../../core/__tests__/helpers/core-harness'
 import { MonitorCore } from '../../core/monitor-core'
-import { FileSecretStore } from '../../core/settings/secret-store'
-import { JsonFileBackend } from '../../core/settings/settings-backend'
 import { Downloads, startServer, type RunningServer } from '../server'
 
 export interface TestServer {
@@ -33,12 +32,7 @@ export async function startTestServer(options: {
   fs.writeFileSync(path.join(rendererDir, 'index.html'), PAGE)
   const downloads = new Downloads(path.join(dataDir, 'exports'))
   const core = await MonitorCore.create({
-    mode: 'serve',
-    version: 'test',
-    dataDir,
-    settingsBackend: new JsonFileBackend(path.join(dataDir, 'settings.json')),
-    secrets: new FileSecretStore(path.join(dataDir, 'secrets.json'), {}),
-    demo: false,
+    ...baseCoreOptions(dataDir),
     readOnly: options.readOnly,
     exportTarget: downloads.resolver
   })

@@ -15,7 +15,21 @@ import { dispatch } from '../../dispatch'
 import { MonitorCore, type CoreOptions } from '../../monitor-core'
 import { JsonFileBackend } from '../../settings/settings-backend'
 import { FileSecretStore } from '../../settings/secret-store'
+import type { MosquittoBroker } from '../../../../../e2e/fixtures/mosquitto'
 import { waitUntil } from '../../../../../e2e/fixtures/wait'
+import { logMark, waitForSubscribe } from '../../../../../e2e/fixtures/broker-log'
+
+/** What every test core shares (also the serve tests'): settings and secrets as files in dataDir. */
+export function baseCoreOptions(dataDir: string): Omit<CoreOptions, 'exportTarget'> {
+  return {
+    mode: 'serve',
+    version: 'test',
+    dataDir,
+    settingsBackend: new JsonFileBackend(path.join(dataDir, 'settings.json')),
+    secrets: new FileSecretStore(path.join(dataDir, 'secrets.json'), {}),
+    demo: false
+  }
+}
 
 /** A real core on a temp data dir, driven through the same dispatch the bindings use. */
 export class CoreHarness {
@@ -36,12 +50,7 @@ export class CoreHarness {
     const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'mlm-core-'))
     const exportsDir = path.join(dataDir, 'exports')
     const core = await MonitorCore.create({
-      mode: 'serve',
-      version: 'test',
-      dataDir,
-      settingsBackend: new JsonFileBackend(path.join(dataDir, 'settings.json')),
-      secrets: new FileSecretStore(path.join(dataDir, 'secrets.json'), {}),
-      demo: false,
+      ...baseCoreOptions(dataDir),
       exportTarget: async (fileName, exportId) => {
         fs.mkdirSync(exportsDir, { recursive: true })
         return { path: path.join(exportsDir, `${exportId}.csv`), fileName }
@@ -71,6 +80,21 @@ export class CoreHarness {
         passphrase === undefined ? { action: 'keep' } : { action: 'set', value: passphrase }
     })
     return profile
+  }
+
+  /**
+   * Saves and opens a profile and waits until it is connected; given its broker, also until the
+   * broker logs its SUBSCRIBE, so a publish cannot miss it. Returns that log ('' without broker).
+   */
+  async connect(
+    overrides: Partial<Profile> & { id: string },
+    opts: { password?: string; broker?: MosquittoBroker } = {}
+  ): Promise<string> {
+    const mark = opts.broker ? logMark(opts.broker) : 0
+    const profile = await this.saveProfile(overrides, opts.password)
+    await this.invoke('connection:open', { profileId: profile.id })
+    await this.waitForState(profile.id, 'connected')
+    return opts.broker ? waitForSubscribe(opts.broker, profile.clientId, mark) : ''
   }
 
   status(profileId: string): ConnectionStatus | undefined {
