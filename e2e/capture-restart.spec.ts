@@ -1,6 +1,7 @@
 import * as fs from 'node:fs'
 import { expect, test } from '@playwright/test'
 import { csvParse } from 'd3'
+import { waitForSubscribe } from './fixtures/broker-log'
 import { mosquittoAvailable, startMosquitto, type MosquittoBroker } from './fixtures/mosquitto'
 import { startServe, type ServedApp } from './fixtures/serve'
 import { connectWsApi } from './fixtures/ws-api'
@@ -36,10 +37,7 @@ test('what was captured before a restart is charted and exported after it', asyn
     } as never
   })
   await api.invoke('connection:open', { profileId: 'lab' })
-  await waitUntil(
-    () => /Received SUBSCRIBE from e2e-restart/.test(fs.readFileSync(broker.logFile, 'utf8')),
-    'the SUBSCRIBE'
-  )
+  await waitForSubscribe(broker, 'e2e-restart')
   const before = Array.from(
     { length: 40 },
     (_, i) => `${(10 + i / 10).toFixed(2)},${(990 + i).toFixed(2)},${(5 + i).toFixed(2)}`

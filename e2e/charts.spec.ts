@@ -1,11 +1,10 @@
 // Charts end to end: a real Mosquitto, the app in serve mode, Chromium driving the UI by
 // roles and labels. Readings carry their own timestamps (JSON `ts`), so what the crosshair
 // shows can be checked against what was published.
-import * as fs from 'node:fs'
 import { expect, test, type Locator, type Page } from '@playwright/test'
+import { waitForSubscribe } from './fixtures/broker-log'
 import { mosquittoAvailable, startMosquitto, type MosquittoBroker } from './fixtures/mosquitto'
 import { startServe, type ServedApp } from './fixtures/serve'
-import { waitUntil } from './fixtures/wait'
 import { connectWsApi, type WsApi } from './fixtures/ws-api'
 
 const available = mosquittoAvailable()
@@ -57,10 +56,7 @@ test.beforeAll(async () => {
   })
   await api.invoke('settings:select-profile', { profileId: 'lab' })
   await api.invoke('connection:open', { profileId: 'lab' })
-  await waitUntil(
-    () => fs.readFileSync(broker.logFile, 'utf8').includes(`Received SUBSCRIBE from ${CLIENT_ID}`),
-    'the SUBSCRIBE'
-  )
+  await waitForSubscribe(broker, CLIENT_ID)
   // 30 readings 2 s apart over the last minute, with known values.
   const t0 = Math.floor(Date.now() / 1000) * 1000 - 62_000
   await publish(

@@ -1,8 +1,8 @@
-import * as fs from 'node:fs'
 import { expect, test } from '@playwright/test'
+import { waitForSubscribe } from './fixtures/broker-log'
 import { mosquittoAvailable, startMosquitto, type MosquittoBroker } from './fixtures/mosquitto'
+import { openNewProfile } from './fixtures/profile-form'
 import { startServe, type ServedApp } from './fixtures/serve'
-import { waitUntil } from './fixtures/wait'
 
 const available = mosquittoAvailable()
 test.skip(!available.ok, `Mosquitto is not installed: ${available.ok ? '' : available.reason}`)
@@ -22,11 +22,7 @@ test.afterAll(async () => {
 test('decoding set per topic in the form names the columns and units of the chart', async ({
   page
 }) => {
-  await page.goto(app.url)
-  await page.getByRole('button', { name: 'New profile' }).click()
-  await page.getByLabel('Name', { exact: true }).fill('Greenhouse')
-  await page.getByLabel('Host', { exact: true }).fill('127.0.0.1')
-  await page.getByLabel('Port', { exact: true }).fill(String(broker.ports.anonymous))
+  await openNewProfile(page, app.url, { name: 'Greenhouse', port: broker.ports.anonymous! })
   await page.getByLabel('Client ID', { exact: true }).fill('e2e-decoding')
   await page.getByLabel('Topics', { exact: true }).fill('greenhouse/air 1\ngreenhouse/bad')
   await page.getByText(/greenhouse\/air: Detect from the first payloads/).click() // open its decoding
@@ -37,10 +33,7 @@ test('decoding set per topic in the form names the columns and units of the char
   await page.getByRole('button', { name: 'Save' }).click()
   await page.getByRole('button', { name: 'Connect', exact: true }).click()
   await expect(page.getByRole('status')).toHaveText(/Greenhouse: connected/)
-  await waitUntil(
-    () => /Received SUBSCRIBE from e2e-decoding/.test(fs.readFileSync(broker.logFile, 'utf8')),
-    'the SUBSCRIBE'
-  )
+  await waitForSubscribe(broker, 'e2e-decoding')
 
   await broker.publish('greenhouse/air', ['61.5;812', '62.0;815'], { qos: 1 })
   await broker.publish('greenhouse/bad', ['{"broken json', ''], { qos: 1 })

@@ -1,9 +1,10 @@
 import * as fs from 'node:fs'
 import { expect, test } from '@playwright/test'
 import { csvParse } from 'd3'
+import { waitForSubscribe } from './fixtures/broker-log'
 import { mosquittoAvailable, startMosquitto, type MosquittoBroker } from './fixtures/mosquitto'
+import { openNewProfile } from './fixtures/profile-form'
 import { startServe, type ServedApp } from './fixtures/serve'
-import { waitUntil } from './fixtures/wait'
 
 const available = mosquittoAvailable()
 test.skip(!available.ok, `Mosquitto is not installed: ${available.ok ? '' : available.reason}`)
@@ -23,11 +24,7 @@ test.afterAll(async () => {
 test('settings filled by label connect with a password, and 100 published readings export to CSV', async ({
   page
 }) => {
-  await page.goto(app.url)
-  await page.getByRole('button', { name: 'New profile' }).click()
-  await page.getByLabel('Name', { exact: true }).fill('Bench broker')
-  await page.getByLabel('Host', { exact: true }).fill('127.0.0.1')
-  await page.getByLabel('Port', { exact: true }).fill(String(broker.ports.password))
+  await openNewProfile(page, app.url, { name: 'Bench broker', port: broker.ports.password! })
   await page.getByLabel('Transport', { exact: true }).selectOption('mqtt')
   await page.getByLabel('Username', { exact: true }).fill('sensor')
   await page.getByLabel('Password', { exact: true }).fill(broker.users.sensor)
@@ -36,12 +33,7 @@ test('settings filled by label connect with a password, and 100 published readin
   await page.getByRole('button', { name: 'Save' }).click()
   await page.getByRole('button', { name: 'Connect', exact: true }).click()
   await expect(page.getByRole('status')).toHaveText(/Bench broker: connected/)
-  // Publish only once the broker has the subscription (its log says so), not after a sleep.
-  await waitUntil(
-    () =>
-      /Received SUBSCRIBE from e2e-password-client/.test(fs.readFileSync(broker.logFile, 'utf8')),
-    'the SUBSCRIBE'
-  )
+  await waitForSubscribe(broker, 'e2e-password-client')
 
   const published = Array.from(
     { length: 100 },

@@ -5,6 +5,7 @@ import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { expect, test, type Page } from '@playwright/test'
 import { mosquittoAvailable, startMosquitto, type MosquittoBroker } from './fixtures/mosquitto'
+import { openNewProfile } from './fixtures/profile-form'
 import { startServe, type ServedApp } from './fixtures/serve'
 import { connectWsApi } from './fixtures/ws-api'
 
@@ -54,11 +55,7 @@ test('asks before keeping a password for this session; each answer does what it 
   page
 }) => {
   const password = broker.users.sensor
-  await page.goto(app.url)
-  await page.getByRole('button', { name: 'New profile' }).click()
-  await page.getByLabel('Name', { exact: true }).fill('Session broker')
-  await page.getByLabel('Host', { exact: true }).fill('127.0.0.1')
-  await page.getByLabel('Port', { exact: true }).fill(String(broker.ports.password))
+  await openNewProfile(page, app.url, { name: 'Session broker', port: broker.ports.password! })
   await page.getByLabel('Transport', { exact: true }).selectOption('mqtt')
   await page.getByLabel('Username', { exact: true }).fill('sensor')
   await page.getByLabel('Client ID', { exact: true }).fill('e2e-session-secret')

@@ -1,8 +1,9 @@
 import * as fs from 'node:fs'
 import { expect, test } from '@playwright/test'
+import { waitForSubscribe } from './fixtures/broker-log'
 import { mosquittoAvailable, startMosquitto, type MosquittoBroker } from './fixtures/mosquitto'
+import { openNewProfile } from './fixtures/profile-form'
 import { startServe, type ServedApp } from './fixtures/serve'
-import { waitUntil } from './fixtures/wait'
 
 const available = mosquittoAvailable()
 test.skip(!available.ok, `Mosquitto is not installed: ${available.ok ? '' : available.reason}`)
@@ -23,11 +24,7 @@ test('a TLS profile with a passphrase-protected key, entered in the settings for
   page
 }) => {
   const certs = broker.certs!
-  await page.goto(app.url)
-  await page.getByRole('button', { name: 'New profile' }).click()
-  await page.getByLabel('Name', { exact: true }).fill('TLS lab')
-  await page.getByLabel('Host', { exact: true }).fill('127.0.0.1')
-  await page.getByLabel('Port', { exact: true }).fill(String(broker.ports.tls))
+  await openNewProfile(page, app.url, { name: 'TLS lab', port: broker.ports.tls! })
   // TLS fields appear only for mqtts and wss.
   await expect(page.getByLabel('CA certificate', { exact: true })).toHaveCount(0)
   await page.getByLabel('Transport', { exact: true }).selectOption('mqtts')
@@ -64,10 +61,7 @@ test('a TLS profile with a passphrase-protected key, entered in the settings for
   await expect(page.getByText('Saved TLS lab.')).toBeVisible()
   await page.getByRole('button', { name: 'Connect', exact: true }).click()
   await expect(page.getByRole('status')).toHaveText('TLS lab: connected')
-  await waitUntil(
-    () => /Received SUBSCRIBE from e2e-tls-client/.test(fs.readFileSync(broker.logFile, 'utf8')),
-    'the SUBSCRIBE'
-  )
+  await waitForSubscribe(broker, 'e2e-tls-client')
   expect(fs.readFileSync(broker.logFile, 'utf8')).toMatch(/as e2e-tls-client \(p5, c0, k30\)/)
 
   const published = Array.from(
