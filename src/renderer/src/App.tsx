@@ -24,10 +24,17 @@ interface Props {
   token: string | null
 }
 
-/** Keeps the newer of two statuses of one profile (a list reply can race a pushed event). */
-function mergeStatus(map: Map<string, ConnectionStatus>, s: ConnectionStatus): void {
-  const old = map.get(s.profileId)
-  if (!old || old.since <= s.since) map.set(s.profileId, s)
+/** A copy with `list` merged in; per profile the newer status wins (a reply can race a push). */
+function withStatuses(
+  prev: ReadonlyMap<string, ConnectionStatus>,
+  list: readonly ConnectionStatus[]
+): Map<string, ConnectionStatus> {
+  const next = new Map(prev)
+  for (const s of list) {
+    const old = next.get(s.profileId)
+    if (!old || old.since <= s.since) next.set(s.profileId, s)
+  }
+  return next
 }
 
 /** Start-up order: app info, settings and connections, then the captured history. */
@@ -53,6 +60,10 @@ export function App({ api, store, stats, onReconnect, token }: Props): React.JSX
   const ready = useRef(false)
   const noticeId = useRef(0)
   const loadSeq = useRef(0)
+  const addStatus = useCallback(
+    (s: ConnectionStatus) => setStatuses((prev) => withStatuses(prev, [s])),
+    []
+  )
 
   const load = useCallback(() => {
     const seq = ++loadSeq.current
@@ -68,11 +79,7 @@ export function App({ api, store, stats, onReconnect, token }: Props): React.JSX
             ? prev
             : view.selectedProfileId || view.profiles[0]?.id || appInfo.demoProfileId || ''
         )
-        setStatuses((prev) => {
-          const next = new Map(prev)
-          for (const s of list) mergeStatus(next, s)
-          return next
-        })
+        setStatuses((prev) => withStatuses(prev, list))
         store.loadSnapshot(snapshot)
         stats.load(snapshot.topics)
         ready.current = true
@@ -91,13 +98,7 @@ export function App({ api, store, stats, onReconnect, token }: Props): React.JSX
         store.applyBatch(batch)
         stats.update(batch.topics)
       }),
-      api.on('connection:status', (status) =>
-        setStatuses((prev) => {
-          const next = new Map(prev)
-          mergeStatus(next, status)
-          return next
-        })
-      ),
+      api.on('connection:status', addStatus),
       api.on('app:notice', (notice) =>
         setNotices((list) => addNotice(list, notice, ++noticeId.current))
       ),
@@ -109,7 +110,7 @@ export function App({ api, store, stats, onReconnect, token }: Props): React.JSX
       seq.current++
       for (const off of offs) off()
     }
-  }, [api, store, stats, load, onReconnect])
+  }, [api, store, stats, load, onReconnect, addStatus])
 
   useEffect(() => {
     const theme = settings?.ui.theme
@@ -142,12 +143,7 @@ export function App({ api, store, stats, onReconnect, token }: Props): React.JSX
     profileId: savedProfile?.id,
     readOnly,
     settings: sidebarRef,
-    onStatus: (s) =>
-      setStatuses((prev) => {
-        const next = new Map(prev)
-        mergeStatus(next, s)
-        return next
-      }),
+    onStatus: addStatus,
     onError: setActionError
   })
   const consent = useSecretConsent(api, info?.sessionOnlySecrets ?? false)
@@ -163,13 +159,7 @@ export function App({ api, store, stats, onReconnect, token }: Props): React.JSX
           profile={savedProfile}
           statuses={statuses}
           readOnly={readOnly}
-          onStatus={(s) =>
-            setStatuses((prev) => {
-              const next = new Map(prev)
-              mergeStatus(next, s)
-              return next
-            })
-          }
+          onStatus={addStatus}
         />
       </header>
       <NoticeList

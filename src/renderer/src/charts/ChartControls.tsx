@@ -14,6 +14,29 @@ interface Props {
   onRemove: () => void
 }
 
+interface IconProps {
+  label: string
+  glyph: string
+  disabled?: boolean
+  onClick: () => void
+}
+
+/** A one-glyph button; its label is also its tooltip. */
+function IconButton({ label, glyph, disabled, onClick }: IconProps): React.JSX.Element {
+  return (
+    <button
+      type="button"
+      className="icon-button"
+      aria-label={label}
+      title={label}
+      disabled={disabled}
+      onClick={onClick}
+    >
+      {glyph}
+    </button>
+  )
+}
+
 /** Time window presets, pause, zoom reset and clear; then series and layout actions. */
 export function ChartControls(p: Props): React.JSX.Element {
   const view = p.view
@@ -52,35 +75,19 @@ export function ChartControls(p: Props): React.JSX.Element {
       >
         Series
       </button>
-      <button
-        type="button"
-        className="icon-button"
-        aria-label="Move chart up"
-        title="Move chart up"
+      <IconButton
+        label="Move chart up"
+        glyph="↑"
         disabled={!p.canMoveUp}
         onClick={() => p.onMove(-1)}
-      >
-        ↑
-      </button>
-      <button
-        type="button"
-        className="icon-button"
-        aria-label="Move chart down"
-        title="Move chart down"
+      />
+      <IconButton
+        label="Move chart down"
+        glyph="↓"
         disabled={!p.canMoveDown}
         onClick={() => p.onMove(1)}
-      >
-        ↓
-      </button>
-      <button
-        type="button"
-        className="icon-button"
-        aria-label="Remove chart"
-        title="Remove chart"
-        onClick={p.onRemove}
-      >
-        ✕
-      </button>
+      />
+      <IconButton label="Remove chart" glyph="✕" onClick={p.onRemove} />
     </div>
   )
 }

@@ -90,20 +90,18 @@ export function attachInteraction(
     else return
     e.preventDefault()
   }
-  canvas.addEventListener('pointerdown', onPointerDown)
-  canvas.addEventListener('pointermove', onPointerMove)
-  canvas.addEventListener('pointerup', onPointerUp)
-  canvas.addEventListener('pointerleave', onLeave)
-  canvas.addEventListener('dblclick', onDoubleClick)
-  plot.addEventListener('keydown', onKey)
+  // One abort removes every listener below.
+  const listeners = new AbortController()
+  const { signal } = listeners
+  canvas.addEventListener('pointerdown', onPointerDown, { signal })
+  canvas.addEventListener('pointermove', onPointerMove, { signal })
+  canvas.addEventListener('pointerup', onPointerUp, { signal })
+  canvas.addEventListener('pointerleave', onLeave, { signal })
+  canvas.addEventListener('dblclick', onDoubleClick, { signal })
+  plot.addEventListener('keydown', onKey, { signal })
   return () => {
     target.on('.zoom', null)
     band.remove()
-    canvas.removeEventListener('pointerdown', onPointerDown)
-    canvas.removeEventListener('pointermove', onPointerMove)
-    canvas.removeEventListener('pointerup', onPointerUp)
-    canvas.removeEventListener('pointerleave', onLeave)
-    canvas.removeEventListener('dblclick', onDoubleClick)
-    plot.removeEventListener('keydown', onKey)
+    listeners.abort()
   }
 }

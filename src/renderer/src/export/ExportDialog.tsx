@@ -16,6 +16,34 @@ function toggle(set: Set<string>, value: string, on: boolean): Set<string> {
   return next
 }
 
+/** A checkbox per option; hands back the chosen set with one option toggled. */
+function ChoiceList({
+  options,
+  chosen,
+  onChange
+}: {
+  options: readonly { value: string; label: React.ReactNode }[]
+  chosen: Set<string>
+  onChange: (chosen: Set<string>) => void
+}): React.JSX.Element {
+  return (
+    <ul className="choice-list">
+      {options.map((o) => (
+        <li key={o.value}>
+          <label className="checkbox">
+            <input
+              type="checkbox"
+              checked={chosen.has(o.value)}
+              onChange={(e) => onChange(toggle(chosen, o.value, e.target.checked))}
+            />
+            {o.label}
+          </label>
+        </li>
+      ))}
+    </ul>
+  )
+}
+
 /** The choices of an export: captures, topics, fields, a time range and the layout. */
 export function ExportDialogFields({
   captures,
@@ -52,59 +80,38 @@ export function ExportDialogFields({
       <fieldset>
         <legend>Captures</legend>
         {captures.length === 0 && <p className="hint">Nothing captured yet.</p>}
-        <ul className="choice-list">
-          {captures.map((c) => (
-            <li key={c.id}>
-              <label className="checkbox">
-                <input
-                  type="checkbox"
-                  checked={choices.captures.has(c.id)}
-                  onChange={(e) =>
-                    set({ captures: toggle(choices.captures, c.id, e.target.checked) })
-                  }
-                />
+        <ChoiceList
+          options={captures.map((c) => ({
+            value: c.id,
+            label: (
+              <>
                 {formatTime(c.startedAt)} – {formatTime(c.active ? null : c.endedAt)} ({c.messages}{' '}
                 messages)
-              </label>
-            </li>
-          ))}
-        </ul>
+              </>
+            )
+          }))}
+          chosen={choices.captures}
+          onChange={(captures) => set({ captures })}
+        />
       </fieldset>
       <fieldset>
         <legend>Topics</legend>
-        <ul className="choice-list">
-          {topics.map((t) => (
-            <li key={t}>
-              <label className="checkbox">
-                <input
-                  type="checkbox"
-                  checked={choices.topics.has(t)}
-                  onChange={(e) => set({ topics: toggle(choices.topics, t, e.target.checked) })}
-                />
-                {t}
-              </label>
-            </li>
-          ))}
-        </ul>
+        <ChoiceList
+          options={topics.map((t) => ({ value: t, label: t }))}
+          chosen={choices.topics}
+          onChange={(topics) => set({ topics })}
+        />
       </fieldset>
       <fieldset>
         <legend>Fields</legend>
-        <ul className="choice-list">
-          {fields.map((f) => (
-            <li key={f.name}>
-              <label className="checkbox">
-                <input
-                  type="checkbox"
-                  checked={choices.fields.has(f.name)}
-                  onChange={(e) =>
-                    set({ fields: toggle(choices.fields, f.name, e.target.checked) })
-                  }
-                />
-                {f.unit ? `${f.name} (${f.unit})` : f.name}
-              </label>
-            </li>
-          ))}
-        </ul>
+        <ChoiceList
+          options={fields.map((f) => ({
+            value: f.name,
+            label: f.unit ? `${f.name} (${f.unit})` : f.name
+          }))}
+          chosen={choices.fields}
+          onChange={(fields) => set({ fields })}
+        />
       </fieldset>
       <fieldset>
         <legend>Time range (optional)</legend>

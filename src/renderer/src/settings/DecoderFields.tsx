@@ -1,5 +1,6 @@
 import { useId } from 'react'
 import type { DecoderConfig, TopicConfig } from '../../../shared/schemas'
+import { SelectField } from './SelectField'
 import {
   FORMATS,
   SEPARATORS,
@@ -58,20 +59,13 @@ function TopicDecoder({
       <summary>
         <code>{filter}</code>: {label}
       </summary>
-      <div className="field">
-        <label htmlFor={`${id}-format`}>Payload format{forTopic}</label>
-        <select
-          id={`${id}-format`}
-          value={config.format}
-          onChange={(e) => setConfig({ format: e.target.value as DecoderConfig['format'] })}
-        >
-          {FORMATS.map((f) => (
-            <option key={f.value} value={f.value}>
-              {f.label}
-            </option>
-          ))}
-        </select>
-      </div>
+      <SelectField
+        id={`${id}-format`}
+        label={<>Payload format{forTopic}</>}
+        value={config.format}
+        options={FORMATS}
+        onChange={(format) => setConfig({ format })}
+      />
       {(config.format === 'csv' || config.format === 'auto') && (
         <div className="field-row">
           <div className="field">
@@ -83,20 +77,13 @@ function TopicDecoder({
               spellCheck={false}
             />
           </div>
-          <div className="field">
-            <label htmlFor={`${id}-sep`}>CSV separator{forTopic}</label>
-            <select
-              id={`${id}-sep`}
-              value={config.csvSeparator}
-              onChange={(e) => setConfig({ csvSeparator: e.target.value })}
-            >
-              {SEPARATORS.map((s) => (
-                <option key={s.label} value={s.value}>
-                  {s.label}
-                </option>
-              ))}
-            </select>
-          </div>
+          <SelectField
+            id={`${id}-sep`}
+            label={<>CSV separator{forTopic}</>}
+            value={config.csvSeparator}
+            options={SEPARATORS}
+            onChange={(csvSeparator) => setConfig({ csvSeparator })}
+          />
         </div>
       )}
       {(config.format === 'json' || config.format === 'auto') && (
@@ -126,22 +113,13 @@ function TopicDecoder({
           />
         </div>
       )}
-      <div className="field">
-        <label htmlFor={`${id}-ts`}>Timestamp{forTopic}</label>
-        <select
-          id={`${id}-ts`}
-          value={config.timestamp.source}
-          onChange={(e) =>
-            setTimestamp({ source: e.target.value as DecoderConfig['timestamp']['source'] })
-          }
-        >
-          {TIMESTAMP_SOURCES.map((s) => (
-            <option key={s.value} value={s.value}>
-              {s.label}
-            </option>
-          ))}
-        </select>
-      </div>
+      <SelectField
+        id={`${id}-ts`}
+        label={<>Timestamp{forTopic}</>}
+        value={config.timestamp.source}
+        options={TIMESTAMP_SOURCES}
+        onChange={(source) => setTimestamp({ source })}
+      />
       {config.timestamp.source !== 'receive' && (
         <div className="field-row">
           <div className="field">
@@ -152,22 +130,13 @@ function TopicDecoder({
               onChange={(e) => setTimestamp({ field: e.target.value })}
             />
           </div>
-          <div className="field">
-            <label htmlFor={`${id}-tsformat`}>Timestamp format{forTopic}</label>
-            <select
-              id={`${id}-tsformat`}
-              value={config.timestamp.format}
-              onChange={(e) =>
-                setTimestamp({ format: e.target.value as DecoderConfig['timestamp']['format'] })
-              }
-            >
-              {TIMESTAMP_FORMATS.map((f) => (
-                <option key={f.value} value={f.value}>
-                  {f.label}
-                </option>
-              ))}
-            </select>
-          </div>
+          <SelectField
+            id={`${id}-tsformat`}
+            label={<>Timestamp format{forTopic}</>}
+            value={config.timestamp.format}
+            options={TIMESTAMP_FORMATS}
+            onChange={(format) => setTimestamp({ format })}
+          />
         </div>
       )}
       <div className="field">

@@ -1,5 +1,5 @@
 import { useId, useState } from 'react'
-import type { ProfileInput, ProtocolVersion, Transport } from '../../../shared/schemas'
+import type { ProfileInput, Transport } from '../../../shared/schemas'
 import type { ProfileView } from '../../../shared/types'
 import type { PickFile } from './FileField'
 import {
@@ -12,6 +12,7 @@ import {
 } from './profile-form-model'
 import { PROTOCOL_VERSIONS, usesTls } from './profile-form-sections'
 import { SAVED_SECRET_HINT, SecretField } from './SecretField'
+import { SelectField } from './SelectField'
 import { SessionFields } from './SessionFields'
 import { TlsFields } from './TlsFields'
 import { DecoderFields } from './DecoderFields'
@@ -29,6 +30,7 @@ interface Props {
 export const SAVED_PASSWORD_HINT = SAVED_SECRET_HINT
 
 const NO_SECRET: PasswordFields = { value: '', clear: false }
+const TRANSPORT_OPTIONS = TRANSPORTS.map((t) => ({ value: t, label: t }))
 const DEFAULT_PORTS: Partial<Record<Transport, string>> = { mqtt: '1883', mqtts: '8883' }
 
 /** Edits one profile. Remounted (keyed) per profile and per save, so it starts fresh. */
@@ -93,20 +95,13 @@ export function ProfileForm({ profile, readOnly, onSave, pickFile }: Props): Rea
               required
             />
           </div>
-          <div className="field">
-            <label htmlFor={`${id}-transport`}>Transport</label>
-            <select
-              id={`${id}-transport`}
-              value={fields.transport}
-              onChange={(e) => setTransport(e.target.value as Transport)}
-            >
-              {TRANSPORTS.map((t) => (
-                <option key={t} value={t}>
-                  {t}
-                </option>
-              ))}
-            </select>
-          </div>
+          <SelectField
+            id={`${id}-transport`}
+            label="Transport"
+            value={fields.transport}
+            options={TRANSPORT_OPTIONS}
+            onChange={setTransport}
+          />
         </div>
         {usesPath && (
           <div className="field">
@@ -114,20 +109,13 @@ export function ProfileForm({ profile, readOnly, onSave, pickFile }: Props): Rea
             <input id={`${id}-path`} value={fields.path} onChange={set('path')} />
           </div>
         )}
-        <div className="field">
-          <label htmlFor={`${id}-protocol`}>Protocol version</label>
-          <select
-            id={`${id}-protocol`}
-            value={fields.protocolVersion}
-            onChange={(e) => update({ protocolVersion: e.target.value as ProtocolVersion })}
-          >
-            {PROTOCOL_VERSIONS.map((v) => (
-              <option key={v.value} value={v.value}>
-                {v.label}
-              </option>
-            ))}
-          </select>
-        </div>
+        <SelectField
+          id={`${id}-protocol`}
+          label="Protocol version"
+          value={fields.protocolVersion}
+          options={PROTOCOL_VERSIONS}
+          onChange={(protocolVersion) => update({ protocolVersion })}
+        />
       </fieldset>
       <fieldset className="form-section">
         <legend>Sign-in</legend>

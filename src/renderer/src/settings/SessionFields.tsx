@@ -1,4 +1,5 @@
 import { useId } from 'react'
+import { CheckboxField } from './CheckboxField'
 import type { ProfileFields } from './profile-form-model'
 import { generateClientId, onCleanChange } from './profile-form-sections'
 
@@ -36,21 +37,18 @@ export function SessionFields({ fields, update }: Props): React.JSX.Element {
           Kept fixed, so the broker can keep your session. Generate makes a new random one.
         </p>
       </div>
-      <div className="field">
-        <label className="checkbox">
-          <input
-            type="checkbox"
-            checked={fields.clean}
-            onChange={(e) => update(onCleanChange(fields, e.target.checked))}
-            aria-describedby={`${id}-clean-hint`}
-          />
-          Clean session
-        </label>
-        <p id={`${id}-clean-hint`} className="hint">
-          Off: the broker keeps your subscriptions and queues QoS 1 and 2 messages while you are
-          away; they arrive when you connect again.
-        </p>
-      </div>
+      <CheckboxField
+        id={`${id}-clean`}
+        label="Clean session"
+        checked={fields.clean}
+        onChange={(clean) => update(onCleanChange(fields, clean))}
+        hint={
+          <>
+            Off: the broker keeps your subscriptions and queues QoS 1 and 2 messages while you are
+            away; they arrive when you connect again.
+          </>
+        }
+      />
       <div className="field-row">
         {fields.protocolVersion === '5.0' && (
           <div className="field">

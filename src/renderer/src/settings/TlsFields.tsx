@@ -1,9 +1,10 @@
 import { useId } from 'react'
-import type { TlsConfig } from '../../../shared/schemas'
+import { CheckboxField } from './CheckboxField'
 import { FileField, type PickFile } from './FileField'
 import type { PasswordFields, ProfileFields } from './profile-form-model'
 import { TLS_VERSIONS } from './profile-form-sections'
 import { SecretField } from './SecretField'
+import { SelectField } from './SelectField'
 
 interface Props {
   fields: ProfileFields
@@ -13,6 +14,11 @@ interface Props {
   hasPassphrase: boolean
   pickFile?: PickFile
 }
+
+const TLS_VERSION_OPTIONS = TLS_VERSIONS.map((v) => ({
+  value: v,
+  label: v.replace('TLSv', 'TLS ')
+}))
 
 /** Certificates, key passphrase and the handshake options of an mqtts or wss profile. */
 export function TlsFields(props: Props): React.JSX.Element {
@@ -49,20 +55,13 @@ export function TlsFields(props: Props): React.JSX.Element {
         value={passphrase}
         onChange={onPassphrase}
       />
-      <div className="field">
-        <label className="checkbox">
-          <input
-            type="checkbox"
-            checked={fields.tlsVerify}
-            onChange={(e) => update({ tlsVerify: e.target.checked })}
-            aria-describedby={`${id}-verify-hint`}
-          />
-          Verify server certificate
-        </label>
-        <p id={`${id}-verify-hint`} className="hint">
-          Turn off only for a test broker: anyone could pretend to be it.
-        </p>
-      </div>
+      <CheckboxField
+        id={`${id}-verify`}
+        label="Verify server certificate"
+        checked={fields.tlsVerify}
+        onChange={(tlsVerify) => update({ tlsVerify })}
+        hint="Turn off only for a test broker: anyone could pretend to be it."
+      />
       <div className="field">
         <label htmlFor={`${id}-sni`}>Server name (SNI)</label>
         <input
@@ -89,20 +88,13 @@ export function TlsFields(props: Props): React.JSX.Element {
           Comma-separated, e.g. <code>mqtt</code> or <code>x-amzn-mqtt-ca</code>; usually empty.
         </p>
       </div>
-      <div className="field">
-        <label htmlFor={`${id}-min`}>Minimum TLS version</label>
-        <select
-          id={`${id}-min`}
-          value={fields.tlsMinVersion}
-          onChange={(e) => update({ tlsMinVersion: e.target.value as TlsConfig['minVersion'] })}
-        >
-          {TLS_VERSIONS.map((v) => (
-            <option key={v} value={v}>
-              {v.replace('TLSv', 'TLS ')}
-            </option>
-          ))}
-        </select>
-      </div>
+      <SelectField
+        id={`${id}-min`}
+        label="Minimum TLS version"
+        value={fields.tlsMinVersion}
+        options={TLS_VERSION_OPTIONS}
+        onChange={(tlsMinVersion) => update({ tlsMinVersion })}
+      />
     </fieldset>
   )
 }

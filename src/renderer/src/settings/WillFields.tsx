@@ -1,7 +1,10 @@
 import { useId } from 'react'
-import type { Qos } from '../../../shared/schemas'
+import { CheckboxField } from './CheckboxField'
 import type { ProfileFields } from './profile-form-model'
 import { QOS_LEVELS } from './profile-form-sections'
+import { SelectField } from './SelectField'
+
+const QOS_OPTIONS = QOS_LEVELS.map((q) => ({ value: q, label: String(q) }))
 
 interface Props {
   fields: ProfileFields
@@ -14,20 +17,13 @@ export function WillFields({ fields, update }: Props): React.JSX.Element {
   return (
     <fieldset className="form-section">
       <legend>Last will</legend>
-      <div className="field">
-        <label className="checkbox">
-          <input
-            type="checkbox"
-            checked={fields.willEnabled}
-            onChange={(e) => update({ willEnabled: e.target.checked })}
-            aria-describedby={`${id}-hint`}
-          />
-          Send a last will
-        </label>
-        <p id={`${id}-hint`} className="hint">
-          Published by the broker if this app drops off without disconnecting.
-        </p>
-      </div>
+      <CheckboxField
+        id={id}
+        label="Send a last will"
+        checked={fields.willEnabled}
+        onChange={(willEnabled) => update({ willEnabled })}
+        hint="Published by the broker if this app drops off without disconnecting."
+      />
       {fields.willEnabled && (
         <>
           <div className="field">
@@ -50,30 +46,18 @@ export function WillFields({ fields, update }: Props): React.JSX.Element {
             />
           </div>
           <div className="field-row">
-            <div className="field">
-              <label htmlFor={`${id}-qos`}>Will QoS</label>
-              <select
-                id={`${id}-qos`}
-                value={fields.willQos}
-                onChange={(e) => update({ willQos: Number(e.target.value) as Qos })}
-              >
-                {QOS_LEVELS.map((q) => (
-                  <option key={q} value={q}>
-                    {q}
-                  </option>
-                ))}
-              </select>
-            </div>
-            <div className="field">
-              <label className="checkbox">
-                <input
-                  type="checkbox"
-                  checked={fields.willRetain}
-                  onChange={(e) => update({ willRetain: e.target.checked })}
-                />
-                Retain the will
-              </label>
-            </div>
+            <SelectField
+              id={`${id}-qos`}
+              label="Will QoS"
+              value={fields.willQos}
+              options={QOS_OPTIONS}
+              onChange={(willQos) => update({ willQos })}
+            />
+            <CheckboxField
+              label="Retain the will"
+              checked={fields.willRetain}
+              onChange={(willRetain) => update({ willRetain })}
+            />
           </div>
         </>
       )}
