@@ -47,14 +47,28 @@ export class Ingest {
   handle(topic: string, payload: Uint8Array): void {
     let route = this.routes.get(topic)
     if (!route) route = this.route(topic)
-    const outcome = route.decoder.decode(payload, Date.now())
-    if (!outcome.ok) {
-      this.store.countMessage(route.entry, route.decoder.format, outcome.error)
-      return
+    try {
+      const outcome = route.decoder.decode(payload, Date.now())
+      if (!outcome.ok) {
+        this.store.countMessage(route.entry, route.decoder.format, outcome.error)
+        return
+      }
+      const rows = outcome.rows
+      let refused: string | undefined
+      for (let i = 0; i < rows.length; i++) {
+        const reason = this.store.append(route.entry, rows[i])
+        if (reason) refused ??= reason
+      }
+      this.store.countMessage(route.entry, route.decoder.format, refused ?? outcome.warning)
+    } catch (error) {
+      // A decoder bug must cost one message, never the app (a persistent session would
+      // deliver the same message again at every start).
+      this.store.countMessage(
+        route.entry,
+        route.decoder.format,
+        `could not be decoded (${String((error as Error)?.message ?? error).slice(0, 200)})`
+      )
     }
-    const rows = outcome.rows
-    for (let i = 0; i < rows.length; i++) this.store.append(route.entry, rows[i])
-    this.store.countMessage(route.entry, route.decoder.format, outcome.warning)
   }
 
   private route(topic: string): Route {

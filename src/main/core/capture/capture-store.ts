@@ -112,9 +112,10 @@ export class CaptureStore {
     return this.active?.capture.meta.id ?? null
   }
 
-  /** The hot path: one decoded message of one topic. */
-  append(entry: TopicEntry, row: DecodedRow): void {
+  /** The hot path: one decoded message of one topic. Returns why it was refused, if it was. */
+  append(entry: TopicEntry, row: DecodedRow): string | undefined {
     const slot = this.registry.slot(entry, row.fields)
+    if (typeof slot === 'string') return slot
     if (!this.active) this.startCapture()
     this.active!.writer.appendMessage(
       entry.def,
@@ -133,6 +134,7 @@ export class CaptureStore {
       slot.rings[i].push(t, v)
       batcher.add(slot.seriesIds[i], t, v)
     }
+    return undefined
   }
 
   list(): CaptureInfo[] {
@@ -328,6 +330,7 @@ export class CaptureStore {
         const set = fieldSets.get(fieldSetId)
         if (!entry || !set) return
         const slot = this.registry.slot(entry, set.names, set.units)
+        if (typeof slot === 'string') return
         let from = start
         let column = 0
         for (let i = start; i <= end; i++) {

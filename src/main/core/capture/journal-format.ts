@@ -20,6 +20,9 @@ export const TYPE_FIELDS = 2
 export const TYPE_MESSAGE = 3
 /** Offset of valuesText inside a MESSAGE body. */
 export const MESSAGE_TEXT_OFFSET = 1 + 8 + 4 + 4
+/** The most a FIELDS record's u16 count and a str's u16 length can say. */
+export const MAX_SET_FIELDS = 0xffff
+export const MAX_STR_BYTES = 0xffff
 
 export interface TopicDef {
   id: number

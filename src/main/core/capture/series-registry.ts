@@ -1,6 +1,10 @@
 import type { SeriesDef, TopicStat } from '../../../shared/types'
 import type { FieldSetDef, TopicDef } from './journal-format'
 import { SeriesRing } from './series-ring'
+import { fmtCount, MAX_FIELD_SETS_PER_TOPIC, MAX_FIELDS_PER_TOPIC } from '../limits'
+
+/** Points a new series' ring starts with: a topic with many fields must not cost much. */
+const RING_START_POINTS = 64
 
 /** What the hot path needs for one distinct list of fields on one topic. */
 export interface FieldSlot {
@@ -17,6 +21,8 @@ export interface TopicEntry {
   lastFields: readonly string[] | null
   lastSlot: FieldSlot | null
   slots: Map<string, FieldSlot>
+  /** Distinct fields (series) this topic has; bounded by MAX_FIELDS_PER_TOPIC. */
+  fieldCount: number
   unitFor: (field: string) => string
   /** Counters changed since the UI last heard: collected at the next batch. */
   dirty: boolean
@@ -54,6 +60,7 @@ export class SeriesRegistry {
         lastFields: null,
         lastSlot: null,
         slots: new Map(),
+        fieldCount: 0,
         unitFor,
         dirty: false
       }
@@ -64,11 +71,21 @@ export class SeriesRegistry {
     return entry
   }
 
-  slot(entry: TopicEntry, fields: readonly string[], units?: readonly string[]): FieldSlot {
+  /**
+   * The slot for this list of fields, made on first sight; a string (the reason) when the
+   * topic would go over its limits of fields or field combinations.
+   */
+  slot(
+    entry: TopicEntry,
+    fields: readonly string[],
+    units?: readonly string[]
+  ): FieldSlot | string {
     if (entry.lastFields === fields && entry.lastSlot) return entry.lastSlot
     const key = fields.join('\u0000')
     let slot = entry.slots.get(key)
     if (!slot) {
+      const refused = this.overLimits(entry, fields)
+      if (refused) return refused
       const unitList = fields.map((f, i) => units?.[i] || entry.unitFor(f))
       slot = {
         fields,
@@ -82,6 +99,19 @@ export class SeriesRegistry {
     entry.lastFields = fields
     entry.lastSlot = slot
     return slot
+  }
+
+  private overLimits(entry: TopicEntry, fields: readonly string[]): string | null {
+    if (entry.slots.size >= MAX_FIELD_SETS_PER_TOPIC)
+      return `the fields change with every message: more than ${fmtCount(MAX_FIELD_SETS_PER_TOPIC)} combinations on one topic`
+    let added = 0
+    for (const f of fields) {
+      const key = `${entry.def.connection}\u0000${entry.def.topic}\u0000${f}`
+      if (!this.series.has(key)) added++
+    }
+    if (entry.fieldCount + added > MAX_FIELDS_PER_TOPIC)
+      return `more than ${fmtCount(MAX_FIELDS_PER_TOPIC)} different fields on one topic, the limit per topic`
+    return null
   }
 
   allDefs(): SeriesDef[] {
@@ -109,7 +139,8 @@ export class SeriesRegistry {
       }
       this.defsById.push(def)
       this.series.set(key, def)
-      this.rings.set(def.id, new SeriesRing(this.ringPoints))
+      entry.fieldCount++
+      this.rings.set(def.id, new SeriesRing(this.ringPoints, RING_START_POINTS))
       this.onNewSeries(def)
     }
     return def

@@ -3,6 +3,7 @@ import type { DecodedRow, DecodeOutcome, Decoder } from './types'
 import { preview, rowText, tooLarge } from './types'
 import { parseTimestamp } from './timestamp'
 import type { TimestampConfig } from '../../../shared/schemas'
+import { fmtCount, MAX_FIELDS_PER_MESSAGE } from '../limits'
 
 /**
  * The reference ESP32 payload: `22.31,1013.25,76.12` with named columns. Extra columns are
@@ -56,6 +57,12 @@ export class CsvDecoder implements Decoder {
     if (end === 0) return { ok: false, error: 'empty payload' }
     for (let i = 0; i <= end; i++) {
       if (i !== end && payload[i] !== this.sep) continue
+      if (values.length === MAX_FIELDS_PER_MESSAGE) {
+        return {
+          ok: false,
+          error: `CSV payload has more than ${fmtCount(MAX_FIELDS_PER_MESSAGE)} columns; messages over this limit are counted, not charted`
+        }
+      }
       const v = parseDecimal(payload, start, i)
       if (column === this.tsColumn) {
         const ts = parseTimestamp(payloadText(payload, start, i), v, this.tsFormat)
