@@ -62,11 +62,18 @@ export function decodeFrame(bytes: Uint8Array): unknown {
     if (absolute % 8 === 0) return new Float64Array(bytes.buffer, absolute, length)
     return new Float64Array(bytes.slice(start, start + length * 8).buffer)
   })
-  return revive(header.v, arrays)
+  // Requests carry no arrays: they are passed on untouched, however deep, for the receiver's
+  // own limits to refuse in words (a walk here could overflow the stack first).
+  if (arrays.length === 0) return header.v
+  return revive(header.v, arrays, 0)
 }
 
-function revive(value: unknown, arrays: Float64Array[]): unknown {
-  if (Array.isArray(value)) return value.map((v) => revive(v, arrays))
+/** Levels a frame with arrays (a chart batch, a snapshot) may nest: a few in practice. */
+const MAX_REVIVE_DEPTH = 64
+
+function revive(value: unknown, arrays: Float64Array[], depth: number): unknown {
+  if (depth > MAX_REVIVE_DEPTH) throw new Error('frame nested too deeply')
+  if (Array.isArray(value)) return value.map((v) => revive(v, arrays, depth + 1))
   if (value !== null && typeof value === 'object') {
     const record = value as Record<string, unknown>
     const index = record[MARK]
@@ -76,7 +83,7 @@ function revive(value: unknown, arrays: Float64Array[]): unknown {
       return a
     }
     const out: Record<string, unknown> = {}
-    for (const [k, v] of Object.entries(record)) out[k] = revive(v, arrays)
+    for (const [k, v] of Object.entries(record)) out[k] = revive(v, arrays, depth + 1)
     return out
   }
   return value

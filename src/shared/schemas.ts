@@ -1,6 +1,7 @@
 // Domain schemas: the single source of the settings shape and of every IPC request's
 // arguments. Types are inferred from them, so validation and typing never drift apart.
 import { z } from 'zod'
+import { shapeProblem, type ShapeLimits } from './json-shape'
 
 export const qosSchema = z.union([z.literal(0), z.literal(1), z.literal(2)])
 export type Qos = z.infer<typeof qosSchema>
@@ -109,12 +110,20 @@ export const profileInputSchema = z.object({
 })
 export type ProfileInput = z.input<typeof profileInputSchema>
 
+/** A saved chart layout: a few levels of charts and series, never thousands. */
+export const LAYOUT_LIMITS: ShapeLimits = { maxDepth: 12, maxNodes: 50_000, maxChars: 1_000_000 }
+
 export const uiSchema = z.object({
   theme: z.enum(['system', 'light', 'dark']).default('system'),
   // Desktop: a system notification when a connection drops.
   notifyOnDrop: z.boolean().default(false),
-  // Dashboard layout is owned by the chart feature; kept opaque-but-bounded here.
-  layout: z.unknown().optional()
+  // Dashboard layout is owned by the chart feature; kept opaque but bounded here.
+  layout: z
+    .unknown()
+    .refine((v) => shapeProblem(v, LAYOUT_LIMITS) === null, {
+      message: 'the chart layout is too large or nested too deeply'
+    })
+    .optional()
 })
 
 export const captureSettingsSchema = z.object({

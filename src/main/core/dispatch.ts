@@ -6,6 +6,7 @@ import {
   writeChannels,
   type Envelope
 } from '../../shared/contract'
+import { REQUEST_LIMITS, shapeProblem } from '../../shared/json-shape'
 import type { Handlers } from './monitor-core'
 
 export interface DispatchOptions {
@@ -32,6 +33,9 @@ export async function dispatch(
         'This dashboard is read-only: settings, connections and exports cannot be changed from here.'
       )
     }
+    const problem = shapeProblem(raw, REQUEST_LIMITS)
+    if (problem)
+      throw new AppError('bad-request', `Request for ${channel} refused: it has ${problem}.`)
     const req = parseRequest(channel, raw)
     const handler = handlers[channel] as (req: unknown) => Promise<unknown>
     return { ok: true, value: await handler(req) }

@@ -1,5 +1,7 @@
 import { AppError } from '../../../shared/contract'
+import { REQUEST_LIMITS, shapeProblem } from '../../../shared/json-shape'
 import {
+  LAYOUT_LIMITS,
   SETTINGS_VERSION,
   profileInputSchema,
   settingsSchema,
@@ -160,10 +162,31 @@ export class SettingsService {
       return this.recover(notice, (error as Error).message)
     }
     if (raw === undefined) return settingsSchema.parse({})
-    const parsed = settingsSchema.safeParse(migrate(raw))
+    const cleaned = this.dropBadLayout(raw, notice)
+    const whole = shapeProblem(cleaned, REQUEST_LIMITS)
+    if (whole) return this.recover(notice, `it has ${whole}`)
+    const parsed = settingsSchema.safeParse(migrate(cleaned))
     if (!parsed.success) return this.recover(notice, parsed.error.issues[0]?.message ?? 'invalid')
-    if ((raw as { version?: unknown }).version !== SETTINGS_VERSION) this.backend.write(parsed.data)
+    const stale = (raw as { version?: unknown }).version !== SETTINGS_VERSION
+    if (stale || cleaned !== raw) this.backend.write(parsed.data)
     return parsed.data
+  }
+
+  /**
+   * A layout saved before layouts were bounded may be nested thousands deep: it is dropped
+   * alone, keeping the profiles and everything else.
+   */
+  private dropBadLayout(raw: unknown, notice: (notice: Notice) => void): unknown {
+    const ui = (raw as { ui?: { layout?: unknown } } | null)?.ui
+    if (!ui || typeof ui !== 'object' || ui.layout === undefined) return raw
+    const problem = shapeProblem(ui.layout, LAYOUT_LIMITS)
+    if (!problem) return raw
+    notice({
+      level: 'warning',
+      message: `The saved chart layout could not be used (it has ${problem}), so the charts start from the default layout.`
+    })
+    const { layout: _dropped, ...rest } = ui
+    return { ...(raw as object), ui: rest }
   }
 
   private recover(notice: (notice: Notice) => void, reason: string): Settings {
