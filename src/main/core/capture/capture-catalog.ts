@@ -2,7 +2,7 @@ import * as fs from 'node:fs'
 import * as path from 'node:path'
 import type { CaptureInfo } from '../../../shared/types'
 import { MAGIC, partFileName, partSeq } from './journal-format'
-import { readPart } from './journal-reader'
+import { partCrc, readPart } from './journal-reader'
 import type { PartIndex } from './journal-writer'
 
 export interface CaptureMeta {
@@ -59,8 +59,9 @@ export function writeMeta(capture: StoredCapture): void {
 
 /**
  * Reads every capture folder. A part without an index was being written when the app
- * stopped: it is scanned with checksums, its torn tail cut off, and indexed, so counts
- * survive a crash and readers never see half a record.
+ * stopped: it is read record by record, its torn tail cut off, damaged records skipped (the
+ * whole ones after them kept), and indexed, so counts survive a crash and readers never see
+ * half a record.
  */
 export async function loadCatalog(
   root: string,
@@ -112,27 +113,7 @@ async function loadCapture(
       index = null
     }
     if (!index) {
-      const topics: PartIndex['topics'] = []
-      const fieldSets: PartIndex['fieldSets'] = []
-      const scan = await readPart(
-        file,
-        { topic: (d) => topics.push(d), fieldSet: (d) => fieldSets.push(d) },
-        { verify: true }
-      )
-      if (scan.torn) {
-        fs.truncateSync(file, Math.max(scan.validBytes, MAGIC.length))
-        warn(`Capture ${meta.id}: the last record was cut off by a crash and was skipped.`)
-      }
-      const bytes = fs.statSync(file).size
-      index = {
-        seq,
-        messages: scan.messages,
-        bytes,
-        firstT: scan.firstT,
-        lastT: scan.lastT,
-        topics,
-        fieldSets
-      }
+      index = await indexPart(file, seq, (message) => warn(`Capture ${meta.id}: ${message}`))
       fs.writeFileSync(idxFile, JSON.stringify(index))
     }
     parts.push(index)
@@ -149,8 +130,55 @@ async function loadCapture(
   return capture
 }
 
+/** Reads an unindexed part checked, repairs what a crash left, and indexes it. */
+async function indexPart(
+  file: string,
+  seq: number,
+  warn: (message: string) => void
+): Promise<PartIndex> {
+  const topics: PartIndex['topics'] = []
+  const fieldSets: PartIndex['fieldSets'] = []
+  const scan = await readPart(file, {
+    topic: (d) => topics.push(d),
+    fieldSet: (d) => fieldSets.push(d)
+  })
+  const { damage } = scan
+  if (damage.tornAt !== null && damage.tornAt >= MAGIC.length) {
+    fs.truncateSync(file, damage.tornAt)
+    warn('the last record was cut off by a crash and was skipped.')
+  } else if (damage.tornAt !== null) {
+    warn(`part ${seq} is not a capture journal and was skipped (the file is kept).`)
+  }
+  if (damage.regions > 0) warn(describeDamage(seq, damage.bytes, scan.messages))
+  const bytes = Math.min(fs.statSync(file).size, damage.tornAt ?? Infinity)
+  const index: PartIndex = {
+    seq,
+    messages: scan.messages,
+    bytes,
+    firstT: scan.firstT,
+    lastT: scan.lastT,
+    topics,
+    fieldSets
+  }
+  // A part read whole gets its CRC, so later reads need not check each record.
+  if (damage.regions > 0) index.damaged = { regions: damage.regions, bytes: damage.bytes }
+  else if (damage.tornAt === null || damage.tornAt >= MAGIC.length) index.crc = partCrc(file)
+  return index
+}
+
+export function describeDamage(seq: number, bytes: number, messages: number): string {
+  return `${bytes} damaged byte${bytes === 1 ? ' was' : 's were'} skipped in part ${seq}; the ${messages.toLocaleString('en-US')} whole messages in it were kept.`
+}
+
 export function totalBytes(captures: StoredCapture[]): number {
   return captures.reduce((n, c) => n + c.parts.reduce((m, p) => m + p.bytes, 0), 0)
+}
+
+/** Rewrites a part's index (after damage was found in it). */
+export function writeIndex(capture: StoredCapture, part: PartIndex): void {
+  const file = path.join(capture.dir, partFileName(part.seq).replace(/\.jnl$/, '.idx'))
+  fs.writeFileSync(`${file}.tmp`, JSON.stringify(part))
+  fs.renameSync(`${file}.tmp`, file)
 }
 
 /** Deletes one whole part (oldest first is the caller's job). */

@@ -6,6 +6,8 @@ import { Batcher } from './batcher'
 import {
   captureInfo,
   deletePart,
+  describeDamage,
+  writeIndex,
   loadCatalog,
   newCaptureId,
   totalBytes,
@@ -13,7 +15,7 @@ import {
   type StoredCapture
 } from './capture-catalog'
 import { partFileName } from './journal-format'
-import { readPart } from './journal-reader'
+import { readPart, type PartScan } from './journal-reader'
 import { JournalWriter, type PartIndex } from './journal-writer'
 import { SeriesRegistry, type TopicEntry } from './series-registry'
 import { parseDecimal } from '../decode/number-text'
@@ -38,7 +40,16 @@ export interface JournalPartRef {
   /** Read no further: the writer's flushed length for the part being written. */
   limit?: number
   bytes: number
+  /** CRC-32 of those bytes when known: readers then need not check each record. */
+  crc?: number
   index: PartIndex
+}
+
+/** What a read found wrong in a part: stretches skipped, and the whole messages it kept. */
+export interface PartDamage {
+  regions: number
+  bytes: number
+  messages: number
 }
 
 /**
@@ -180,6 +191,7 @@ export class CaptureStore {
           captureId: c.meta.id,
           file: path.join(c.dir, partFileName(p.seq)),
           bytes: p.bytes,
+          crc: p.crc,
           index: p
         })
       }
@@ -190,11 +202,32 @@ export class CaptureStore {
           file: w.currentFile,
           limit: w.flushedBytes,
           bytes: w.flushedBytes,
+          crc: w.flushedCrc,
           index: w.currentPart
         })
       }
     }
     return refs
+  }
+
+  /**
+   * A read found damage in a part it was told was whole (the disk changed it since): the part
+   * is read record by record from now on, its count follows, and the user is told.
+   */
+  recordDamage(ref: JournalPartRef, damage: PartDamage): void {
+    const capture = this.captures.find((c) => c.meta.id === ref.captureId)
+    const part = capture?.parts.find((p) => p === ref.index)
+    const message = describeDamage(ref.index.seq, damage.bytes, damage.messages)
+    this.notice({ level: 'warning', message: `Capture ${ref.captureId}: ${message}` })
+    if (!capture || !part) return // the part being written: nothing sealed to correct
+    delete part.crc
+    part.damaged = { regions: damage.regions, bytes: damage.bytes }
+    part.messages = damage.messages
+    try {
+      writeIndex(capture, part)
+    } catch {
+      // The corrected index is kept in memory; the next start checks the part again.
+    }
   }
 
   snapshot(fromMs?: number, toMs?: number, maxPoints?: number): HistorySnapshot {
@@ -315,32 +348,48 @@ export class CaptureStore {
         messages += capture.parts[p].messages
       }
     }
-    for (const { capture, seq } of picked)
-      await this.loadPart(path.join(capture.dir, partFileName(seq)))
+    for (const { capture, seq } of picked) {
+      const index = capture.parts.find((p) => p.seq === seq)!
+      const ref: JournalPartRef = {
+        captureId: capture.meta.id,
+        file: path.join(capture.dir, partFileName(seq)),
+        bytes: index.bytes,
+        crc: index.crc,
+        index
+      }
+      const scan = await this.loadPart(ref)
+      if (ref.crc !== undefined && !scan.whole) {
+        this.recordDamage(ref, { ...scan.damage, messages: scan.messages })
+      }
+    }
   }
 
-  private async loadPart(file: string): Promise<void> {
+  private async loadPart(ref: JournalPartRef): Promise<PartScan> {
     const topics = new Map<number, TopicEntry>()
     const fieldSets = new Map<number, { names: readonly string[]; units: readonly string[] }>()
-    await readPart(file, {
-      topic: (def) => topics.set(def.id, this.registry.topic(def.connection, def.topic)),
-      fieldSet: (def) => fieldSets.set(def.id, def),
-      message: (t, topicId, fieldSetId, buf, start, end) => {
-        const entry = topics.get(topicId)
-        const set = fieldSets.get(fieldSetId)
-        if (!entry || !set) return
-        const slot = this.registry.slot(entry, set.names, set.units)
-        if (typeof slot === 'string') return
-        let from = start
-        let column = 0
-        for (let i = start; i <= end; i++) {
-          if (i !== end && buf[i] !== 44) continue
-          const v = parseDecimal(buf, from, i)
-          if (v === v && column < slot.rings.length) slot.rings[column].push(t, v)
-          column++
-          from = i + 1
+    return readPart(
+      ref.file,
+      {
+        topic: (def) => topics.set(def.id, this.registry.topic(def.connection, def.topic)),
+        fieldSet: (def) => fieldSets.set(def.id, def),
+        message: (t, topicId, fieldSetId, buf, start, end) => {
+          const entry = topics.get(topicId)
+          const set = fieldSets.get(fieldSetId)
+          if (!entry || !set) return
+          const slot = this.registry.slot(entry, set.names, set.units)
+          if (typeof slot === 'string') return
+          let from = start
+          let column = 0
+          for (let i = start; i <= end; i++) {
+            if (i !== end && buf[i] !== 44) continue
+            const v = parseDecimal(buf, from, i)
+            if (v === v && column < slot.rings.length) slot.rings[column].push(t, v)
+            column++
+            from = i + 1
+          }
         }
-      }
-    })
+      },
+      { crc: ref.crc }
+    )
   }
 }

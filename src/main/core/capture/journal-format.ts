@@ -1,6 +1,9 @@
-// On-disk layout of a capture's journal. A capture is a folder of parts; each part is an
-// append-only file that is readable on its own (it repeats the topic and field definitions
-// it uses), so retention can delete whole parts from the oldest end.
+// The journal's on-disk layout: the one definition that the writer, the readers, the CSV
+// formatter and the export's WebAssembly kernel (through its parameters) all take.
+//
+// A capture is a folder of parts; each part is an append-only file readable on its own (it
+// repeats the topic and field definitions it uses), so retention can delete whole parts from
+// the oldest end.
 //
 //   part file  = MAGIC, record*
 //   record     = u32 bodyLength, u32 crc32(body), body          (little endian)
@@ -10,16 +13,35 @@
 //   str        = u16 byteLength, UTF-8 bytes
 //   valuesText = the values as decoded, comma-joined in field-set order (empty = missing)
 //
-// A kill mid-write leaves a torn last record; readers stop at the first record whose length
-// runs past the end or whose checksum does not match.
+// Every field an input reaches is bounded before it is written (core/limits.ts): no count
+// or length can overflow its width. A kill mid-write leaves a torn last record; a damaged
+// record fails its checksum and readers skip to the next whole one.
 
 export const MAGIC = Buffer.from('MQJNL\u0001\r\n', 'latin1')
 export const RECORD_HEADER = 8
+/** Offsets in a record: the body length, then the checksum of the body. */
+export const LENGTH_AT = 0
+export const CRC_AT = 4
+/** Bodies longer than this are damage, not data: the largest real one is far smaller. */
+export const MAX_BODY = 16 * 1024 * 1024
+
 export const TYPE_TOPIC = 1
 export const TYPE_FIELDS = 2
 export const TYPE_MESSAGE = 3
-/** Offset of valuesText inside a MESSAGE body. */
-export const MESSAGE_TEXT_OFFSET = 1 + 8 + 4 + 4
+
+/** Offsets inside a MESSAGE body (after its type byte at 0). */
+export const MESSAGE_T = 1
+export const MESSAGE_TOPIC_ID = 9
+export const MESSAGE_FIELDSET_ID = 13
+export const MESSAGE_TEXT_OFFSET = 17
+/** Offsets inside TOPIC and FIELDS bodies. */
+export const TOPIC_ID = 1
+export const TOPIC_STRINGS = 5
+export const FIELDS_ID = 1
+export const FIELDS_TOPIC_ID = 5
+export const FIELDS_COUNT = 9
+export const FIELDS_STRINGS = 11
+
 /** The most a FIELDS record's u16 count and a str's u16 length can say. */
 export const MAX_SET_FIELDS = 0xffff
 export const MAX_STR_BYTES = 0xffff
@@ -45,4 +67,113 @@ export function partFileName(seq: number): string {
 export function partSeq(fileName: string): number | null {
   const match = /^part-(\d{6,})\.jnl$/.exec(fileName)
   return match ? Number(match[1]) : null
+}
+
+/** The body of a TOPIC record. */
+export function topicBody(def: TopicDef): Buffer {
+  const connection = strBytes(def.connection)
+  const topic = strBytes(def.topic)
+  const body = Buffer.allocUnsafe(TOPIC_STRINGS + 4 + connection.length + topic.length)
+  body[0] = TYPE_TOPIC
+  body.writeUInt32LE(def.id, TOPIC_ID)
+  writeStr(body, writeStr(body, TOPIC_STRINGS, connection), topic)
+  return body
+}
+
+/** The body of a FIELDS record. */
+export function fieldSetBody(def: FieldSetDef): Buffer {
+  const n = Math.min(def.names.length, MAX_SET_FIELDS)
+  const names = def.names.slice(0, n).map(strBytes)
+  const units = def.names.slice(0, n).map((_, i) => strBytes(def.units[i] ?? ''))
+  let length = FIELDS_STRINGS
+  for (let i = 0; i < n; i++) length += 4 + names[i].length + units[i].length
+  const body = Buffer.allocUnsafe(length)
+  body[0] = TYPE_FIELDS
+  body.writeUInt32LE(def.id, FIELDS_ID)
+  body.writeUInt32LE(def.topicId, FIELDS_TOPIC_ID)
+  body.writeUInt16LE(n, FIELDS_COUNT)
+  let at = FIELDS_STRINGS
+  for (let i = 0; i < n; i++) at = writeStr(body, writeStr(body, at, names[i]), units[i])
+  return body
+}
+
+/** Writes a MESSAGE body at `at`; the caller has made room for MESSAGE_TEXT_OFFSET + text. */
+export function writeMessageBody(
+  b: Buffer,
+  at: number,
+  t: number,
+  topicId: number,
+  fieldSetId: number,
+  text: Uint8Array,
+  start: number,
+  end: number
+): number {
+  b[at] = TYPE_MESSAGE
+  b.writeDoubleLE(t, at + MESSAGE_T)
+  b.writeUInt32LE(topicId, at + MESSAGE_TOPIC_ID)
+  b.writeUInt32LE(fieldSetId, at + MESSAGE_FIELDSET_ID)
+  const textAt = at + MESSAGE_TEXT_OFFSET
+  for (let i = start; i < end; i++) b[textAt + i - start] = text[i]
+  return textAt + end - start
+}
+
+/** A TOPIC body in buf[start, end), or null when it does not hold together. */
+export function readTopic(buf: Buffer, start: number, end: number): TopicDef | null {
+  if (end - start < TOPIC_STRINGS + 4) return null
+  const connection = readStr(buf, start + TOPIC_STRINGS, end)
+  if (!connection) return null
+  const topic = readStr(buf, connection.next, end)
+  if (!topic || topic.next !== end) return null
+  return { id: buf.readUInt32LE(start + TOPIC_ID), connection: connection.text, topic: topic.text }
+}
+
+/** A FIELDS body in buf[start, end), or null when it does not hold together. */
+export function readFieldSet(buf: Buffer, start: number, end: number): FieldSetDef | null {
+  if (end - start < FIELDS_STRINGS) return null
+  const n = buf.readUInt16LE(start + FIELDS_COUNT)
+  const names: string[] = []
+  const units: string[] = []
+  let at = start + FIELDS_STRINGS
+  for (let i = 0; i < n; i++) {
+    const name = readStr(buf, at, end)
+    const unit = name && readStr(buf, name.next, end)
+    if (!unit) return null
+    names.push(name.text)
+    units.push(unit.text)
+    at = unit.next
+  }
+  if (at !== end) return null
+  return {
+    id: buf.readUInt32LE(start + FIELDS_ID),
+    topicId: buf.readUInt32LE(start + FIELDS_TOPIC_ID),
+    names,
+    units
+  }
+}
+
+/** Whether a body's type byte and length fit one of the record kinds. */
+export function plausibleBody(buf: Uint8Array, start: number, length: number): boolean {
+  const type = buf[start]
+  if (type === TYPE_MESSAGE) return length >= MESSAGE_TEXT_OFFSET
+  if (type === TYPE_TOPIC) return length >= TOPIC_STRINGS + 4
+  if (type === TYPE_FIELDS) return length >= FIELDS_STRINGS
+  return false
+}
+
+function strBytes(text: string): Buffer {
+  const bytes = Buffer.from(text, 'utf8')
+  return bytes.length > MAX_STR_BYTES ? bytes.subarray(0, MAX_STR_BYTES) : bytes
+}
+
+function writeStr(b: Buffer, at: number, bytes: Buffer): number {
+  b.writeUInt16LE(bytes.length, at)
+  bytes.copy(b, at + 2)
+  return at + 2 + bytes.length
+}
+
+function readStr(buf: Buffer, at: number, end: number): { text: string; next: number } | null {
+  if (at + 2 > end) return null
+  const next = at + 2 + buf.readUInt16LE(at)
+  if (next > end) return null
+  return { text: buf.toString('utf8', at + 2, next), next }
 }

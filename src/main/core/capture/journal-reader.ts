@@ -1,18 +1,23 @@
 import * as fs from 'node:fs'
-import { crc32 } from './crc32'
+import * as zlib from 'node:zlib'
 import {
-  MAGIC,
+  MESSAGE_FIELDSET_ID,
+  MESSAGE_T,
   MESSAGE_TEXT_OFFSET,
+  MESSAGE_TOPIC_ID,
   RECORD_HEADER,
+  readFieldSet,
+  readTopic,
   TYPE_FIELDS,
   TYPE_MESSAGE,
   TYPE_TOPIC,
   type FieldSetDef,
   type TopicDef
 } from './journal-format'
+import { RecordChunks, type ChunkDamage } from './record-chunks'
 
-const CHUNK = 4 * 1024 * 1024
-const MAX_BODY = 64 * 1024 * 1024
+/** Longest stretch a read keeps the event loop (start-up, repair) before giving it a turn. */
+const YIELD_EVERY_MS = 16
 
 export interface JournalVisitor {
   topic?(def: TopicDef): void
@@ -26,109 +31,85 @@ export interface JournalVisitor {
     textStart: number,
     textEnd: number
   ): void
-  /** Bytes consumed so far in this part (for progress). Called after each chunk. */
-  progress?(bytesRead: number): void
   /** Return true to stop reading early (cancel). */
   stopped?(): boolean
 }
 
 export interface PartScan {
-  /** Byte length of the valid prefix: everything after it is a torn or corrupt tail. */
+  /** End of the last whole record: a torn tail after it is what a crash left. */
   validBytes: number
   messages: number
-  torn: boolean
   firstT: number
   lastT: number
+  /** Damaged records skipped, and where a torn tail begins. */
+  damage: ChunkDamage
+  /** The part matched its CRC, so no record needed checking. */
+  whole: boolean
 }
 
 /**
- * Reads one part from the start, in 4 MB chunks (memory stays flat), up to `limit` bytes
- * (the writer's flushed length for a part still being written). `verify` checks every
- * record's checksum: needed for a part a crash may have torn, not for parts written or
- * verified by this process.
+ * Reads one part, record by record. With the part's CRC, one native pass first tells whether
+ * the part is whole; then its records are read unchecked. Otherwise (no CRC, or it does not
+ * match) every record's checksum is checked and damaged ones are skipped and counted.
  */
 export async function readPart(
   file: string,
   visitor: JournalVisitor,
-  options: { verify?: boolean; limit?: number } = {}
+  options: { limit?: number; crc?: number } = {}
 ): Promise<PartScan> {
-  const handle = await fs.promises.open(file, 'r')
+  const whole = options.crc !== undefined && partCrc(file, options.limit) === options.crc
+  const reader = new RecordChunks(file, {
+    limit: options.limit,
+    crc: whole ? options.crc : undefined
+  })
+  const scan: PartScan = {
+    validBytes: 0,
+    messages: 0,
+    firstT: Infinity,
+    lastT: -Infinity,
+    damage: reader.damage,
+    whole
+  }
+  let lastYield = performance.now()
   try {
-    let size = Math.min((await handle.stat()).size, options.limit ?? Infinity)
-    const scan: PartScan = {
-      validBytes: 0,
-      messages: 0,
-      torn: false,
-      firstT: Infinity,
-      lastT: -Infinity
+    for (let chunk = reader.next(); chunk; chunk = reader.next()) {
+      const { buf } = chunk
+      let p = chunk.start
+      while (p < chunk.end) {
+        const body = p + RECORD_HEADER
+        const end = body + buf.readUInt32LE(p)
+        visitRecord(buf, body, end, visitor, scan)
+        p = end
+      }
+      scan.validBytes = chunk.consumed
+      if (visitor.stopped?.()) break
+      if (performance.now() - lastYield > YIELD_EVERY_MS) {
+        await new Promise((resolve) => setImmediate(resolve))
+        lastYield = performance.now()
+      }
     }
-    if (size < MAGIC.length) {
-      scan.torn = size > 0
-      return scan
-    }
-    const head = Buffer.alloc(MAGIC.length)
-    await handle.read(head, 0, MAGIC.length, 0)
-    if (!head.equals(MAGIC)) throw new Error(`${file} is not a capture journal`)
-    let filePos = MAGIC.length // file offset of buf[0]
-    let have = 0 // bytes of buf holding data
-    let buf = Buffer.alloc(CHUNK)
-    scan.validBytes = filePos
-    while (!visitor.stopped?.()) {
-      const toRead = Math.min(buf.length - have, size - filePos - have)
-      if (toRead > 0) {
-        const { bytesRead } = await handle.read(buf, have, toRead, filePos + have)
-        have += bytesRead
-        if (bytesRead === 0) size = filePos + have // the file shrank under us
-      }
-      let offset = 0
-      let bad = false
-      while (offset + RECORD_HEADER <= have) {
-        const length = buf.readUInt32LE(offset)
-        if (length === 0 || length > MAX_BODY) {
-          bad = true
-          break
-        }
-        const bodyEnd = offset + RECORD_HEADER + length
-        if (bodyEnd > have) break
-        const bodyStart = offset + RECORD_HEADER
-        if (options.verify && crc32(buf, bodyStart, bodyEnd) !== buf.readUInt32LE(offset + 4)) {
-          bad = true
-          break
-        }
-        if (!visitRecord(buf, bodyStart, bodyEnd, visitor, scan)) {
-          bad = true
-          break
-        }
-        offset = bodyEnd
-      }
-      scan.validBytes = filePos + offset
-      if (bad) {
-        scan.torn = true
-        break
-      }
-      const atEof = filePos + have >= size
-      if (offset === have && atEof) break
-      if (offset === 0 && atEof) {
-        scan.torn = true // an incomplete last record
-        break
-      }
-      if (offset === 0 && have < RECORD_HEADER) continue
-      if (offset === 0) {
-        // One record larger than the buffer: grow to hold it.
-        const need = RECORD_HEADER + buf.readUInt32LE(0)
-        const bigger = Buffer.alloc(Math.max(need, buf.length * 2))
-        buf.copy(bigger, 0, 0, have)
-        buf = bigger
-        continue
-      }
-      buf.copy(buf, 0, offset, have)
-      filePos += offset
-      have -= offset
-      visitor.progress?.(filePos)
-    }
-    return scan
   } finally {
-    await handle.close()
+    reader.close()
+  }
+  return scan
+}
+
+/** CRC-32 of a file's first `limit` bytes (all of it without a limit), read in pieces. */
+export function partCrc(file: string, limit = Infinity): number {
+  const fd = fs.openSync(file, 'r')
+  try {
+    const size = Math.min(fs.fstatSync(fd).size, limit)
+    const piece = Buffer.allocUnsafe(1024 * 1024)
+    let crc = 0
+    for (let at = 0; at < size;) {
+      const got = fs.readSync(fd, piece, 0, Math.min(piece.length, size - at), at)
+      if (got === 0) break
+      crc = zlib.crc32(piece.subarray(0, got), crc)
+      at += got
+    }
+    return crc
+  } finally {
+    fs.closeSync(fd)
   }
 }
 
@@ -138,52 +119,26 @@ function visitRecord(
   end: number,
   visitor: JournalVisitor,
   scan: PartScan
-): boolean {
+): void {
   const type = buf[start]
   if (type === TYPE_MESSAGE) {
-    if (end - start < MESSAGE_TEXT_OFFSET) return false
-    const t = buf.readDoubleLE(start + 1)
+    const t = buf.readDoubleLE(start + MESSAGE_T)
     scan.messages++
     if (t < scan.firstT) scan.firstT = t
     if (t > scan.lastT) scan.lastT = t
     visitor.message?.(
       t,
-      buf.readUInt32LE(start + 9),
-      buf.readUInt32LE(start + 13),
+      buf.readUInt32LE(start + MESSAGE_TOPIC_ID),
+      buf.readUInt32LE(start + MESSAGE_FIELDSET_ID),
       buf,
       start + MESSAGE_TEXT_OFFSET,
       end
     )
-    return true
+  } else if (type === TYPE_TOPIC) {
+    const def = readTopic(buf, start, end)
+    if (def) visitor.topic?.(def)
+  } else if (type === TYPE_FIELDS) {
+    const def = readFieldSet(buf, start, end)
+    if (def) visitor.fieldSet?.(def)
   }
-  if (type === TYPE_TOPIC) {
-    const id = buf.readUInt32LE(start + 1)
-    const [connection, next] = readStr(buf, start + 5)
-    const [topic] = readStr(buf, next)
-    visitor.topic?.({ id, connection, topic })
-    return true
-  }
-  if (type === TYPE_FIELDS) {
-    const id = buf.readUInt32LE(start + 1)
-    const topicId = buf.readUInt32LE(start + 5)
-    const n = buf.readUInt16LE(start + 9)
-    let at = start + 11
-    const names: string[] = []
-    const units: string[] = []
-    for (let i = 0; i < n; i++) {
-      const [name, afterName] = readStr(buf, at)
-      const [unit, afterUnit] = readStr(buf, afterName)
-      names.push(name)
-      units.push(unit)
-      at = afterUnit
-    }
-    visitor.fieldSet?.({ id, topicId, names, units })
-    return true
-  }
-  return false
-}
-
-function readStr(buf: Buffer, at: number): [string, number] {
-  const length = buf.readUInt16LE(at)
-  return [buf.toString('utf8', at + 2, at + 2 + length), at + 2 + length]
 }

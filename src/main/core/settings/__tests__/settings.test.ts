@@ -3,16 +3,16 @@ import * as os from 'node:os'
 import * as path from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { z } from 'zod'
-import { profileSchema, settingsSchema, type Profile } from '../../../shared/schemas'
-import type { Notice } from '../../../shared/types'
+import { profileSchema, settingsSchema, type Profile } from '../../../../shared/schemas'
+import type { Notice } from '../../../../shared/types'
 import {
   FileSecretStore,
   MemorySecretStore,
   secretEnvName,
   type SecretStore
-} from '../settings/secret-store'
-import { JsonFileBackend } from '../settings/settings-backend'
-import { migrate, SettingsService } from '../settings/settings-service'
+} from '../secret-store'
+import { JsonFileBackend } from '../settings-backend'
+import { migrate, SettingsService } from '../settings-service'
 
 const SECRET = 'hunter2-S3cr3t!'
 const PASSPHRASE = 'key-pass-Zq9'

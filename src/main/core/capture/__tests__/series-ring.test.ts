@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { SeriesRing } from '../capture/series-ring'
+import { SeriesRing } from '../series-ring'
 
 function filled(max: number, n: number, initial?: number): SeriesRing {
   const ring = new SeriesRing(max, initial)

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { numberText, parseDecimal } from '../decode/number-text'
+import { numberText, parseDecimal } from '../number-text'
 
 const enc = new TextEncoder()
 

@@ -2,14 +2,14 @@ import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { decoderSchema, DEFAULT_UNITS } from '../../../shared/schemas'
-import type { Notice } from '../../../shared/types'
-import { loadCatalog } from '../capture/capture-catalog'
-import { CaptureStore, type CaptureStoreOptions } from '../capture/capture-store'
-import { partFileName, type FieldSetDef, type TopicDef } from '../capture/journal-format'
-import { readPart, type PartScan } from '../capture/journal-reader'
-import { JournalWriter } from '../capture/journal-writer'
-import { createDecoder } from '../decode'
+import { decoderSchema, DEFAULT_UNITS } from '../../../../shared/schemas'
+import type { Notice } from '../../../../shared/types'
+import { loadCatalog } from '../capture-catalog'
+import { CaptureStore, type CaptureStoreOptions } from '../capture-store'
+import { partFileName, type FieldSetDef, type TopicDef } from '../journal-format'
+import { readPart, type PartScan } from '../journal-reader'
+import { JournalWriter } from '../journal-writer'
+import { createDecoder } from '../../decode'
 
 interface Msg {
   t: number
@@ -75,8 +75,8 @@ function append(w: JournalWriter, i: number): Msg {
 /** Reads a part alone, resolving ids only through the definitions found in that part. */
 async function readMessages(
   file: string,
-  options: { verify?: boolean } = {}
-): Promise<{ msgs: Msg[]; scan: PartScan }> {
+  options: { crc?: number } = {}
+): Promise<{ msgs: Msg[]; scan: PartScan & { torn: boolean } }> {
   const topics = new Map<number, TopicDef>()
   const sets = new Map<number, FieldSetDef>()
   const msgs: Msg[] = []
@@ -99,7 +99,7 @@ async function readMessages(
     },
     options
   )
-  return { msgs, scan }
+  return { msgs, scan: { ...scan, torn: scan.damage.tornAt !== null } }
 }
 
 /** Writes `n` messages with flushes; returns them and the file offset where the last begins. */
@@ -119,7 +119,7 @@ describe('JournalWriter and readPart', () => {
     const { msgs, size } = writePart(root, 500)
     const file = path.join(root, partFileName(1))
     expect(fs.statSync(file).size).toBe(size)
-    const { msgs: back, scan } = await readMessages(file, { verify: true })
+    const { msgs: back, scan } = await readMessages(file)
     expect(back).toEqual(msgs)
     expect(scan).toMatchObject({ messages: 500, torn: false, validBytes: size })
     expect(scan.firstT).toBe(T0)
@@ -134,14 +134,14 @@ describe('JournalWriter and readPart', () => {
       const file = path.join(root, `cut-${cut}.jnl`)
       fs.copyFileSync(original, file)
       fs.truncateSync(file, cut)
-      const { msgs: back, scan } = await readMessages(file, { verify: true })
+      const { msgs: back, scan } = await readMessages(file)
       expect(scan.torn, `cut at ${cut}`).toBe(true)
       expect(scan.validBytes, `cut at ${cut}`).toBe(lastStart)
       expect(back, `cut at ${cut}`).toEqual(msgs.slice(0, -1))
     }
     // A cut exactly between records is a clean file one message shorter.
     fs.truncateSync(original, lastStart)
-    const { msgs: back, scan } = await readMessages(original, { verify: true })
+    const { msgs: back, scan } = await readMessages(original)
     expect(scan.torn).toBe(false)
     expect(back).toEqual(msgs.slice(0, -1))
   })
@@ -152,7 +152,7 @@ describe('JournalWriter and readPart', () => {
     const data = fs.readFileSync(file)
     data[size - 2] ^= 0x01
     fs.writeFileSync(file, data)
-    const { msgs: back, scan } = await readMessages(file, { verify: true })
+    const { msgs: back, scan } = await readMessages(file)
     expect(scan.torn).toBe(true)
     expect(scan.validBytes).toBe(lastStart)
     expect(back).toEqual(msgs.slice(0, -1))
@@ -174,7 +174,7 @@ describe('JournalWriter and readPart', () => {
     expect(sealed.map((p) => p.seq)).toEqual(files.map((_, i) => i + 1))
     const all: Msg[] = []
     for (const [i, name] of files.entries()) {
-      const { msgs: part, scan } = await readMessages(path.join(root, name), { verify: true })
+      const { msgs: part, scan } = await readMessages(path.join(root, name))
       expect(scan.torn).toBe(false)
       expect(part.length).toBe(sealed[i].messages)
       // Each part carries its own definitions for the topics it uses.
@@ -207,7 +207,7 @@ describe('loadCatalog', () => {
     expect(again).toEqual([])
     expect(second.parts[0].messages).toBe(29)
     expect(second.parts[0].bytes).toBe(lastStart)
-    const { msgs: back, scan } = await readMessages(file, { verify: true })
+    const { msgs: back, scan } = await readMessages(file)
     expect(scan.torn).toBe(false)
     expect(back).toEqual(msgs.slice(0, 29))
   })
@@ -251,7 +251,7 @@ describe('CaptureStore', () => {
     expect(bytes).toBeLessThanOrEqual(16_384 + 2 * 8192)
     expect(notices.some((n) => /Dropped .* oldest/.test(n.message))).toBe(true)
     for (const f of parts) {
-      const { scan } = await readMessages(path.join(dir, f), { verify: true })
+      const { scan } = await readMessages(path.join(dir, f))
       expect(scan.torn).toBe(false)
       expect(scan.messages).toBeGreaterThan(0)
     }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import type { CaptureBatch, SeriesDef, TopicStat } from '../../../shared/types'
-import { Batcher } from '../capture/batcher'
+import type { CaptureBatch, SeriesDef, TopicStat } from '../../../../shared/types'
+import { Batcher } from '../batcher'
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest'
-import { decoderSchema, type DecoderConfig } from '../../../shared/schemas'
-import { AutoDecoder, createDecoder, detectFormat, type DecodeOutcome } from '../decode'
-import { CsvDecoder } from '../decode/csv-decoder'
-import { JsonDecoder } from '../decode/json-decoder'
-import { NumberDecoder, RawDecoder } from '../decode/number-decoder'
+import { decoderSchema, type DecoderConfig } from '../../../../shared/schemas'
+import { AutoDecoder, createDecoder, detectFormat, type DecodeOutcome } from '..'
+import { CsvDecoder } from '../csv-decoder'
+import { JsonDecoder } from '../json-decoder'
+import { NumberDecoder, RawDecoder } from '../number-decoder'
 
 const enc = new TextEncoder()
 const bytes = (s: string): Uint8Array => enc.encode(s)
