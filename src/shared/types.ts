@@ -104,6 +104,8 @@ export interface ExportResult {
   rows: number
   bytes: number
   fileName: string
+  /** Damaged bytes of the capture that were skipped (a notice says where). */
+  skippedBytes?: number
   /** Serve mode: where the browser fetches the finished file. */
   downloadUrl?: string
 }

@@ -1,23 +1,14 @@
 import * as fs from 'node:fs'
-import type { JournalPartRef } from '../capture/capture-store'
-import { CHUNK, PORCH, RecordChunks } from '../capture/record-chunks'
+import type { JournalPartRef, PartDamage } from '../capture/capture-store'
+import { LENGTH_AT, RECORD_HEADER, TYPE_MESSAGE } from '../capture/journal-format'
+import { RecordChunks, type RecordChunk } from '../capture/record-chunks'
 import { columnName, csvLine, UTF8_BOM } from './csv-text'
 import { planExport, type ExportFilter } from './export-plan'
-import { ringBuffer, ringWrites } from './ring-writes'
-import { RowFormatter } from './row-formatter'
-import { FormatKernel } from './wasm/format-kernel'
+import { createFormatter } from './formatters'
+import { ROW_RESERVE, type CsvFormatter } from './row-formatter'
 
-/**
- * Output is written in 1 MB blocks at 1 MB file offsets, up to four in flight: page-cache
- * writes aligned so are ~10% cheaper here than the same bytes at odd offsets.
- */
+/** Output is written in pieces of about this size. */
 const BLOCK = 1024 * 1024
-const OUT_BUFFERS = 4
-/** Room past the block for the row that crosses it (carried into the next buffer). */
-const RESERVE = 64 * 1024
-const OUT_BUFFER = BLOCK + RESERVE
-/** The kernel goes a row or two past the block's end: those bytes go on in the next buffer. */
-const KERNEL_LIMIT = BLOCK + 256
 const PROGRESS_EVERY_MS = 100
 /** Longest stretch without giving the event loop a turn (IPC, progress, cancel): a frame. */
 const YIELD_EVERY_MS = 16
@@ -31,6 +22,8 @@ export interface ExportOptions extends ExportFilter {
 export interface ExportHooks {
   onProgress?(progress: { rows: number; bytesWritten: number; fraction: number }): void
   isCancelled?(): boolean
+  /** A part was damaged: what was skipped, and the whole messages kept. */
+  onDamage?(part: JournalPartRef, damage: PartDamage): void
 }
 
 export interface ExportOutcome {
@@ -39,16 +32,20 @@ export interface ExportOutcome {
   bytes: number
   /** Rows formatted by the WebAssembly kernel (the rest by JavaScript). */
   kernelRows: number
+  /** Damaged bytes skipped over all parts (each part reported through onDamage). */
+  skippedBytes: number
 }
 
 /**
  * Streams the selected journal parts into a CSV file: wide (one row per message, a column
- * per field) or long (one row per value). Memory stays flat: one 1.25 MB read buffer and
- * four 1.06 MB output buffers, whatever the size. Writing overlaps formatting: each full
- * buffer goes to a writer thread (ring-writes.ts) while this thread reads (from the page
- * cache, synchronously) and formats the next. The file is written as `<target>.partial`
- * and renamed when complete, so a cancel or a failure never leaves a half file under the
- * chosen name.
+ * per field) or long (one row per value). Memory stays flat: one read buffer and one output
+ * buffer, whatever the size. Reads and writes are plain synchronous calls on the page cache,
+ * one at a time, with the event loop given a turn at least every frame.
+ *
+ * Nothing damaged is exported as data: a part with a known CRC is checked as it is read, and
+ * if it does not match, what it wrote is taken back and the part is read again record by
+ * record, skipping the damage. The file is written as `<target>.partial` and renamed when
+ * complete, so a cancel or a failure never leaves a half file under the chosen name.
  */
 export async function exportCsv(
   parts: readonly JournalPartRef[],
@@ -61,15 +58,7 @@ export async function exportCsv(
     options.format === 'wide'
       ? [...leading(plan.withConnection), ...plan.columns.map((c) => columnName(c.field, c.unit))]
       : [...leading(plan.withConnection), 'field', 'unit', 'value']
-  const partial = `${target}.partial`
-  const fd = fs.openSync(partial, 'w')
-  // Wide rows of consecutive columns (the common case) go through WebAssembly; everything
-  // else through the JavaScript formatter, which also reads definitions and tells the kernel.
-  const kernel =
-    options.format === 'wide' && options.engine !== 'js'
-      ? FormatKernel.acquire(PORCH + CHUNK + OUT_BUFFERS * OUT_BUFFER + 1024)
-      : null
-  const formatter = new RowFormatter(
+  const formatter = createFormatter(
     {
       format: options.format,
       withConnection: plan.withConnection,
@@ -77,153 +66,173 @@ export async function exportCsv(
       ncols: plan.columns.length,
       fromMs: options.fromMs ?? -Infinity,
       toMs: options.toMs ?? Infinity,
-      topics: options.topics ? new Set(options.topics) : null,
-      onTopic: kernel ? (id, tail) => kernel.setTopic(id, tail) : undefined,
-      onFieldSet: kernel
-        ? (id, block, trailing) => kernel.setFieldSet(id, block, trailing)
-        : undefined
+      topics: options.topics ? new Set(options.topics) : null
     },
-    OUT_BUFFER
+    BLOCK + ROW_RESERVE,
+    options.engine
   )
-  const readBuffer = kernel?.region(PORCH + CHUNK)
-  const ring: Uint8Array[] = Array.from({ length: OUT_BUFFERS }, () =>
-    kernel ? kernel.region(OUT_BUFFER) : ringBuffer(OUT_BUFFER)
-  )
-  const writer = ringWrites(fd, ring, kernel?.memory)
-  let current = 0
-  formatter.out = ring[0]
-  const totalBytes = parts.reduce((n, p) => n + p.bytes, 0) || 1
-  const from = options.fromMs ?? -Infinity
-  const to = options.toMs ?? Infinity
-  let doneBytes = 0
-  let lastProgress = 0
-  let lastYield = performance.now()
-  let cancelled = false
-  let kernelRows = 0
-
-  const headerBytes = Buffer.from(UTF8_BOM + csvLine(header), 'utf8')
-  formatter.out.set(headerBytes, 0)
-  formatter.at = headerBytes.length
-
-  /**
-   * Hands the filled buffer to the writes, up to the next 1 MB file offset, and continues in
-   * the next buffer of the ring with the bytes past it (a row or two).
-   */
-  const swap = async (final = false): Promise<void> => {
-    const filled = formatter.out
-    const at = formatter.at
-    let length = at
-    if (filled !== ring[current]) {
-      // A larger buffer the formatter made for one huge row: written whole.
-      writer.submit(0)
-      writer.submitExtra(filled, at)
-    } else {
-      const aligned = Math.floor((writer.position + at) / BLOCK) * BLOCK - writer.position
-      if (!final && aligned > 0) length = aligned
-      writer.submit(length)
-    }
-    current = (current + 1) % OUT_BUFFERS
-    await writer.free(current) // written out before it is filled again
-    formatter.out = ring[current]
-    formatter.at = at - length
-    if (length < at) formatter.out.set(filled.subarray(length, at), 0)
-  }
-  const progress = (partDone: number, force = false): void => {
-    const now = Date.now()
-    if (!force && now - lastProgress < PROGRESS_EVERY_MS) return
-    lastProgress = now
-    hooks.onProgress?.({
-      rows: formatter.rows,
-      bytesWritten: writer.position + formatter.at,
-      fraction: Math.min(1, (doneBytes + partDone) / totalBytes)
-    })
-  }
-
+  const partial = `${target}.partial`
+  let fd: number | null = null
   try {
-    for (const part of parts) {
-      formatter.resetDefinitions()
-      kernel?.reset()
-      const reader = new RecordChunks(
-        part.file,
-        part.limit,
-        readBuffer,
-        undefined,
-        kernel ? (buf, p, end, max) => kernel.scanRecords(buf, p, end, max) : undefined
-      )
-      try {
-        for (let chunk = reader.next(); chunk && !cancelled; chunk = reader.next()) {
-          let p = chunk.start
-          const fast = kernel !== null && kernel.owns(chunk.buf)
-          while (p < chunk.end) {
-            if (fast && kernel.owns(formatter.out)) {
-              const r = kernel.formatWide(
-                chunk.buf,
-                p,
-                chunk.end,
-                formatter.out as Buffer,
-                formatter.at,
-                KERNEL_LIMIT,
-                from,
-                to
-              )
-              formatter.at = r.at
-              formatter.rows += r.rows
-              kernelRows += r.rows
-              p = r.p
-              if (p >= chunk.end) break
-            }
-            // The kernel stopped at a record it leaves to us, or at a full buffer (or there is
-            // no kernel): take one record, or the rest of the run.
-            const q = formatter.format(
-              chunk.buf,
-              chunk.view,
-              p,
-              chunk.end,
-              RESERVE,
-              fast ? p + 1 : chunk.end
-            )
-            if (q === p || formatter.at >= BLOCK) await swap()
-            p = q
-          }
-          progress(chunk.consumed)
-          // Reads do not wait for the event loop, so give it a turn now and then even when
-          // few rows are written (a narrow time range over a long capture).
-          if (performance.now() - lastYield > YIELD_EVERY_MS) {
-            await new Promise((resolve) => setImmediate(resolve))
-            lastYield = performance.now()
-          }
-          cancelled = hooks.isCancelled?.() === true
-        }
-      } finally {
-        reader.close()
-      }
-      if (cancelled) break
-      doneBytes += part.bytes
-    }
-    if (!cancelled) {
-      // No fsync: the captured data is durable in the journal, and an export lost to a power
-      // cut right after it finished is simply exported again (cp does not sync either).
-      await swap(true)
-    }
-    await writer.finish()
-  } catch (error) {
-    await writer.finish().catch(() => undefined)
-    kernel?.release()
+    fd = fs.openSync(partial, 'w')
+    const run = new ExportRun(fd, formatter, parts, hooks)
+    run.put(Buffer.from(UTF8_BOM + csvLine(header), 'utf8'))
+    const status = await run.all()
     fs.closeSync(fd)
+    fd = null
+    if (status === 'cancelled') fs.rmSync(partial, { force: true })
+    else fs.renameSync(partial, target)
+    const outcome: ExportOutcome = {
+      status,
+      rows: formatter.rows,
+      bytes: run.written,
+      kernelRows: formatter.kernelRows,
+      skippedBytes: run.skippedBytes
+    }
+    if (status === 'done')
+      hooks.onProgress?.({ rows: outcome.rows, bytesWritten: outcome.bytes, fraction: 1 })
+    return outcome
+  } catch (error) {
+    if (fd !== null) fs.closeSync(fd)
     fs.rmSync(partial, { force: true })
     throw error
+  } finally {
+    formatter.release()
   }
-  kernel?.release()
-  fs.closeSync(fd)
-  const rows = formatter.rows
-  const bytes = writer.position
-  if (cancelled) {
-    fs.rmSync(partial, { force: true })
-    return { status: 'cancelled', rows, bytes, kernelRows }
+}
+
+/** One export's reading, formatting and writing. */
+class ExportRun {
+  /** Bytes in the file so far. */
+  written = 0
+  skippedBytes = 0
+  private readonly totalBytes: number
+  private doneBytes = 0
+  private lastProgress = 0
+  private lastYield = performance.now()
+
+  constructor(
+    private readonly fd: number,
+    private readonly f: CsvFormatter,
+    private readonly parts: readonly JournalPartRef[],
+    private readonly hooks: ExportHooks
+  ) {
+    this.totalBytes = parts.reduce((n, p) => n + p.bytes, 0) || 1
   }
-  fs.renameSync(partial, target)
-  hooks.onProgress?.({ rows, bytesWritten: bytes, fraction: 1 })
-  return { status: 'done', rows, bytes, kernelRows }
+
+  put(bytes: Uint8Array): void {
+    this.f.out.set(bytes, this.f.at)
+    this.f.at += bytes.length
+  }
+
+  async all(): Promise<'done' | 'cancelled'> {
+    for (const part of this.parts) {
+      const mark = { offset: this.written + this.f.at, rows: this.f.rows }
+      let ok = await this.part(part, false)
+      if (ok === 'damaged') {
+        // Take back what the damaged read wrote, then read the part record by record.
+        this.rewind(mark)
+        ok = await this.part(part, true)
+      }
+      if (ok === 'cancelled') return 'cancelled'
+      this.doneBytes += part.bytes
+    }
+    this.flush()
+    return 'done'
+  }
+
+  /** Formats one part; unchecked when its CRC is known (and 'damaged' if it then fails). */
+  private async part(
+    part: JournalPartRef,
+    recheck: boolean
+  ): Promise<'done' | 'cancelled' | 'damaged'> {
+    const f = this.f
+    const checked = recheck || part.crc === undefined
+    f.startPart()
+    const reader = new RecordChunks(part.file, {
+      limit: part.limit,
+      crc: checked ? undefined : part.crc,
+      buffer: f.readBuffer,
+      fastScan: f.scan
+    })
+    let messages = 0
+    try {
+      for (let chunk = reader.next(); chunk; chunk = reader.next()) {
+        let p = chunk.start
+        while (p < chunk.end) {
+          p = f.formatRun(chunk, p, BLOCK)
+          if (f.at >= BLOCK || p < chunk.end) this.flush()
+        }
+        if (checked) messages += countMessages(chunk)
+        this.progress(chunk.consumed)
+        if (performance.now() - this.lastYield > YIELD_EVERY_MS) {
+          await new Promise((resolve) => setImmediate(resolve))
+          this.lastYield = performance.now()
+        }
+        if (this.hooks.isCancelled?.()) return 'cancelled'
+      }
+    } catch (error) {
+      // Garbage that passed as records can make no sense to the formatter: damage, unless
+      // the part was already being read record by record.
+      if (checked || isWriteError(error)) throw error
+      return 'damaged'
+    } finally {
+      reader.close()
+    }
+    if (!checked) return reader.intact ? 'done' : 'damaged'
+    const { damage } = reader
+    const skipped = damage.bytes + (damage.tornAt === null ? 0 : part.bytes - damage.tornAt)
+    if (skipped > 0 || recheck) {
+      this.skippedBytes += skipped
+      this.hooks.onDamage?.(part, { regions: damage.regions, bytes: skipped, messages })
+    }
+    return 'done'
+  }
+
+  /** Writes the output buffer at the end of the file and empties it. */
+  private flush(): void {
+    const { f } = this
+    let done = 0
+    while (done < f.at) done += fs.writeSync(this.fd, f.out, done, f.at - done, this.written + done)
+    this.written += f.at
+    f.drained()
+  }
+
+  /** Back to where a part began: the file cut there, the rows counted then. */
+  private rewind(mark: { offset: number; rows: number }): void {
+    const { f } = this
+    if (mark.offset > this.written) f.at = mark.offset - this.written
+    else {
+      if (mark.offset < this.written) fs.ftruncateSync(this.fd, mark.offset)
+      this.written = mark.offset
+      f.drained()
+    }
+    f.rows = mark.rows
+  }
+
+  private progress(partDone: number): void {
+    const now = Date.now()
+    if (now - this.lastProgress < PROGRESS_EVERY_MS) return
+    this.lastProgress = now
+    this.hooks.onProgress?.({
+      rows: this.f.rows,
+      bytesWritten: this.written + this.f.at,
+      fraction: Math.min(1, (this.doneBytes + partDone) / this.totalBytes)
+    })
+  }
+}
+
+function countMessages(chunk: RecordChunk): number {
+  let n = 0
+  const { buf } = chunk
+  for (let p = chunk.start; p < chunk.end; p += RECORD_HEADER + buf.readUInt32LE(p + LENGTH_AT)) {
+    if (buf[p + RECORD_HEADER] === TYPE_MESSAGE) n++
+  }
+  return n
+}
+
+function isWriteError(error: unknown): boolean {
+  return typeof (error as NodeJS.ErrnoException)?.code === 'string'
 }
 
 function leading(withConnection: boolean): string[] {

@@ -1,9 +1,15 @@
 // RFC 4180 helpers shared by the streaming exporter and the tests.
 
-/** Quotes a field when it holds a comma, quote, CR or LF (or leading/trailing space). */
+/**
+ * A text cell (topic, connection, field name, unit), never a number: quoted when it holds a
+ * comma, quote, CR or LF (or leading/trailing space). One that starts like a formula (`=`,
+ * `+`, `-`, `@`, tab or CR) gets a leading `'`, so a spreadsheet shows it as text instead of
+ * running it: topics come from the broker, and anyone may publish one.
+ */
 export function csvField(value: string): string {
-  if (/[",\r\n]/.test(value) || /^\s|\s$/.test(value)) return `"${value.replace(/"/g, '""')}"`
-  return value
+  const text = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value
+  if (/[",\r\n]/.test(text) || /^\s|\s$/.test(text)) return `"${text.replace(/"/g, '""')}"`
+  return text
 }
 
 export function csvLine(fields: readonly string[]): string {

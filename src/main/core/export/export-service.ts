@@ -51,7 +51,8 @@ export class ExportService {
         }
       const outcome = await exportCsv(this.store.parts(req.captureIds), target.path, req, {
         isCancelled: () => state.cancelled,
-        onProgress: (p) => this.progress({ exportId: req.exportId, ...p })
+        onProgress: (p) => this.progress({ exportId: req.exportId, ...p }),
+        onDamage: (part, damage) => this.store.recordDamage(part, damage)
       }).catch((error: unknown) => {
         throw new AppError('export-failed', describeExportError(error, target.fileName))
       })
@@ -61,6 +62,7 @@ export class ExportService {
         rows: outcome.rows,
         bytes: outcome.bytes,
         fileName: target.fileName,
+        skippedBytes: outcome.skippedBytes,
         ...(outcome.status === 'done' && target.downloadUrl
           ? { downloadUrl: target.downloadUrl }
           : {})

@@ -2,12 +2,19 @@
 // a per-topic template (time prefix, epoch seconds, topic) rebuilt once per second, with only
 // the millisecond digits patched and the journal's value text copied as is.
 import {
+  LENGTH_AT,
+  MESSAGE_FIELDSET_ID,
+  MESSAGE_T,
   MESSAGE_TEXT_OFFSET,
+  MESSAGE_TOPIC_ID,
+  readFieldSet,
+  readTopic,
   RECORD_HEADER,
   TYPE_FIELDS,
   TYPE_MESSAGE,
   TYPE_TOPIC
 } from '../capture/journal-format'
+import type { RecordChunk, RecordScan } from '../capture/record-chunks'
 import { csvField } from './csv-text'
 
 const COMMA = 44
@@ -50,10 +57,41 @@ interface FieldSetState {
   units: Uint8Array[]
 }
 
-export class RowFormatter {
+/**
+ * Journal records in, CSV rows out, into `out` from `at`. The exporter reads and writes; a
+ * formatter only turns records into bytes. Two implement it: RowFormatter (JavaScript, every
+ * case) and the WebAssembly kernel's (the common wide rows, the rest through RowFormatter).
+ */
+export interface CsvFormatter {
+  out: Uint8Array
+  at: number
+  rows: number
+  /** Rows the WebAssembly kernel wrote (tests compare the two formatters). */
+  readonly kernelRows: number
+  /** A buffer to read journal chunks into, and a faster record walk over it, when it has them. */
+  readonly readBuffer?: Buffer
+  readonly scan?: RecordScan
+  /** A new part: its ids mean nothing in the next one. */
+  startPart(): void
+  /**
+   * Formats the chunk's records from p until its end, or until the output holds `fill`
+   * bytes or more; returns where it stopped (always on a record boundary).
+   */
+  formatRun(chunk: RecordChunk, p: number, fill: number): number
+  /** The output was written: start again at the beginning of the home buffer. */
+  drained(): void
+  release(): void
+}
+
+/** Room kept free at the end of the output for one more row. */
+export const ROW_RESERVE = 64 * 1024
+
+export class RowFormatter implements CsvFormatter {
   out: Uint8Array
   at = 0
   rows = 0
+  readonly kernelRows = 0
+  private readonly home: Uint8Array
   // Indexed by journal id (small integers): an array lookup per record, not a Map's hash.
   private topicStates: (TopicState | null | undefined)[] = []
   private fieldSets: (FieldSetState | undefined)[] = []
@@ -69,19 +107,35 @@ export class RowFormatter {
   private plainHead: Uint8Array | null = null
 
   constructor(
-    private readonly options: FormatOptions,
+    readonly options: FormatOptions,
     size: number
   ) {
-    this.out = new Uint8Array(size)
+    this.out = this.home = new Uint8Array(size)
     this.wideFormat = options.format === 'wide'
     this.slices = new Int32Array(Math.max(2, options.ncols * 2))
   }
 
-  /** A new part: its ids mean nothing in the next one. */
-  resetDefinitions(): void {
+  startPart(): void {
     this.topicStates = []
     this.fieldSets = []
   }
+
+  formatRun(chunk: RecordChunk, p: number, fill: number): number {
+    return this.format(
+      chunk.buf,
+      chunk.view,
+      p,
+      chunk.end,
+      Math.max(ROW_RESERVE, this.out.length - fill)
+    )
+  }
+
+  drained(): void {
+    this.out = this.home
+    this.at = 0
+  }
+
+  release(): void {}
 
   /**
    * Formats records from p until `end`, or the first record boundary at or past `stopAfter`,
@@ -102,16 +156,16 @@ export class RowFormatter {
     const sets = this.fieldSets
     let size = this.out.length
     while (p < end && p < stopAfter) {
-      const length = view.getUint32(p, true)
+      const length = view.getUint32(p + LENGTH_AT, true)
       const body = p + RECORD_HEADER
       const next = body + length
       if (this.at > limit) return p
       const type = buf[body]
       if (type === TYPE_MESSAGE) {
-        const t = view.getFloat64(body + 1, true)
+        const t = view.getFloat64(body + MESSAGE_T, true)
         if (t >= fromMs && t <= toMs) {
-          const topic = topics[view.getUint32(body + 9, true)]
-          const set = sets[view.getUint32(body + 13, true)]
+          const topic = topics[view.getUint32(body + MESSAGE_TOPIC_ID, true)]
+          const set = sets[view.getUint32(body + MESSAGE_FIELDSET_ID, true)]
           if (topic && set) {
             const bound = 256 + topic.tail.length + 4 * length + 2 * ncols
             if (this.at + bound > size) {
@@ -124,9 +178,9 @@ export class RowFormatter {
           }
         }
       } else if (type === TYPE_TOPIC) {
-        this.defineTopic(buf, view, body)
+        this.defineTopic(buf, body, next)
       } else if (type === TYPE_FIELDS) {
-        this.defineFieldSet(buf, view, body)
+        this.defineFieldSet(buf, body, next)
       }
       p = next
     }
@@ -274,10 +328,10 @@ export class RowFormatter {
     this.headView = h.subarray(0, this.headLength)
   }
 
-  private defineTopic(buf: Uint8Array, view: DataView, body: number): void {
-    const id = view.getUint32(body + 1, true)
-    const [connection, next] = readStr(buf, view, body + 5)
-    const [topic] = readStr(buf, view, next)
+  private defineTopic(buf: Uint8Array, body: number, end: number): void {
+    const def = readTopic(asBuffer(buf), body, end)
+    if (!def) return
+    const { id, connection, topic } = def
     if (this.options.topics && !this.options.topics.has(topic)) {
       this.topicStates[id] = null
       this.options.onTopic?.(id, null)
@@ -291,19 +345,10 @@ export class RowFormatter {
     this.options.onTopic?.(id, tail)
   }
 
-  private defineFieldSet(buf: Uint8Array, view: DataView, body: number): void {
-    const id = view.getUint32(body + 1, true)
-    const n = view.getUint16(body + 9, true)
-    let at = body + 11
-    const names: string[] = []
-    const units: string[] = []
-    for (let i = 0; i < n; i++) {
-      const [name, afterName] = readStr(buf, view, at)
-      const [unit, afterUnit] = readStr(buf, view, afterName)
-      names.push(name)
-      units.push(unit)
-      at = afterUnit
-    }
+  private defineFieldSet(buf: Uint8Array, body: number, end: number): void {
+    const def = readFieldSet(asBuffer(buf), body, end)
+    if (!def) return
+    const { id, names, units } = def
     const columns = Int32Array.from(names, (name) => this.options.columns.get(name) ?? -1)
     let block = columns.length > 0 ? columns[0] : -1
     for (let i = 0; i < columns.length && block >= 0; i++) if (columns[i] !== block + i) block = -1
@@ -321,12 +366,8 @@ export class RowFormatter {
   }
 }
 
-function readStr(buf: Uint8Array, view: DataView, at: number): [string, number] {
-  const length = view.getUint16(at, true)
-  return [
-    Buffer.from(buf.buffer, buf.byteOffset + at + 2, length).toString('utf8'),
-    at + 2 + length
-  ]
+function asBuffer(buf: Uint8Array): Buffer {
+  return Buffer.isBuffer(buf) ? buf : Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength)
 }
 
 /** Writes `value` as exactly `width` decimal digits at `at`. */

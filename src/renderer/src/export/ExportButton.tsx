@@ -14,7 +14,10 @@ interface Props {
 
 export function resultText(result: ExportResult): string {
   if (result.status === 'cancelled') return 'Export cancelled'
-  return `Exported ${result.rows} ${result.rows === 1 ? 'row' : 'rows'} to ${result.fileName}`
+  const done = `Exported ${result.rows} ${result.rows === 1 ? 'row' : 'rows'} to ${result.fileName}`
+  const skipped = result.skippedBytes ?? 0
+  if (skipped === 0) return done
+  return `${done}. ${skipped} damaged ${skipped === 1 ? 'byte' : 'bytes'} of the capture were skipped; the notices say where.`
 }
 
 function download(url: string, fileName: string, token: string | null | undefined): void {

@@ -3,10 +3,10 @@ import * as os from 'node:os'
 import * as path from 'node:path'
 import { csvParse } from 'd3-dsv'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { decoderSchema, DEFAULT_UNITS, type DecoderConfig } from '../../../shared/schemas'
-import { CaptureStore } from '../capture/capture-store'
-import { createDecoder } from '../decode'
-import { exportCsv, type ExportHooks, type ExportOptions } from '../export/csv-exporter'
+import { decoderSchema, DEFAULT_UNITS, type DecoderConfig } from '../../../../shared/schemas'
+import { CaptureStore } from '../../capture/capture-store'
+import { createDecoder } from '../../decode'
+import { exportCsv, type ExportHooks, type ExportOptions } from '../csv-exporter'
 
 const enc = new TextEncoder()
 // Crosses a second, minute, day and leap-day boundary within a few rows.
@@ -141,6 +141,25 @@ describe('exportCsv (wide)', () => {
     const [row] = csvParse(text.slice(1))
     expect(row.topic).toBe(topic)
     expect(row['pressure (hPa)']).toBe('2')
+  })
+
+  it('writes a topic that starts like a spreadsheet formula as text, never as a formula', async () => {
+    const store = await openStore()
+    const topics = ['=HYPERLINK("http://x","y")', '+1', '-2', '@SUM(A1)', 'ok/-3']
+    topics.forEach((topic, i) => publish(store, topic, [[T0 + i, '1,-2,3']]))
+    for (const format of ['wide', 'long'] as const) {
+      const { text } = await exportText(store, { format })
+      const rows = csvParse(text.slice(1))
+      expect([...new Set(rows.map((r) => r.topic))]).toEqual([
+        `'=HYPERLINK("http://x","y")`,
+        "'+1",
+        "'-2",
+        "'@SUM(A1)",
+        'ok/-3'
+      ])
+      // Values are numbers: a negative one keeps its sign.
+      expect(rows.some((r) => r['pressure (hPa)'] === '-2' || r.value === '-2')).toBe(true)
+    }
   })
 
   it('applies the time range (inclusive), topic and field filters', async () => {

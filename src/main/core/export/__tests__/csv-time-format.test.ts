@@ -2,11 +2,11 @@ import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { CaptureStore } from '../capture/capture-store'
-import { createDecoder } from '../decode'
-import { exportCsv } from '../export/csv-exporter'
-import { civilFromDays } from '../export/row-formatter'
-import { decoderSchema } from '../../../shared/schemas'
+import { CaptureStore } from '../../capture/capture-store'
+import { createDecoder } from '../../decode'
+import { exportCsv } from '../csv-exporter'
+import { civilFromDays } from '../row-formatter'
+import { decoderSchema } from '../../../../shared/schemas'
 
 let dir: string
 afterEach(() => fs.rmSync(dir, { recursive: true, force: true }))

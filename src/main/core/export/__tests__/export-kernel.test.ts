@@ -2,12 +2,12 @@ import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { CaptureStore } from '../capture/capture-store'
-import { createDecoder } from '../decode'
-import { exportCsv, type ExportOptions } from '../export/csv-exporter'
-import { FormatKernel } from '../export/wasm/format-kernel'
-import { FORMAT_KERNEL_WASM } from '../export/wasm/format-kernel-wasm'
-import { decoderSchema } from '../../../shared/schemas'
+import { CaptureStore } from '../../capture/capture-store'
+import { createDecoder } from '../../decode'
+import { exportCsv, type ExportOptions } from '../csv-exporter'
+import { FormatKernel } from '../wasm/format-kernel'
+import { FORMAT_KERNEL_WASM } from '../wasm/format-kernel-wasm'
+import { decoderSchema } from '../../../../shared/schemas'
 
 let dir: string
 afterEach(() => {
@@ -82,7 +82,7 @@ async function both(store: CaptureStore, options: ExportOptions): Promise<[strin
 describe('the WebAssembly export formatter', () => {
   it('is available and its compiled bytes match format-kernel.as.ts', async () => {
     expect(FormatKernel.create(1024)).not.toBeNull()
-    const { compileKernel } = await import('../export/wasm/compile-kernel.mjs')
+    const { compileKernel } = await import('../wasm/compile-kernel.mjs')
     expect(compileKernel().toString('base64')).toBe(FORMAT_KERNEL_WASM)
   })
 

@@ -22,12 +22,7 @@ export function compileKernel() {
       'stub',
       '--noAssert',
       '--enable',
-      'bulk-memory,simd,threads',
-      // Shared memory, so the export's writer thread writes rows straight from it; the
-      // maximum (256 MB) is only reserved address space.
-      '--sharedMemory',
-      '--maximumMemory',
-      '4096',
+      'bulk-memory,simd',
       '--initialMemory',
       '1',
       '-o',

@@ -4,8 +4,11 @@
 // else — definitions, scattered columns, other times — stops the loop at that record and
 // the JavaScript formatter takes it, so both produce the same bytes.
 //
+// The record layout is not written here: the host passes it from journal-format.ts once,
+// through setLayout(), so the journal's layout has one definition.
+//
 // Memory map (byte addresses), shared with format-kernel.ts:
-//   HEAD        64 B   the row head of the current second: YYYY-MM-DDTHH:MM:SS.mmmZ,<epoch>mmm
+//   ROW_HEAD    64 B   the row head of the current second: YYYY-MM-DDTHH:MM:SS.mmmZ,<epoch>mmm
 //                      (the mmm and the Z are written into each row, not here)
 //   TOPICS      ids < MAX_IDS: u32 tail offset, u32 tail length (0 = unknown: the host
 //               takes the record; SKIP = filtered out)
@@ -16,12 +19,36 @@
 //   then the input and output buffers, placed by the host.
 
 const SKIP: u32 = 0xffffffff
-const HEAD: usize = 0
+const ROW_HEAD: usize = 0
 const TOPICS: usize = 64
 const MAX_IDS: u32 = 65536
 const FIELDSETS: usize = TOPICS + <usize>MAX_IDS * 8
 const FRAC_TABLE: usize = FIELDSETS + <usize>MAX_IDS * 8
 let fracReady = false
+
+// The journal record layout (journal-format.ts), set by the host before any call.
+let HEADER: usize = 0
+let MESSAGE_TYPE: u8 = 0
+let T_AT: usize = 0
+let TOPIC_AT: usize = 0
+let SET_AT: usize = 0
+let TEXT_AT: usize = 0
+
+export function setLayout(
+  header: u32,
+  messageType: u32,
+  tAt: u32,
+  topicAt: u32,
+  setAt: u32,
+  textAt: u32
+): void {
+  HEADER = header
+  MESSAGE_TYPE = <u8>messageType
+  T_AT = tAt
+  TOPIC_AT = topicAt
+  SET_AT = setAt
+  TEXT_AT = textAt
+}
 
 /** The first millisecond of the head's second; NaN before the first head. */
 let headMs: f64 = NaN
@@ -99,26 +126,26 @@ function buildHead(second: i64): void {
     civil(days)
   }
   const sod = second - days * 86400
-  digits(HEAD, y, 4)
-  store<u8>(HEAD + 4, 45)
-  digits(HEAD + 5, mo, 2)
-  store<u8>(HEAD + 7, 45)
-  digits(HEAD + 8, d, 2)
-  store<u8>(HEAD + 10, 84)
-  digits(HEAD + 11, sod / 3600, 2)
-  store<u8>(HEAD + 13, 58)
-  digits(HEAD + 14, (sod / 60) % 60, 2)
-  store<u8>(HEAD + 16, 58)
-  digits(HEAD + 17, sod % 60, 2)
-  store<u8>(HEAD + 19, 46)
-  store<u8>(HEAD + 24, 44)
+  digits(ROW_HEAD, y, 4)
+  store<u8>(ROW_HEAD + 4, 45)
+  digits(ROW_HEAD + 5, mo, 2)
+  store<u8>(ROW_HEAD + 7, 45)
+  digits(ROW_HEAD + 8, d, 2)
+  store<u8>(ROW_HEAD + 10, 84)
+  digits(ROW_HEAD + 11, sod / 3600, 2)
+  store<u8>(ROW_HEAD + 13, 58)
+  digits(ROW_HEAD + 14, (sod / 60) % 60, 2)
+  store<u8>(ROW_HEAD + 16, 58)
+  digits(ROW_HEAD + 17, sod % 60, 2)
+  store<u8>(ROW_HEAD + 19, 46)
+  store<u8>(ROW_HEAD + 24, 44)
   let width: i32 = 1
   let v = second
   while (v >= 10) {
     v /= 10
     width++
   }
-  digits(HEAD + 25, second, width)
+  digits(ROW_HEAD + 25, second, width)
   headLen = 25 + <usize>width + 3
 }
 
@@ -127,10 +154,10 @@ function buildHead(second: i64): void {
  * an impossible length (0, or over maxBody), which the host then looks at.
  */
 export function scanRecords(p: usize, end: usize, maxBody: u32): usize {
-  while (p + 8 <= end) {
+  while (p + HEADER <= end) {
     const length = load<u32>(p)
     if (length == 0 || length > maxBody) break
-    const next = p + 8 + <usize>length
+    const next = p + HEADER + <usize>length
     if (next > end) break
     p = next
   }
@@ -158,13 +185,13 @@ export function formatWide(p: usize, end: usize, out: usize, outLimit: usize, fr
   if (!fracReady) fillFracTable()
   while (p < end) {
     const length = <usize>load<u32>(p)
-    const body = p + 8
+    const body = p + HEADER
     const next = body + length
-    if (load<u8>(body) != 3) break // a definition: the host reads it
-    const t = load<f64>(body + 1)
+    if (load<u8>(body) != MESSAGE_TYPE) break // a definition: the host reads it
+    const t = load<f64>(body + T_AT)
     if (t >= fromMs && t <= toMs) {
-      const topicId = load<u32>(body + 9)
-      const setId = load<u32>(body + 13)
+      const topicId = load<u32>(body + TOPIC_AT)
+      const setId = load<u32>(body + SET_AT)
       if (topicId >= MAX_IDS || setId >= MAX_IDS) break
       const tailWord = load<u32>(TOPICS + <usize>topicId * 8 + 4)
       if (tailWord == 0) break // a topic the host has not described
@@ -173,7 +200,7 @@ export function formatWide(p: usize, end: usize, out: usize, outLimit: usize, fr
         const block = load<i32>(FIELDSETS + <usize>setId * 8) - 1
         if (block < 0) break // scattered columns or an unknown set: the host's job
         const trailing = <usize>load<i32>(FIELDSETS + <usize>setId * 8 + 4)
-        const textLen = next - (body + 17)
+        const textLen = next - (body + TEXT_AT)
         if (out + 64 + tailLen + <usize>block + textLen + trailing + 2 > outLimit) break
         const ms = Math.floor(t)
         let frac = ms - headMs
@@ -188,9 +215,9 @@ export function formatWide(p: usize, end: usize, out: usize, outLimit: usize, fr
         // end of epoch_ms (where the topic's leading comma then replaces the 'Z').
         const msDigits = load<u32>(FRAC_TABLE + (<usize><i32>frac << 2))
         // The head is at most 43 bytes: three fixed 16-byte copies, no loop.
-        v128.store(out, v128.load(HEAD))
-        v128.store(out + 16, v128.load(HEAD + 16))
-        v128.store(out + 32, v128.load(HEAD + 32))
+        v128.store(out, v128.load(ROW_HEAD))
+        v128.store(out + 16, v128.load(ROW_HEAD + 16))
+        v128.store(out + 32, v128.load(ROW_HEAD + 32))
         store<u32>(out + 20, msDigits)
         store<u32>(out + headLen - 3, msDigits)
         out += headLen
@@ -201,7 +228,7 @@ export function formatWide(p: usize, end: usize, out: usize, outLimit: usize, fr
           memory.fill(out, 44, <usize>block)
           out += <usize>block
         }
-        copyShort(out, body + 17, textLen)
+        copyShort(out, body + TEXT_AT, textLen)
         out += textLen
         if (trailing > 0) {
           memory.fill(out, 44, trailing)

@@ -1,9 +1,16 @@
+import {
+  MESSAGE_FIELDSET_ID,
+  MESSAGE_T,
+  MESSAGE_TEXT_OFFSET,
+  MESSAGE_TOPIC_ID,
+  RECORD_HEADER,
+  TYPE_MESSAGE
+} from '../../capture/journal-format'
 import { FORMAT_KERNEL_WASM } from './format-kernel-wasm'
 
 // The slice of the WebAssembly API used here (@types/node does not declare it; lib.dom does).
-export interface WasmMemory {
-  /** Shared: the export's writer thread writes rows straight from it. */
-  buffer: SharedArrayBuffer
+interface WasmMemory {
+  buffer: ArrayBuffer
   grow(pages: number): number
 }
 interface WasmInstance {
@@ -19,6 +26,14 @@ const TAILS_BYTES = 4 * 1024 * 1024
 
 interface Exports {
   memory: WasmMemory
+  setLayout(
+    header: number,
+    messageType: number,
+    tAt: number,
+    topicAt: number,
+    setAt: number,
+    textAt: number
+  ): void
   formatWide(
     p: number,
     end: number,
@@ -37,7 +52,7 @@ interface Exports {
 }
 
 let compiled: object | null | undefined
-/** One warm kernel kept between exports: fresh memory costs page faults (~30 ms per export). */
+/** One warm kernel kept between exports: fresh memory costs page faults on every export. */
 let idle: { kernel: FormatKernel; bytes: number; timer: ReturnType<typeof setTimeout> } | null =
   null
 const IDLE_MS = 60_000
@@ -59,6 +74,14 @@ export class FormatKernel {
 
   private constructor(instance: WasmInstance, regionBytes: number) {
     this.x = instance.exports as unknown as Exports
+    this.x.setLayout(
+      RECORD_HEADER,
+      TYPE_MESSAGE,
+      MESSAGE_T,
+      MESSAGE_TOPIC_ID,
+      MESSAGE_FIELDSET_ID,
+      MESSAGE_TEXT_OFFSET
+    )
     this.tailsStart = this.x.tailsBase()
     this.tailsAt = this.tailsStart
     this.next = align(this.tailsStart + TAILS_BYTES)
@@ -110,12 +133,7 @@ export class FormatKernel {
     }
   }
 
-  /** The kernel's (shared) memory, for a thread that writes from it. */
-  get memory(): WasmMemory {
-    return this.x.memory
-  }
-
-  get buffer(): SharedArrayBuffer {
+  get buffer(): ArrayBuffer {
     return this.x.memory.buffer
   }
 
