@@ -76,3 +76,48 @@ test('what was captured before a restart is charted and exported after it', asyn
     .map((r) => `${r['temperature (°C)']},${r['pressure (hPa)']},${r['altitude (m)']}`)
   expect(values).toEqual(before)
 })
+
+test('after a crash that tore the journal, the page says what was repaired and keeps the rest', async ({
+  page
+}) => {
+  app = await startServe()
+  const dataDir = app.dataDir
+  const api = await connectWsApi(app.url)
+  await api.invoke('settings:save-profile', {
+    profile: {
+      id: 'lab',
+      name: 'Lab',
+      host: '127.0.0.1',
+      port: broker.ports.anonymous!,
+      clientId: 'e2e-crash',
+      topics: [{ filter: 'lab/crash', qos: 1 }]
+    } as never
+  })
+  await api.invoke('connection:open', { profileId: 'lab' })
+  await waitForSubscribe(broker, 'e2e-crash')
+  const readings = Array.from({ length: 25 }, (_, i) => `${20 + i}.25,1000.5,${i}.5`)
+  await broker.publish('lab/crash', readings, { qos: 1 })
+  // Wait until the last reading is in the journal file on disk, then kill the server.
+  const captures = `${dataDir}/captures`
+  const partFile = (): string | undefined => {
+    for (const c of fs.existsSync(captures) ? fs.readdirSync(captures) : []) {
+      const file = `${captures}/${c}/part-000001.jnl`
+      if (fs.existsSync(file) && fs.readFileSync(file).includes(readings[24])) return file
+    }
+    return undefined
+  }
+  await waitUntil(() => partFile() !== undefined, 'the readings on disk')
+  await api.close()
+  await app.kill()
+  // The crash cut the next record short: its length and part of its body are on disk.
+  fs.appendFileSync(partFile()!, Buffer.from([40, 0, 0, 0, 1, 2, 3, 4, 3, 0, 0]))
+
+  app = await startServe([], { dataDir })
+  await page.goto(app.url)
+  await expect(page.getByRole('list', { name: 'Notices' })).toContainText(
+    'the last record was cut off by a crash and was skipped.'
+  )
+  await expect(
+    page.getByRole('region', { name: 'Captures' }).getByRole('cell', { name: '25', exact: true })
+  ).toBeVisible()
+})

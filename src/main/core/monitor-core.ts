@@ -19,6 +19,8 @@ import type { SettingsBackend } from './settings/settings-backend'
 import { SettingsService } from './settings/settings-service'
 import type { SecretStore } from './settings/secret-store'
 
+const MAX_STARTUP_NOTICES = 20
+
 export type Handlers = { [C in InvokeChannel]: (req: ParsedReq<C>) => Promise<Res<C>> }
 type Listener<E extends EventChannel> = (payload: EventPayload<E>) => void
 
@@ -58,14 +60,17 @@ export class MonitorCore {
 
   static async create(options: CoreOptions): Promise<MonitorCore> {
     const core = new MonitorCore(options)
+    // What start-up finds (a damaged settings file, a journal repaired) happens before any
+    // window or browser listens: kept, and handed to each that asks (app:info).
+    let starting = true
     const early = (notice: Notice): void => {
-      core.startupNotices.push(notice)
+      if (core.startupNotices.length < MAX_STARTUP_NOTICES) core.startupNotices.push(notice)
       core.emit('app:notice', notice)
     }
     core.settings = new SettingsService(options.settingsBackend, options.secrets, early)
     core.store = await CaptureStore.open({
       dir: path.join(options.dataDir, 'captures'),
-      notice: (n) => core.notify(n),
+      notice: (n) => (starting ? early(n) : core.notify(n)),
       retentionBytes: core.settings.current.capture.retentionMB * 1024 * 1024,
       ...options.capture
     })
@@ -73,6 +78,7 @@ export class MonitorCore {
     core.exports = new ExportService(core.store, options.exportTarget, (p) =>
       core.emit('export:progress', p)
     )
+    starting = false
     if (options.demo) await core.startDemo()
     for (const id of core.settings.current.autoConnect) {
       // The demo's port changes every run: only reconnect to it when it is running now.

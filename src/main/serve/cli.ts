@@ -1,5 +1,6 @@
 // `npm run serve`: the app headless, its UI served to any browser. Plain Node, no Electron.
 import * as crypto from 'node:crypto'
+import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -13,16 +14,19 @@ export interface ServeArgs {
   host: string
   demo: boolean
   dataDir: string
+  /** Where finished exports wait for the browser: not the data folder, which may be full. */
+  exportDir: string
   token?: string
   readOnly: boolean
   sessionSecrets: boolean
 }
 
-const USAGE = `Usage: npm run serve -- [--port N] [--host H] [--demo] [--data-dir DIR] [--token T] [--read-only] [--session-secrets]
+const USAGE = `Usage: npm run serve -- [--port N] [--host H] [--demo] [--data-dir DIR] [--export-dir DIR] [--token T] [--read-only] [--session-secrets]
   --port N       port to listen on; 0 (default) picks a free one
   --host H       address to bind; default 127.0.0.1. Any other address requires a token
   --demo         start the built-in demo broker and simulated sensors
   --data-dir DIR where settings and captures live; default the per-user app data folder
+  --export-dir DIR  where exports wait for the browser to download them; default the system temp folder
   --token T      the access token (generated when binding beyond loopback and none given)
   --read-only    a wall dashboard: no settings changes, connects or exports
   --session-secrets  keep passwords in memory only, asking first (nothing on disk)`
@@ -43,6 +47,7 @@ export function parseArgs(argv: string[]): ServeArgs {
     host: '127.0.0.1',
     demo: false,
     dataDir: defaultDataDir(),
+    exportDir: os.tmpdir(),
     readOnly: false,
     sessionSecrets: false
   }
@@ -60,6 +65,7 @@ export function parseArgs(argv: string[]): ServeArgs {
     } else if (flag === '--host') args.host = value()
     else if (flag === '--demo') args.demo = true
     else if (flag === '--data-dir') args.dataDir = path.resolve(value())
+    else if (flag === '--export-dir') args.exportDir = path.resolve(value())
     else if (flag === '--token') args.token = value()
     else if (flag === '--read-only') args.readOnly = true
     else if (flag === '--session-secrets') args.sessionSecrets = true
@@ -83,7 +89,9 @@ async function main(): Promise<void> {
     process.exit(2)
   }
   const here = path.dirname(fileURLToPath(import.meta.url))
-  const downloads = new Downloads(path.join(args.dataDir, 'exports'))
+  // A private folder of its own inside the export folder, removed when the server stops.
+  const exportDir = fs.mkdtempSync(path.join(args.exportDir, 'mqtt-monitor-exports-'))
+  const downloads = new Downloads(exportDir)
   const core = await MonitorCore.create({
     mode: 'serve',
     version: process.env.npm_package_version ?? '0.0.0',
@@ -116,6 +124,7 @@ async function main(): Promise<void> {
     stopping = true
     await server.close()
     await core.close()
+    fs.rmSync(exportDir, { recursive: true, force: true })
     process.exit(0)
   }
   process.on('SIGINT', () => void stop())

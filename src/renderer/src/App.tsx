@@ -60,6 +60,8 @@ export function App({ api, store, stats, onReconnect, token }: Props): React.JSX
   const ready = useRef(false)
   const noticeId = useRef(0)
   const loadSeq = useRef(0)
+  /** Start-up notices already shown: a reconnect fetches them again. */
+  const shownStartup = useRef(new Set<string>())
   const addStatus = useCallback(
     (s: ConnectionStatus) => setStatuses((prev) => withStatuses(prev, [s])),
     []
@@ -73,6 +75,10 @@ export function App({ api, store, stats, onReconnect, token }: Props): React.JSX
       ({ appInfo, view, list, snapshot }) => {
         if (seq !== loadSeq.current) return
         setInfo(appInfo)
+        const fresh = appInfo.notices.filter((n) => !shownStartup.current.has(n.message))
+        for (const n of fresh) shownStartup.current.add(n.message)
+        if (fresh.length > 0)
+          setNotices((list) => fresh.reduce((l, n) => addNotice(l, n, ++noticeId.current), list))
         setSettings(view)
         setSelectedId((prev) =>
           view.profiles.some((p) => p.id === prev)

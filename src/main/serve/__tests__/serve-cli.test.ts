@@ -5,6 +5,7 @@ import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
+import { connectWsApi } from '../../../../e2e/fixtures/ws-api'
 import { handshake, request } from './serve-helpers'
 
 const CLI = path.resolve('src/main/serve/cli.ts')
@@ -108,5 +109,27 @@ describe('the serve CLI', () => {
     expect(url).toMatch(new RegExp(`\\?token=${token}$`))
     const port = /:(\d+)\//.exec(url)![1]
     expect((await request(`http://127.0.0.1:${port}/`)).status).toBe(401)
+  })
+
+  it('stages an export in --export-dir, not the data folder (which may be full), and cleans up', async () => {
+    const exportRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'serve-exports-'))
+    try {
+      const { url, child } = await start(['--export-dir', exportRoot])
+      const dataDir = running.at(-1)!.dir
+      const api = await connectWsApi(url)
+      const result = await api.invoke('export:start', { exportId: 'staged' })
+      await api.close()
+      expect(result).toMatchObject({ status: 'done', downloadUrl: 'downloads/staged' })
+      const [own] = fs.readdirSync(exportRoot)
+      expect(own).toMatch(/^mqtt-monitor-exports-/)
+      expect(fs.readdirSync(path.join(exportRoot, own))).toEqual(['staged.csv'])
+      expect(fs.existsSync(path.join(dataDir, 'exports'))).toBe(false)
+      const exited = new Promise((resolve) => child.once('exit', resolve))
+      child.kill('SIGTERM')
+      await exited
+      expect(fs.readdirSync(exportRoot)).toEqual([])
+    } finally {
+      fs.rmSync(exportRoot, { recursive: true, force: true })
+    }
   })
 })
