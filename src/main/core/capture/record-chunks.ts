@@ -1,7 +1,14 @@
 import * as fs from 'node:fs'
 import * as zlib from 'node:zlib'
 import { crc32 } from './crc32'
-import { CRC_AT, MAGIC, MAX_BODY, plausibleBody, RECORD_HEADER } from './journal-format'
+import {
+  CRC_AT,
+  MAGIC,
+  MAX_BODY,
+  plausibleBody,
+  RECORD_HEADER,
+  TYPE_MESSAGE
+} from './journal-format'
 
 /**
  * Bytes per read. Small on purpose: a read lands in the CPU cache and is formatted (and
@@ -10,12 +17,6 @@ import { CRC_AT, MAGIC, MAX_BODY, plausibleBody, RECORD_HEADER } from './journal
 export const CHUNK = 256 * 1024
 /** Room before each read for the previous read's unfinished record. */
 export const PORCH = 1024 * 1024
-
-/**
- * Where the whole records in buf from p end, before `end`: at a record cut by `end` or at one
- * whose length is impossible (0 or over maxBody).
- */
-export type RecordScan = (buf: Buffer, p: number, end: number, maxBody: number) => number
 
 export interface RecordChunk {
   buf: Buffer
@@ -39,8 +40,6 @@ export interface ChunkOptions {
   /** PORCH + CHUNK bytes to read into (e.g. WebAssembly memory); allocated when not given. */
   buffer?: Buffer
   sizes?: { porch: number; chunk: number }
-  /** A faster walk over `buffer` (the export's WebAssembly kernel), for unchecked reads. */
-  fastScan?: RecordScan
 }
 
 /** What a checked read skipped: damaged records, and a torn (unfinished) last record. */
@@ -83,6 +82,8 @@ export class RecordChunks {
   /** An unchecked read met something that cannot be a record: the part is not intact. */
   private broken = false
   readonly damage: ChunkDamage = { regions: 0, bytes: 0, tornAt: null }
+  /** Checked reads: the MESSAGE records handed out (whole ones only). */
+  messages = 0
   /** Checked reads: the start of the damaged stretch being skipped, or -1. */
   private skipFrom = -1
 
@@ -144,9 +145,7 @@ export class RecordChunks {
       if (this.checked) {
         ;({ runStart, p } = this.scanChecked(buf, start, end, atEof))
       } else {
-        const scan =
-          this.options.fastScan && buf === this.home.buf ? this.options.fastScan : scanRecords
-        p = scan(buf, start, end, MAX_BODY)
+        p = scanRecords(buf, start, end)
         if (p + RECORD_HEADER <= end) {
           const length = buf.readUInt32LE(p)
           if (length === 0 || length > MAX_BODY) {
@@ -196,6 +195,7 @@ export class RecordChunks {
           this.skipFrom = -1
           runStart = p
         }
+        if (buf[bodyStart] === TYPE_MESSAGE) this.messages++
         p = bodyEnd
         continue
       }
@@ -248,10 +248,11 @@ export class RecordChunks {
   }
 }
 
-export function scanRecords(buf: Buffer, p: number, end: number, maxBody: number): number {
+/** Where the whole records from p end: at one cut by `end`, or one of impossible length. */
+function scanRecords(buf: Buffer, p: number, end: number): number {
   while (p + RECORD_HEADER <= end) {
     const length = buf.readUInt32LE(p)
-    if (length === 0 || length > maxBody || p + RECORD_HEADER + length > end) break
+    if (length === 0 || length > MAX_BODY || p + RECORD_HEADER + length > end) break
     p += RECORD_HEADER + length
   }
   return p

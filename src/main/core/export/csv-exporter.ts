@@ -1,11 +1,10 @@
 import * as fs from 'node:fs'
 import type { JournalPartRef, PartDamage } from '../capture/capture-store'
-import { LENGTH_AT, RECORD_HEADER, TYPE_MESSAGE } from '../capture/journal-format'
-import { RecordChunks, type RecordChunk } from '../capture/record-chunks'
+import { RecordChunks } from '../capture/record-chunks'
 import { columnName, csvLine, UTF8_BOM } from './csv-text'
 import { planExport, type ExportFilter } from './export-plan'
-import { createFormatter } from './formatters'
-import { ROW_RESERVE, type CsvFormatter } from './row-formatter'
+import { ROW_RESERVE, RowFormatter, type CsvFormatter, type FormatOptions } from './row-formatter'
+import { KernelFormatter } from './wasm/format-kernel'
 
 /** Output is written in pieces of about this size. */
 const BLOCK = 1024 * 1024
@@ -152,10 +151,8 @@ class ExportRun {
     const reader = new RecordChunks(part.file, {
       limit: part.limit,
       crc: checked ? undefined : part.crc,
-      buffer: f.readBuffer,
-      fastScan: f.scan
+      buffer: f.readBuffer
     })
-    let messages = 0
     try {
       for (let chunk = reader.next(); chunk; chunk = reader.next()) {
         let p = chunk.start
@@ -163,7 +160,6 @@ class ExportRun {
           p = f.formatRun(chunk, p, BLOCK)
           if (f.at >= BLOCK || p < chunk.end) this.flush()
         }
-        if (checked) messages += countMessages(chunk)
         this.progress(chunk.consumed)
         if (performance.now() - this.lastYield > YIELD_EVERY_MS) {
           await new Promise((resolve) => setImmediate(resolve))
@@ -184,7 +180,11 @@ class ExportRun {
     const skipped = damage.bytes + (damage.tornAt === null ? 0 : part.bytes - damage.tornAt)
     if (skipped > 0 || recheck) {
       this.skippedBytes += skipped
-      this.hooks.onDamage?.(part, { regions: damage.regions, bytes: skipped, messages })
+      this.hooks.onDamage?.(part, {
+        regions: damage.regions,
+        bytes: skipped,
+        messages: reader.messages
+      })
     }
     return 'done'
   }
@@ -222,17 +222,19 @@ class ExportRun {
   }
 }
 
-function countMessages(chunk: RecordChunk): number {
-  let n = 0
-  const { buf } = chunk
-  for (let p = chunk.start; p < chunk.end; p += RECORD_HEADER + buf.readUInt32LE(p + LENGTH_AT)) {
-    if (buf[p + RECORD_HEADER] === TYPE_MESSAGE) n++
-  }
-  return n
-}
-
 function isWriteError(error: unknown): boolean {
   return typeof (error as NodeJS.ErrnoException)?.code === 'string'
+}
+
+/** The WebAssembly formatter for wide rows where it runs, else JavaScript: the same bytes. */
+function createFormatter(
+  options: FormatOptions,
+  outBytes: number,
+  engine: 'auto' | 'js' = 'auto'
+): CsvFormatter {
+  const kernel =
+    options.format === 'wide' && engine !== 'js' ? KernelFormatter.create(options, outBytes) : null
+  return kernel ?? new RowFormatter(options, outBytes)
 }
 
 function leading(withConnection: boolean): string[] {

@@ -1,6 +1,6 @@
-// Turns journal records into CSV rows. This loop bounds export speed, so rows are built from
-// a per-topic template (time prefix, epoch seconds, topic) rebuilt once per second, with only
-// the millisecond digits patched and the journal's value text copied as is.
+// Turns journal records into CSV rows: the time, the topic and the journal's value text
+// copied as is. The WebAssembly kernel takes the common wide rows; this formatter writes
+// every kind of row, and the same bytes.
 import {
   LENGTH_AT,
   MESSAGE_FIELDSET_ID,
@@ -14,20 +14,10 @@ import {
   TYPE_MESSAGE,
   TYPE_TOPIC
 } from '../capture/journal-format'
-import type { RecordChunk, RecordScan } from '../capture/record-chunks'
+import type { RecordChunk } from '../capture/record-chunks'
 import { csvField } from './csv-text'
 
 const COMMA = 44
-/** Three ASCII digits for each of 0..999. */
-const DIGITS = (() => {
-  const d = new Uint8Array(3000)
-  for (let i = 0; i < 1000; i++) {
-    d[i * 3] = 48 + Math.floor(i / 100)
-    d[i * 3 + 1] = 48 + (Math.floor(i / 10) % 10)
-    d[i * 3 + 2] = 48 + (i % 10)
-  }
-  return d
-})()
 const encoder = new TextEncoder()
 
 export interface FormatOptions {
@@ -39,14 +29,6 @@ export interface FormatOptions {
   fromMs: number
   toMs: number
   topics: Set<string> | null
-  /** Told of every definition read, so a faster formatter can take the common records. */
-  onTopic?: (id: number, tail: Uint8Array | null) => void
-  onFieldSet?: (id: number, block: number, trailing: number) => void
-}
-
-interface TopicState {
-  /** `,<connection>,<topic>,` (or without connection), RFC 4180-quoted. */
-  tail: Uint8Array
 }
 
 interface FieldSetState {
@@ -68,9 +50,8 @@ export interface CsvFormatter {
   rows: number
   /** Rows the WebAssembly kernel wrote (tests compare the two formatters). */
   readonly kernelRows: number
-  /** A buffer to read journal chunks into, and a faster record walk over it, when it has them. */
+  /** A buffer to read journal chunks into (the kernel's memory), when it has one. */
   readonly readBuffer?: Buffer
-  readonly scan?: RecordScan
   /** A new part: its ids mean nothing in the next one. */
   startPart(): void
   /**
@@ -90,21 +71,18 @@ export class RowFormatter implements CsvFormatter {
   out: Uint8Array
   at = 0
   rows = 0
-  readonly kernelRows = 0
-  private readonly home: Uint8Array
+  kernelRows = 0
+  readonly readBuffer?: Buffer
+  protected home: Uint8Array
   // Indexed by journal id (small integers): an array lookup per record, not a Map's hash.
-  private topicStates: (TopicState | null | undefined)[] = []
-  private fieldSets: (FieldSetState | undefined)[] = []
+  // A topic's `,<connection>,<topic>,` (RFC 4180-quoted), or null when filtered out.
+  private topicStates: (Uint8Array | null | undefined)[] = []
+  private setStates: (FieldSetState | undefined)[] = []
   private readonly wideFormat: boolean
   private readonly slices: Int32Array
-  private readonly head = encoder.encode('0000-00-00T00:00:00.000Z,00000000000000000000000000')
-  private headView = this.head.subarray(0, 0)
-  private headLength = 0
-  private readonly ms1 = 20
-  private day = NaN
-  private ymd: [number, number, number] = [1970, 1, 1]
-  private second = NaN
-  private plainHead: Uint8Array | null = null
+  /** `time,epoch_ms` of the last row's millisecond: rows of one instant share it. */
+  private head = new Uint8Array(0)
+  private headMs = NaN
 
   constructor(
     readonly options: FormatOptions,
@@ -117,7 +95,7 @@ export class RowFormatter implements CsvFormatter {
 
   startPart(): void {
     this.topicStates = []
-    this.fieldSets = []
+    this.setStates = []
   }
 
   formatRun(chunk: RecordChunk, p: number, fill: number): number {
@@ -153,7 +131,7 @@ export class RowFormatter implements CsvFormatter {
     const limit = this.out.length - reserve
     const { fromMs, toMs, ncols } = this.options
     const topics = this.topicStates
-    const sets = this.fieldSets
+    const sets = this.setStates
     let size = this.out.length
     while (p < end && p < stopAfter) {
       const length = view.getUint32(p + LENGTH_AT, true)
@@ -167,7 +145,7 @@ export class RowFormatter implements CsvFormatter {
           const topic = topics[view.getUint32(body + MESSAGE_TOPIC_ID, true)]
           const set = sets[view.getUint32(body + MESSAGE_FIELDSET_ID, true)]
           if (topic && set) {
-            const bound = 256 + topic.tail.length + 4 * length + 2 * ncols
+            const bound = 256 + topic.length + 4 * length + 2 * ncols
             if (this.at + bound > size) {
               if (this.at > 0) return p
               this.out = new Uint8Array(bound) // one row larger than the whole buffer
@@ -189,7 +167,7 @@ export class RowFormatter implements CsvFormatter {
 
   private wide(
     t: number,
-    topic: TopicState,
+    topic: Uint8Array,
     set: FieldSetState,
     buf: Uint8Array,
     s: number,
@@ -232,7 +210,7 @@ export class RowFormatter implements CsvFormatter {
 
   private long(
     t: number,
-    topic: TopicState,
+    topic: Uint8Array,
     set: FieldSetState,
     buf: Uint8Array,
     s: number,
@@ -263,69 +241,16 @@ export class RowFormatter implements CsvFormatter {
   }
 
   /** Writes `time,epoch_ms,[connection,]topic,` and returns the position after it. */
-  private rowStart(t: number, topic: TopicState): number {
+  private rowStart(t: number, topic: Uint8Array): number {
     const ms = Math.floor(t)
-    const head = this.head
-    let frac = ms - this.second * 1000
-    // Written so that NaN (no head yet) also rebuilds.
-    if (!(frac >= 0 && frac < 1000) || (this.plainHead !== null && frac !== 0)) {
-      this.buildHead(ms)
-      frac = ms - this.second * 1000
+    if (ms !== this.headMs) {
+      this.headMs = ms
+      this.head = encoder.encode(`${isoTime(ms)},${ms}`)
     }
     const out = this.out
-    let at = this.at
-    if (this.plainHead) {
-      out.set(this.plainHead, at)
-      at += this.plainHead.length
-    } else {
-      const d = frac * 3
-      const ms1 = this.ms1
-      const ms2 = this.headLength - 3
-      head[ms1] = head[ms2] = DIGITS[d]
-      head[ms1 + 1] = head[ms2 + 1] = DIGITS[d + 1]
-      head[ms1 + 2] = head[ms2 + 2] = DIGITS[d + 2]
-      out.set(this.headView, at)
-      at += this.headLength
-    }
-    out.set(topic.tail, at)
-    return at + topic.tail.length
-  }
-
-  /**
-   * The row head of a second: `YYYY-MM-DDTHH:MM:SS.mmmZ,<epoch seconds>mmm`, computed from
-   * the epoch with integer arithmetic (no Date per row: a 1 Hz sensor starts a new second on
-   * every row).
-   */
-  private buildHead(ms: number): void {
-    const second = Math.floor(ms / 1000)
-    this.second = second
-    const days = Math.floor(second / 86400)
-    if (days !== this.day) {
-      this.day = days
-      this.ymd = civilFromDays(days)
-    }
-    const [y, mo, d] = this.ymd
-    if (second <= 0 || y > 9999) {
-      // Before 1970 or after 9999: rare enough to format plainly, one exact millisecond at a time.
-      this.second = ms / 1000
-      this.plainHead = encoder.encode(`${new Date(ms).toISOString()},${ms}`)
-      return
-    }
-    this.plainHead = null
-    const sod = second - days * 86400
-    const h = this.head
-    // YYYY-MM-DDTHH:MM:SS.mmmZ,  (separators written once in the constructor)
-    digits(h, 0, y, 4)
-    digits(h, 5, mo, 2)
-    digits(h, 8, d, 2)
-    digits(h, 11, Math.floor(sod / 3600), 2)
-    digits(h, 14, Math.floor(sod / 60) % 60, 2)
-    digits(h, 17, sod % 60, 2)
-    let width = 1
-    for (let v = second; v >= 10; v = Math.floor(v / 10)) width++
-    digits(h, 25, second, width)
-    this.headLength = 25 + width + 3
-    this.headView = h.subarray(0, this.headLength)
+    out.set(this.head, this.at)
+    out.set(topic, this.at + this.head.length)
+    return this.at + this.head.length + topic.length
   }
 
   private defineTopic(buf: Uint8Array, body: number, end: number): void {
@@ -334,15 +259,15 @@ export class RowFormatter implements CsvFormatter {
     const { id, connection, topic } = def
     if (this.options.topics && !this.options.topics.has(topic)) {
       this.topicStates[id] = null
-      this.options.onTopic?.(id, null)
+      this.topicDefined(id, null)
       return
     }
     const text = this.options.withConnection
       ? `,${csvField(connection)},${csvField(topic)},`
       : `,${csvField(topic)},`
     const tail = encoder.encode(text)
-    this.topicStates[id] = { tail }
-    this.options.onTopic?.(id, tail)
+    this.topicStates[id] = tail
+    this.topicDefined(id, tail)
   }
 
   private defineFieldSet(buf: Uint8Array, body: number, end: number): void {
@@ -352,43 +277,28 @@ export class RowFormatter implements CsvFormatter {
     const columns = Int32Array.from(names, (name) => this.options.columns.get(name) ?? -1)
     let block = columns.length > 0 ? columns[0] : -1
     for (let i = 0; i < columns.length && block >= 0; i++) if (columns[i] !== block + i) block = -1
-    this.fieldSets[id] = {
+    this.setStates[id] = {
       columns,
       block,
       names: names.map((s) => encoder.encode(csvField(s))),
       units: units.map((s) => encoder.encode(csvField(s)))
     }
-    this.options.onFieldSet?.(
-      id,
-      block,
-      block >= 0 ? this.options.ncols - block - columns.length : 0
-    )
+    this.fieldSetDefined(id, block, block >= 0 ? this.options.ncols - block - columns.length : 0)
   }
+
+  /** Told of every topic read (tail null: filtered out), so a faster formatter can take its rows. */
+  protected topicDefined(_id: number, _tail: Uint8Array | null): void {}
+
+  /** Told of every field set read: its first column when its fields are consecutive, else -1. */
+  protected fieldSetDefined(_id: number, _block: number, _trailing: number): void {}
 }
 
 function asBuffer(buf: Uint8Array): Buffer {
   return Buffer.isBuffer(buf) ? buf : Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength)
 }
 
-/** Writes `value` as exactly `width` decimal digits at `at`. */
-function digits(out: Uint8Array, at: number, value: number, width: number): void {
-  for (let i = at + width - 1; i >= at; i--) {
-    out[i] = 48 + (value % 10)
-    value = Math.floor(value / 10)
-  }
-}
-
-/** Year, month, day of a count of days since 1970-01-01 (proleptic Gregorian, H. Hinnant). */
-export function civilFromDays(days: number): [number, number, number] {
-  const z = days + 719468
-  const era = Math.floor(z / 146097)
-  const doe = z - era * 146097
-  const yoe = Math.floor(
-    (doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365
-  )
-  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100))
-  const mp = Math.floor((5 * doy + 2) / 153)
-  const d = doy - Math.floor((153 * mp + 2) / 5) + 1
-  const m = mp < 10 ? mp + 3 : mp - 9
-  return [yoe + era * 400 + (m <= 2 ? 1 : 0), m, d]
+/** ISO 8601 in UTC with milliseconds; empty for a time no calendar holds. */
+function isoTime(ms: number): string {
+  const date = new Date(ms)
+  return Number.isNaN(date.getTime()) ? '' : date.toISOString()
 }

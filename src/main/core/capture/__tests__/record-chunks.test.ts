@@ -12,8 +12,8 @@ import {
 } from '../journal-format'
 import { partCrc } from '../journal-reader'
 import { JournalWriter } from '../journal-writer'
-import { PORCH, RecordChunks, type RecordScan } from '../record-chunks'
-import { FormatKernel } from '../../export/wasm/format-kernel'
+import { PORCH, RecordChunks } from '../record-chunks'
+import { KernelFormatter } from '../../export/wasm/format-kernel'
 
 const topic: TopicDef = { id: 1, connection: 'lab', topic: 'sensors/x' }
 const set: FieldSetDef = { id: 1, topicId: 1, names: ['v'], units: [''] }
@@ -69,16 +69,24 @@ function readAll(reader: RecordChunks, home?: Buffer): { texts: string[]; inHome
 
 type Sizes = { porch: number; chunk: number }
 
-/** The two walks over a read: JavaScript in a plain buffer, WebAssembly in kernel memory. */
-function homes(sizes: Sizes): { home: Buffer; scan?: RecordScan }[] {
-  const kernel = FormatKernel.create(sizes.porch + sizes.chunk + 1024)
+/** The two places a read goes: a plain buffer, and the export kernel's memory. */
+function homes(sizes: Sizes): { home: Buffer }[] {
+  const kernel = KernelFormatter.create(
+    {
+      format: 'wide',
+      withConnection: false,
+      columns: new Map(),
+      ncols: 0,
+      fromMs: -Infinity,
+      toMs: Infinity,
+      topics: null
+    },
+    1024
+  )
   if (!kernel) throw new Error('WebAssembly is missing')
   return [
     { home: Buffer.alloc(sizes.porch + sizes.chunk) },
-    {
-      home: kernel.region(sizes.porch + sizes.chunk),
-      scan: (buf, p, end, max) => kernel.scanRecords(buf, p, end, max)
-    }
+    { home: kernel.readBuffer.subarray(0, sizes.porch + sizes.chunk) }
   ]
 }
 
@@ -93,9 +101,9 @@ describe('RecordChunks', () => {
       { porch: 1024, chunk: 4096 },
       { porch: PORCH, chunk: 256 * 1024 }
     ])
-      for (const { home, scan } of homes(sizes))
+      for (const { home } of homes(sizes))
         for (const crc of [crcOf(file), undefined]) {
-          const reader = new RecordChunks(file, { crc, buffer: home, sizes, fastScan: scan })
+          const reader = new RecordChunks(file, { crc, buffer: home, sizes })
           const { texts: got, inHome } = readAll(reader, home)
           expect(got).toEqual(sent)
           if (crc !== undefined) expect(reader.intact).toBe(true)
@@ -155,7 +163,7 @@ describe('RecordChunks', () => {
       { porch: 256, chunk: 100 },
       { porch: PORCH, chunk: 256 * 1024 }
     ])
-      for (const { home, scan } of homes(sizes)) {
+      for (const { home } of homes(sizes)) {
         const checked = new RecordChunks(file, { buffer: home, sizes })
         expect(readAll(checked).texts).toEqual([...sent.slice(0, 100), ...sent.slice(101)])
         expect(checked.damage).toEqual({ regions: 1, bytes: recordBytes, tornAt: null })
@@ -163,8 +171,7 @@ describe('RecordChunks', () => {
         const unchecked = new RecordChunks(file, {
           crc: 0x12345678,
           buffer: home,
-          sizes,
-          fastScan: scan
+          sizes
         })
         expect(readAll(unchecked).texts).toEqual(sent.slice(0, 100))
         expect(unchecked.intact).toBe(false)

@@ -5,7 +5,6 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { CaptureStore } from '../../capture/capture-store'
 import { createDecoder } from '../../decode'
 import { exportCsv } from '../csv-exporter'
-import { civilFromDays } from '../row-formatter'
 import { decoderSchema } from '../../../../shared/schemas'
 
 let dir: string
@@ -51,10 +50,17 @@ describe('export timestamps', () => {
     })
   })
 
-  it('computes calendar dates like Date does across eras and leap years', () => {
-    for (let days = -800_000; days < 800_000; days += 997) {
-      const d = new Date(days * 86_400_000)
-      expect(civilFromDays(days)).toEqual([d.getUTCFullYear(), d.getUTCMonth() + 1, d.getUTCDate()])
-    }
+  it('writes years up to 9999 and past it as Date does, and an impossible time as empty', async () => {
+    const times = [
+      ...Array.from({ length: 2000 }, () => Math.random() * 253_402_300_799_999), // to 9999
+      253_402_300_800_000, // 10000-01-01: past what the kernel writes
+      8.64e15 // the last millisecond Date holds
+    ]
+    const rows = await exportTimes([...times, 1e20])
+    rows.slice(0, -1).forEach((row, i) => {
+      const ms = Math.floor(times[i])
+      expect(row.slice(0, 2)).toEqual([new Date(ms).toISOString(), String(ms)])
+    })
+    expect(rows.at(-1)!.slice(0, 2)).toEqual(['', '100000000000000000000'])
   })
 })

@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { CaptureStore } from '../../capture/capture-store'
 import { createDecoder } from '../../decode'
 import { exportCsv, type ExportOptions } from '../csv-exporter'
-import { FormatKernel } from '../wasm/format-kernel'
+import { KernelFormatter } from '../wasm/format-kernel'
 import { FORMAT_KERNEL_WASM } from '../wasm/format-kernel-wasm'
 import { decoderSchema } from '../../../../shared/schemas'
 
@@ -81,7 +81,16 @@ async function both(store: CaptureStore, options: ExportOptions): Promise<[strin
 
 describe('the WebAssembly export formatter', () => {
   it('is available and its compiled bytes match format-kernel.as.ts', async () => {
-    expect(FormatKernel.create(1024)).not.toBeNull()
+    const options = {
+      format: 'wide' as const,
+      withConnection: false,
+      columns: new Map<string, number>(),
+      ncols: 0,
+      fromMs: -Infinity,
+      toMs: Infinity,
+      topics: null
+    }
+    expect(KernelFormatter.create(options, 1024)).not.toBeNull()
     const { compileKernel } = await import('../wasm/compile-kernel.mjs')
     expect(compileKernel().toString('base64')).toBe(FORMAT_KERNEL_WASM)
   })

@@ -8,30 +8,18 @@ import * as path from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 const here = path.dirname(fileURLToPath(import.meta.url))
+const asc = path.resolve(here, '../../../../../node_modules/assemblyscript/bin/asc.js')
+const flags = ['-O3', '--runtime', 'stub', '--noAssert', '--enable', 'bulk-memory,simd']
 
 export function compileKernel() {
-  const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'kernel-')), 'kernel.wasm')
-  const asc = path.resolve(here, '../../../../../node_modules/assemblyscript/bin/asc.js')
-  execFileSync(
-    process.execPath,
-    [
-      asc,
-      path.join(here, 'format-kernel.as.ts'),
-      '-O3',
-      '--runtime',
-      'stub',
-      '--noAssert',
-      '--enable',
-      'bulk-memory,simd',
-      '--initialMemory',
-      '1',
-      '-o',
-      out
-    ],
-    { stdio: 'inherit' }
-  )
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kernel-'))
+  const out = path.join(dir, 'kernel.wasm')
+  const source = path.join(here, 'format-kernel.as.ts')
+  execFileSync(process.execPath, [asc, source, ...flags, '--initialMemory', '1', '-o', out], {
+    stdio: 'inherit'
+  })
   const bytes = fs.readFileSync(out)
-  fs.rmSync(path.dirname(out), { recursive: true, force: true })
+  fs.rmSync(dir, { recursive: true, force: true })
   return bytes
 }
 

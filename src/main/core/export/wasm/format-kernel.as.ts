@@ -7,7 +7,7 @@
 // The record layout is not written here: the host passes it from journal-format.ts once,
 // through setLayout(), so the journal's layout has one definition.
 //
-// Memory map (byte addresses), shared with format-kernel.ts:
+// Memory map (byte addresses; format-kernel.ts reads the bases from the exported constants):
 //   ROW_HEAD    64 B   the row head of the current second: YYYY-MM-DDTHH:MM:SS.mmmZ,<epoch>mmm
 //                      (the mmm and the Z are written into each row, not here)
 //   TOPICS      ids < MAX_IDS: u32 tail offset, u32 tail length (0 = unknown: the host
@@ -20,10 +20,11 @@
 
 const SKIP: u32 = 0xffffffff
 const ROW_HEAD: usize = 0
-const TOPICS: usize = 64
-const MAX_IDS: u32 = 65536
-const FIELDSETS: usize = TOPICS + <usize>MAX_IDS * 8
+export const TOPICS: usize = 64
+export const MAX_IDS: u32 = 65536
+export const FIELDSETS: usize = TOPICS + <usize>MAX_IDS * 8
 const FRAC_TABLE: usize = FIELDSETS + <usize>MAX_IDS * 8
+export const TAILS: usize = FRAC_TABLE + 4000
 let fracReady = false
 
 // The journal record layout (journal-format.ts), set by the host before any call.
@@ -34,20 +35,13 @@ let TOPIC_AT: usize = 0
 let SET_AT: usize = 0
 let TEXT_AT: usize = 0
 
-export function setLayout(
-  header: u32,
-  messageType: u32,
-  tAt: u32,
-  topicAt: u32,
-  setAt: u32,
-  textAt: u32
-): void {
+export function setLayout(header: u32, type: u32, t: u32, topic: u32, set: u32, text: u32): void {
   HEADER = header
-  MESSAGE_TYPE = <u8>messageType
-  T_AT = tAt
-  TOPIC_AT = topicAt
-  SET_AT = setAt
-  TEXT_AT = textAt
+  MESSAGE_TYPE = <u8>type
+  T_AT = t
+  TOPIC_AT = topic
+  SET_AT = set
+  TEXT_AT = text
 }
 
 /** The first millisecond of the head's second; NaN before the first head. */
@@ -58,18 +52,6 @@ let y: i64 = 1970
 let mo: i64 = 1
 let d: i64 = 1
 
-export function fieldsetBase(): usize {
-  return FIELDSETS
-}
-
-export function topicBase(): usize {
-  return TOPICS
-}
-
-export function tailsBase(): usize {
-  return FRAC_TABLE + 4000
-}
-
 /** "000Z" to "999Z" as little-endian words: a row's milliseconds in one load. */
 function fillFracTable(): void {
   for (let i: u32 = 0; i < 1000; i++) {
@@ -77,10 +59,6 @@ function fillFracTable(): void {
     store<u32>(FRAC_TABLE + (<usize>i << 2), word)
   }
   fracReady = true
-}
-
-export function maxIds(): u32 {
-  return MAX_IDS
 }
 
 @inline function digits(at: usize, value: i64, width: i32): void {
@@ -147,21 +125,6 @@ function buildHead(second: i64): void {
   }
   digits(ROW_HEAD + 25, second, width)
   headLen = 25 + <usize>width + 3
-}
-
-/**
- * Where the whole records from p end, before `end`: at a record cut by `end`, or at one with
- * an impossible length (0, or over maxBody), which the host then looks at.
- */
-export function scanRecords(p: usize, end: usize, maxBody: u32): usize {
-  while (p + HEADER <= end) {
-    const length = load<u32>(p)
-    if (length == 0 || length > maxBody) break
-    const next = p + HEADER + <usize>length
-    if (next > end) break
-    p = next
-  }
-  return p
 }
 
 let outPos: usize = 0
