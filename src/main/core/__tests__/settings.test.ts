@@ -272,19 +272,25 @@ describe('session-only secrets (no way to encrypt them)', () => {
 })
 
 describe('UI settings', () => {
-  it('saving one choice keeps the others (theme, layout, drop notifications)', () => {
+  it('saving one choice keeps the others (theme, layout, drop notifications, updates)', () => {
     const service = open()
     service.saveUi({ layout: { charts: ['temperature'] } })
     service.saveUi({ theme: 'dark', layout: undefined })
     service.saveUi({ notifyOnDrop: true })
+    service.saveUi({ checkForUpdates: true })
     expect(open().current.ui).toEqual({
       theme: 'dark',
       notifyOnDrop: true,
+      checkForUpdates: true,
       layout: { charts: ['temperature'] }
     })
   })
 
-  it('defaults to following the system theme, without notifications', () => {
-    expect(open().current.ui).toEqual({ theme: 'system', notifyOnDrop: false })
+  it('defaults to following the system theme, without notifications or update checks', () => {
+    expect(open().current.ui).toEqual({
+      theme: 'system',
+      notifyOnDrop: false,
+      checkForUpdates: false
+    })
   })
 })
