@@ -33,7 +33,8 @@ describe('FileStore (the in-flight QoS 2 messages of a persistent session, on di
     const dir = tempDir()
     await call((cb) => new FileStore(dir).put(publish(7, 'héllo'), cb))
     const again = new FileStore(dir)
-    const got = (await call<Packet>((cb) => again.get({ messageId: 7 }, cb))) as Packet & {
+    const got = (await call<Packet>((cb) => again.get({ messageId: 7 }, cb))) as unknown as {
+      topic: string
       payload: Buffer
       properties: { correlationData: Buffer }
     }
