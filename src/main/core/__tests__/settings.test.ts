@@ -87,7 +87,8 @@ describe('SettingsService', () => {
     expect(read(settingsFile)).not.toContain(PASSPHRASE)
     expect(read(secretsFile)).toContain(SECRET)
     expect(read(secretsFile)).toContain(PASSPHRASE)
-    expect(fs.statSync(secretsFile).mode & 0o777).toBe(0o600)
+    // Windows has no POSIX mode bits: the per-user AppData folder's ACL does this there.
+    if (process.platform !== 'win32') expect(fs.statSync(secretsFile).mode & 0o777).toBe(0o600)
     expect(open().secrets.get('lab-1', 'password')).toBe(SECRET)
   })
 
