@@ -186,9 +186,11 @@ test('the menu carries the documented shortcuts, and each item acts in the windo
     .toBe(true)
 
   await clickMenu('export')
-  await expect(page.getByRole('dialog', { name: 'Export CSV' })).toBeVisible()
+  const exportDialog = page.getByRole('dialog', { name: 'Export CSV' })
+  await expect(exportDialog).toBeVisible()
   await screenshot('menu-export')
-  await page.keyboard.press('Escape')
+  await exportDialog.getByRole('button', { name: 'Close' }).click()
+  await expect(exportDialog).toBeHidden()
 })
 
 test('a saved password is encrypted by the OS (safeStorage) on disk, never plain text', async () => {
