@@ -26,3 +26,6 @@ export function findElectronBinary(env: NodeJS.ProcessEnv = process.env): Electr
     return { ok: false, reason: 'Electron is installed but there is no display (use xvfb-run)' }
   return { ok: true, path: binary }
 }
+
+/** Where the desktop spec saves its screenshots; CI keeps this folder as an artifact. */
+export const SCREENSHOT_DIR = 'test-results/electron-screenshots'

@@ -8,11 +8,12 @@ import { MemorySecretStore } from './core/settings/secret-store'
 import { DesktopPrefs } from './electron/desktop-prefs'
 import { exportTargetDialog, pickFileDialog } from './electron/dialogs'
 import { ElectronStoreBackend } from './electron/electron-settings'
-import { setupIpc } from './electron/ipc'
+import { sendEvent, setupIpc } from './electron/ipc'
 import { installMenu } from './electron/menu'
 import { notifyOnDrop } from './electron/notifications'
 import { SafeStorageSecretStore } from './electron/safe-storage-secrets'
 import { claimSingleInstance } from './electron/single-instance'
+import { UpdateChecker } from './electron/updates'
 import { createMainWindow, hardenApp } from './electron/window'
 import { loadWindowState, trackWindowState } from './electron/window-state'
 
@@ -32,6 +33,11 @@ async function start(): Promise<void> {
   const secrets = SafeStorageSecretStore.available()
     ? new SafeStorageSecretStore(dataDir)
     : new MemorySecretStore()
+  // Off until the user turns it on in the settings: no request to GitHub before that.
+  const updates = new UpdateChecker({
+    packaged: app.isPackaged,
+    publish: (status) => sendEvent(getWindow, 'app:update', status)
+  })
   const core = await MonitorCore.create({
     mode: 'desktop',
     version: app.getVersion(),
@@ -40,9 +46,12 @@ async function start(): Promise<void> {
     secrets,
     demo: !process.argv.includes('--no-demo'),
     exportTarget: exportTargetDialog(getWindow),
-    pickFile: pickFileDialog(getWindow)
+    pickFile: pickFileDialog(getWindow),
+    updates: { status: () => updates.current(), install: () => updates.install() }
   })
-  const prefs = new DesktopPrefs((await core.handlers['settings:get'](undefined)).ui)
+  const prefs = new DesktopPrefs((await core.handlers['settings:get'](undefined)).ui, (ui) =>
+    updates.setEnabled(ui.checkForUpdates)
+  )
   setupIpc(core, getWindow, { observe: (channel, value) => prefs.observe(channel, value) })
   notifyOnDrop(
     (listener) => core.on('connection:status', listener),

@@ -7,6 +7,7 @@ import type {
   AppCommand,
   AppInfo,
   CaptureBatch,
+  ConnectCheck,
   CaptureInfo,
   ConnectionStatus,
   ExportProgress,
@@ -14,7 +15,8 @@ import type {
   HistorySnapshot,
   Notice,
   PickFileResult,
-  SettingsView
+  SettingsView,
+  UpdateStatus
 } from './types'
 
 /** A phantom marker carrying a response or event type; never read at run time. */
@@ -34,13 +36,16 @@ export const invokeContract = {
       theme: z.enum(['system', 'light', 'dark']).optional(),
       // Optional: zod 4 makes a bare z.unknown() key required. A key left out is kept as stored.
       layout: z.unknown().optional(),
-      notifyOnDrop: z.boolean().optional()
+      notifyOnDrop: z.boolean().optional(),
+      checkForUpdates: z.boolean().optional()
     }),
     res: type<SettingsView>()
   },
   'connection:open': { req: byProfile, res: type<ConnectionStatus>() },
   'connection:close': { req: byProfile, res: type<ConnectionStatus>() },
   'connection:list': { req: none, res: type<ConnectionStatus[]>() },
+  // Asked before Connect: a warning to confirm first, e.g. a client ID already in use.
+  'connection:check': { req: byProfile, res: type<ConnectCheck>() },
   'capture:snapshot': {
     req: z
       .object({
@@ -69,7 +74,10 @@ export const invokeContract = {
   'dialog:pick-file': {
     req: z.object({ purpose: z.enum(['ca', 'cert', 'key']) }),
     res: type<PickFileResult>()
-  }
+  },
+  // Desktop updates: the current state, and "restart and install" once one is downloaded.
+  'update:status': { req: none, res: type<UpdateStatus>() },
+  'update:install': { req: none, res: type<UpdateStatus>() }
 } as const
 
 export const eventContract = {
@@ -78,7 +86,9 @@ export const eventContract = {
   'export:progress': type<ExportProgress>(),
   'app:notice': type<Notice>(),
   // Desktop menu and its shortcuts; the renderer acts on them (never sent in serve mode).
-  'app:command': type<AppCommand>()
+  'app:command': type<AppCommand>(),
+  // Desktop update check progress (never sent in serve mode).
+  'app:update': type<UpdateStatus>()
 } as const
 
 export type InvokeChannel = keyof typeof invokeContract
@@ -104,7 +114,8 @@ export const writeChannels: ReadonlySet<InvokeChannel> = new Set<InvokeChannel>(
   'capture:set-retention',
   'export:start',
   'export:cancel',
-  'dialog:pick-file'
+  'dialog:pick-file',
+  'update:install'
 ])
 
 /** Every invoke answers with this envelope so errors cross any transport as plain words. */

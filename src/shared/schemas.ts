@@ -117,6 +117,8 @@ export const uiSchema = z.object({
   theme: z.enum(['system', 'light', 'dark']).default('system'),
   // Desktop: a system notification when a connection drops.
   notifyOnDrop: z.boolean().default(false),
+  // Desktop: ask GitHub for a newer release. Off by default: no network call unless turned on.
+  checkForUpdates: z.boolean().default(false),
   // Dashboard layout is owned by the chart feature; kept opaque but bounded here.
   layout: z
     .unknown()

@@ -136,3 +136,22 @@ export interface AppCommand {
 export interface PickFileResult {
   path: string | null
 }
+
+/** Before connecting: a reason to ask first (another live profile uses the same client ID). */
+export interface ConnectCheck {
+  warning: string | null
+}
+
+/** The desktop app's update check (electron-updater), as the settings show it. */
+export interface UpdateStatus {
+  /** off: the user has not turned checks on, and no request is ever made. */
+  state: 'off' | 'unsupported' | 'checking' | 'current' | 'downloading' | 'ready' | 'error'
+  /** The newer version, once one is found. */
+  version?: string
+  /** What is new in it, as plain text (release notes are never shown as markup). */
+  notes?: string
+  /** 0..100 while downloading. */
+  percent?: number
+  /** Plain words for unsupported and error. */
+  message?: string
+}

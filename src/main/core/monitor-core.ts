@@ -8,8 +8,9 @@ import {
   type Res
 } from '../../shared/contract'
 import { demoProfile, DEMO_PROFILE_ID } from '../../shared/defaults'
-import type { ConnectionStatus, Notice } from '../../shared/types'
+import type { ConnectionStatus, Notice, UpdateStatus } from '../../shared/types'
 import { CaptureStore } from './capture/capture-store'
+import { clientIdWarning } from './connection/client-id-check'
 import { Connection } from './connection/connection'
 import { ExportService, type ExportTargetResolver } from './export/export-service'
 import { Ingest } from './ingest'
@@ -36,6 +37,8 @@ export interface CoreOptions {
   /** Where an export goes: a save dialog on the desktop, a download in serve mode. */
   exportTarget: ExportTargetResolver
   pickFile?: (purpose: 'ca' | 'cert' | 'key') => Promise<string | null>
+  /** The desktop's update check (electron-updater); absent in serve mode. */
+  updates?: { status(): UpdateStatus; install(): UpdateStatus }
   capture?: { retentionBytes?: number; partBytes?: number; ringPoints?: number }
 }
 
@@ -157,7 +160,8 @@ export class MonitorCore {
         message: (topic, payload) => ingest.handle(topic, payload),
         warning: (message) =>
           this.notify({ level: 'warning', message: `${profile.name}: ${message}` })
-      }
+      },
+      { sessionDir: path.join(this.options.dataDir, 'sessions') }
     )
     this.connections.set(profileId, { connection, ingest })
     if (!existing) this.store.startCapture()
@@ -199,6 +203,15 @@ export class MonitorCore {
       'connection:close': async ({ profileId }) => this.closeConnection(profileId),
       'connection:list': async () =>
         [...this.connections.values()].map(({ connection }) => connection.status),
+      'connection:check': async ({ profileId }) => ({
+        warning: clientIdWarning(
+          this.settings.profile(profileId),
+          [...this.connections.values()].map(({ connection: c }) => ({
+            profile: c.profile,
+            status: c.status
+          }))
+        )
+      }),
       'capture:snapshot': async (req) =>
         this.store.snapshot(req?.fromMs, req?.toMs, req?.maxPointsPerSeries),
       'capture:list': async () => this.store.list(),
@@ -225,6 +238,16 @@ export class MonitorCore {
           )
         }
         return { path: await this.options.pickFile(purpose) }
+      },
+      'update:status': async () =>
+        this.options.updates?.status() ?? {
+          state: 'unsupported',
+          message: 'Updates are checked by the desktop app only.'
+        },
+      'update:install': async () => {
+        if (!this.options.updates)
+          throw new AppError('unsupported', 'Updates are installed by the desktop app only.')
+        return this.options.updates.install()
       }
     }
   }

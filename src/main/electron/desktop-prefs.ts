@@ -13,11 +13,17 @@ const SETTINGS_ANSWERS: ReadonlySet<InvokeChannel> = new Set<InvokeChannel>([
   'settings:save-ui'
 ])
 
-/** The desktop side of the UI settings: the native theme, and whether to notify on drops. */
+/**
+ * The desktop side of the UI settings: the native theme, whether to notify on drops, and
+ * whether to check for updates (passed on to `onChange`).
+ */
 export class DesktopPrefs {
   private ui: Ui
 
-  constructor(initial: Ui) {
+  constructor(
+    initial: Ui,
+    private readonly onChange: (ui: Ui) => void = () => undefined
+  ) {
     this.ui = initial
     this.apply()
   }
@@ -38,5 +44,6 @@ export class DesktopPrefs {
   private apply(): void {
     // 'system' follows the OS; the renderer's prefers-color-scheme follows themeSource.
     nativeTheme.themeSource = this.ui.theme
+    this.onChange(this.ui)
   }
 }

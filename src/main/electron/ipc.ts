@@ -3,6 +3,8 @@ import {
   eventChannels,
   invokeChannels,
   type Envelope,
+  type EventChannel,
+  type EventPayload,
   type InvokeChannel
 } from '../../shared/contract'
 import { dispatch } from '../core/dispatch'
@@ -53,4 +55,14 @@ export function setupIpc(
     offs.forEach((off) => off())
     for (const channel of invokeChannels) ipcMain.removeHandler(channel)
   }
+}
+
+/** Pushes an event that comes from the shell rather than the core (menu commands, updates). */
+export function sendEvent<E extends EventChannel>(
+  getWindow: () => BrowserWindow | null,
+  channel: E,
+  payload: EventPayload<E>
+): void {
+  const win = getWindow()
+  if (win && !win.isDestroyed()) win.webContents.send(channel, payload)
 }

@@ -1,6 +1,6 @@
 import { Menu, type BrowserWindow, type MenuItemConstructorOptions } from 'electron'
-import type { EventChannel, EventPayload } from '../../shared/contract'
 import type { AppCommandName } from '../../shared/types'
+import { sendEvent } from './ipc'
 
 /** The app's own commands: each reaches the renderer as an `app:command` event. */
 export const COMMANDS: { command: AppCommandName; label: string; accelerator: string }[] = [
@@ -12,11 +12,7 @@ export const COMMANDS: { command: AppCommandName; label: string; accelerator: st
 ]
 
 export function sendCommand(getWindow: () => BrowserWindow | null, command: AppCommandName): void {
-  const win = getWindow()
-  if (!win || win.isDestroyed()) return
-  const channel: EventChannel = 'app:command'
-  const payload: EventPayload<'app:command'> = { command }
-  win.webContents.send(channel, payload)
+  sendEvent(getWindow, 'app:command', { command })
 }
 
 export function menuTemplate(

@@ -2,8 +2,14 @@ import mqtt, { type MqttClient, type IConnackPacket } from 'mqtt'
 import type { Profile } from '../../../shared/schemas'
 import type { ConnectionState, ConnectionStatus } from '../../../shared/types'
 import { describeFailure, timedOut, type Failure } from './connection-errors'
-import { buildMqttOptions, ProfileError, type ProfileSecrets } from './mqtt-options'
-import { sessionStores, type SessionStores } from './session-stores'
+import {
+  bareHost,
+  buildMqttOptions,
+  hostPort,
+  ProfileError,
+  type ProfileSecrets
+} from './mqtt-options'
+import { forgetInflight, sessionStores, type SessionStores } from './session-stores'
 
 export const BACKOFF_START_MS = 1000
 export const BACKOFF_CAP_MS = 30_000
@@ -13,6 +19,11 @@ export interface ConnectionEvents {
   message(topic: string, payload: Buffer): void
   /** A subscription the broker refused, or another non-fatal problem worth showing. */
   warning?(message: string): void
+}
+
+export interface ConnectionOptions {
+  /** Where persistent sessions keep their in-flight QoS 2 messages (the data folder's sessions/). */
+  sessionDir?: string
 }
 
 /** Exponential backoff from 1 s to a 30 s cap, with jitter so many clients do not align. */
@@ -43,11 +54,12 @@ export class Connection {
   constructor(
     readonly profile: Profile,
     private readonly secrets: ProfileSecrets,
-    private readonly events: ConnectionEvents
+    private readonly events: ConnectionEvents,
+    options: ConnectionOptions = {}
   ) {
-    this.target = `${profile.host}:${profile.port}`
-    this.checkedName = profile.tls.servername || profile.host
-    this.stores = sessionStores(profile)
+    this.target = hostPort(profile.host, profile.port)
+    this.checkedName = profile.tls.servername || bareHost(profile.host)
+    this.stores = sessionStores(profile, options.sessionDir)
     this.state = {
       profileId: profile.id,
       name: profile.name,
@@ -119,6 +131,9 @@ export class Connection {
     this.lastFailure = null
     this.clearTimer()
     this.setState('connected')
+    // MQTT 3.1 has no session-present flag: there the broker's word is never "no session".
+    if (!connack.sessionPresent && this.profile.protocolVersion !== '3.1')
+      forgetInflight(this.stores)
     // Subscribe on the first connect of a session, and again whenever the broker did not keep it.
     if (!this.subscribedThisSession || !connack.sessionPresent) {
       this.subscribedThisSession = true

@@ -30,7 +30,11 @@ export function buildMqttOptions(profile: Profile, secrets: ProfileSecrets): Mqt
   const protocol = PROTOCOL[profile.protocolVersion]
   const options: MqttOptions = {
     protocol: profile.transport,
-    host: profile.host,
+    // Sockets take a bare IPv6 address; a ws:// URL needs it in brackets.
+    host:
+      profile.transport === 'ws' || profile.transport === 'wss'
+        ? urlHost(profile.host)
+        : bareHost(profile.host),
     port: profile.port,
     clientId: profile.clientId,
     clean: profile.clean,
@@ -67,6 +71,23 @@ export function buildMqttOptions(profile: Profile, secrets: ProfileSecrets): Mqt
   // ALPN and the minimum version must go in wsOptions themselves.
   if (profile.transport === 'wss') options.wsOptions = { ...tlsOptions(profile, secrets) }
   return options
+}
+
+/** The host without the brackets a user may have typed around an IPv6 address. */
+export function bareHost(host: string): string {
+  const trimmed = host.trim()
+  return /^\[.*\]$/.test(trimmed) ? trimmed.slice(1, -1) : trimmed
+}
+
+/** The host as a URL writes it: an IPv6 address in brackets. */
+export function urlHost(host: string): string {
+  const bare = bareHost(host)
+  return bare.includes(':') ? `[${bare}]` : bare
+}
+
+/** host:port as people write it, e.g. [::1]:1883. */
+export function hostPort(host: string, port: number): string {
+  return `${urlHost(host)}:${port}`
 }
 
 /** "mqtt" would make the URL ws://host:1234mqtt. */

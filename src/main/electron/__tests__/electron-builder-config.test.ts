@@ -17,9 +17,13 @@ interface BuilderConfig {
   directories: { buildResources: string; output: string }
   files: string[]
   asar?: boolean
+  publish: { provider: string; owner?: string; repo?: string }
   win: { target: Target[]; icon: string }
-  mac: { target: Target[]; icon: string; category: string }
-  linux: { target: Target[]; icon: string; maintainer: string; executableName: string }
+  mac: { target: Target[]; icon: string; category: string; artifactName: string }
+  linux: { target: Target[]; icon: string; maintainer?: string; executableName: string }
+  nsis: { artifactName: string }
+  appImage: { artifactName: string }
+  deb: { artifactName: string }
 }
 
 const root = path.resolve('.')
@@ -63,13 +67,50 @@ describe('electron-builder.yml', () => {
     expect(config.productName).toBe('MQTT Live Monitor')
     expect(config.productName).toBe(pkg.productName)
     expect(config.linux.executableName).toBe(pkg.name)
-    expect(config.linux.maintainer).toMatch(/<.+@.+>/) // the deb needs one
   })
 
-  it('builds an NSIS installer, a dmg for Intel and Apple silicon, an AppImage and a deb', () => {
-    expect(targets(config.win.target)).toEqual({ nsis: ['x64'] })
-    expect(targets(config.mac.target)).toEqual({ dmg: ['x64', 'arm64'] })
-    expect(targets(config.linux.target)).toEqual({ AppImage: ['x64'], deb: ['x64'] })
+  it("takes the deb's maintainer from package.json's author (name and email), nowhere else", () => {
+    // electron-builder builds "Name <email>" from the author when linux.maintainer is unset.
+    expect(config.linux.maintainer).toBeUndefined()
+    const author = pkg.author as { name?: string; email?: string }
+    expect(author.name).toMatch(/\S/)
+    expect(author.email).toMatch(/^[^\s@<>]+@[^\s@<>]+\.[a-z]{2,}$/i)
+    expect(`${author.name} <${author.email}>`).not.toMatch(/\.invalid>$/)
+  })
+
+  it('builds NSIS, dmg + zip, AppImage and deb, each for x64 and arm64', () => {
+    expect(targets(config.win.target)).toEqual({ nsis: ['x64', 'arm64'] })
+    // The zip is what electron-updater installs from on macOS.
+    expect(targets(config.mac.target)).toEqual({ dmg: ['x64', 'arm64'], zip: ['x64', 'arm64'] })
+    expect(targets(config.linux.target)).toEqual({
+      AppImage: ['x64', 'arm64'],
+      deb: ['x64', 'arm64']
+    })
+  })
+
+  it('names release files without spaces, so the updater finds them on GitHub', () => {
+    // GitHub replaces spaces in asset names; latest*.yml would then name missing files.
+    const names = [
+      config.nsis.artifactName,
+      config.mac.artifactName,
+      config.appImage.artifactName,
+      config.deb.artifactName
+    ]
+    for (const name of names) {
+      expect(name).not.toContain('${productName}')
+      expect(name).toMatch(/^\$\{name\}/)
+    }
+    expect(pkg.name).toMatch(/^[a-z0-9-]+$/)
+    // The mac name carries the arch: two zips for one version must not collide.
+    expect(config.mac.artifactName).toContain('${arch}')
+  })
+
+  it('publishes to GitHub releases, as drafts, for electron-updater', () => {
+    // Owner and repository come from the checkout's git remote on the release runner.
+    expect(config.publish).toEqual({ provider: 'github', releaseType: 'draft' })
+    expect((pkg.dependencies as Record<string, string>)['electron-updater']).toMatch(
+      /^\d+\.\d+\.\d+$/
+    )
   })
 
   it('has icons in build/ large enough for every platform', () => {

@@ -59,7 +59,8 @@ describe('ElectronStoreBackend (the real electron-store)', () => {
       profiles: [],
       selectedProfileId: 'x'
     })
-    expect(fs.statSync(settingsFile()).mode & 0o777).toBe(0o600)
+    // Windows has no POSIX mode bits: the per-user AppData folder's ACL does this there.
+    if (process.platform !== 'win32') expect(fs.statSync(settingsFile()).mode & 0o777).toBe(0o600)
     expect(new ElectronStoreBackend(dir).read()).toEqual({
       version: 1,
       profiles: [],
@@ -122,7 +123,8 @@ describe('secrets on the desktop (safeStorage)', () => {
       expect(read(file)).not.toContain(PASSPHRASE)
     }
     expect(read(secretsFile())).toContain(safeStorage.encryptString(PASSWORD).toString('base64'))
-    expect(fs.statSync(secretsFile()).mode & 0o777).toBe(0o600)
+    // Windows has no POSIX mode bits: the per-user AppData folder's ACL does this there.
+    if (process.platform !== 'win32') expect(fs.statSync(secretsFile()).mode & 0o777).toBe(0o600)
     // A new run decrypts them; the settings view only says that they are set.
     const again = open()
     expect(again.secrets.get('plant-1', 'password')).toBe(PASSWORD)

@@ -144,4 +144,26 @@ describe('the desktop entry (src/main/index.ts)', () => {
     expect(next.profiles.find((p) => p.id === 'lab')).toMatchObject({ hasPassword: false })
     await quit()
   })
+  it('leaves update checks off until the setting is on, then tells the window what it found', async () => {
+    const win = await startApp()
+    expect(await invoke(win, 'update:status')).toEqual({ state: 'off' })
+    await expect(invoke(win, 'update:install')).rejects.toThrow(
+      'not-ready: No update has been downloaded yet.'
+    )
+    await invoke(win, 'settings:save-ui', { checkForUpdates: true })
+    // The mock app is not packaged (as `electron-vite preview` is not): nothing to update.
+    const sent = win.webContents.sent.filter(([channel]) => channel === 'app:update')
+    expect(sent).toEqual([
+      [
+        'app:update',
+        {
+          state: 'unsupported',
+          message:
+            'This copy runs from a build folder, not an installer: updates come with the installed app.'
+        }
+      ]
+    ])
+    expect(await invoke(win, 'update:status')).toMatchObject({ state: 'unsupported' })
+    await quit()
+  })
 })

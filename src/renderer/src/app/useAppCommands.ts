@@ -15,8 +15,9 @@ interface Options {
 }
 
 /**
- * Acts on `app:command` events from the desktop menu: connect, disconnect and settings here;
- * every command is also broadcast as a DOM 'app-command' event (pause for the charts, export).
+ * Acts on `app:command` events from the desktop menu: disconnect and settings here; every
+ * command is also broadcast as a DOM 'app-command' event (connect for the connection bar,
+ * pause for the charts, export).
  */
 export function useAppCommands(api: Api, options: Options): void {
   const latest = useRef(options)
@@ -29,9 +30,11 @@ export function useAppCommands(api: Api, options: Options): void {
         broadcastCommand(window, command)
         const { profileId, readOnly, settings, onStatus, onError } = latest.current
         if (command === 'settings') focusFirstField(settings.current)
-        if ((command !== 'connect' && command !== 'disconnect') || !profileId || readOnly) return
-        const channel = command === 'connect' ? 'connection:open' : 'connection:close'
-        api.invoke(channel, { profileId }).then(onStatus, (e: unknown) => onError(errorMessage(e)))
+        // 'connect' is the Connect button's own (it may ask first): see ConnectionBar.
+        if (command !== 'disconnect' || !profileId || readOnly) return
+        api
+          .invoke('connection:close', { profileId })
+          .then(onStatus, (e: unknown) => onError(errorMessage(e)))
       }),
     [api]
   )

@@ -1,6 +1,7 @@
-import { useState } from 'react'
+import { useEffect, useRef, useState } from 'react'
 import type { Api } from '../../../shared/contract'
 import type { ConnectionStatus, ProfileView } from '../../../shared/types'
+import { onAppCommand } from '../app/app-commands'
 import { errorMessage } from '../util/id'
 import { canConnect, canDisconnect, statusText } from './status-text'
 
@@ -22,6 +23,8 @@ export function ConnectionBar({
 }: Props): React.JSX.Element {
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState('')
+  // Asked before connecting (another live profile has this client ID): confirm or cancel.
+  const [warning, setWarning] = useState('')
   const status = profile ? statuses.get(profile.id) : undefined
   const state = status?.state
   const others = [...statuses.values()].filter(
@@ -44,17 +47,47 @@ export function ConnectionBar({
     }
   }
 
+  /** Connect, unless the core has a reason to ask first; `anyway` is the user's yes. */
+  const connect = async (anyway = false): Promise<void> => {
+    if (!profile) return
+    setWarning('')
+    if (!anyway) {
+      try {
+        const check = await api.invoke('connection:check', { profileId: profile.id })
+        if (check.warning) {
+          setError('')
+          setWarning(check.warning)
+          return
+        }
+      } catch (e) {
+        setError(errorMessage(e))
+        return
+      }
+    }
+    await run('connection:open')
+  }
+
+  // File > Connect (Ctrl+K) in the desktop menu takes the same path as the button.
+  const latestConnect = useRef(connect)
+  useEffect(() => {
+    latestConnect.current = connect
+  })
+  const canConnectNow = !!profile && !busy && !readOnly && canConnect(state)
+  useEffect(
+    () =>
+      onAppCommand(window, 'connect', () => {
+        if (canConnectNow) void latestConnect.current()
+      }),
+    [canConnectNow]
+  )
+
   return (
     <section className="connection-bar" aria-label="Connection">
       <p role="status" className={`connection-status state-${state ?? 'disconnected'}`}>
         {profile ? statusText(status, profile.name) : 'Save the new profile to connect'}
       </p>
       <div className="button-row">
-        <button
-          type="button"
-          onClick={() => void run('connection:open')}
-          disabled={!profile || busy || readOnly || !canConnect(state)}
-        >
+        <button type="button" onClick={() => void connect()} disabled={!canConnectNow}>
           Connect
         </button>
         <button
@@ -83,6 +116,19 @@ export function ConnectionBar({
             </li>
           ))}
         </ul>
+      )}
+      {warning && (
+        <div role="alert" className="connect-warning">
+          <p className="error-text">{warning}</p>
+          <div className="button-row">
+            <button type="button" onClick={() => void connect(true)} disabled={busy}>
+              Connect anyway
+            </button>
+            <button type="button" onClick={() => setWarning('')}>
+              Cancel
+            </button>
+          </div>
+        </div>
       )}
       {error && (
         <p role="alert" className="error-text">

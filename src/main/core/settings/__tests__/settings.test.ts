@@ -87,7 +87,8 @@ describe('SettingsService', () => {
     expect(read(settingsFile)).not.toContain(PASSPHRASE)
     expect(read(secretsFile)).toContain(SECRET)
     expect(read(secretsFile)).toContain(PASSPHRASE)
-    expect(fs.statSync(secretsFile).mode & 0o777).toBe(0o600)
+    // Windows has no POSIX mode bits: the per-user AppData folder's ACL does this there.
+    if (process.platform !== 'win32') expect(fs.statSync(secretsFile).mode & 0o777).toBe(0o600)
     expect(open().secrets.get('lab-1', 'password')).toBe(SECRET)
   })
 
@@ -272,19 +273,25 @@ describe('session-only secrets (no way to encrypt them)', () => {
 })
 
 describe('UI settings', () => {
-  it('saving one choice keeps the others (theme, layout, drop notifications)', () => {
+  it('saving one choice keeps the others (theme, layout, drop notifications, updates)', () => {
     const service = open()
     service.saveUi({ layout: { charts: ['temperature'] } })
     service.saveUi({ theme: 'dark', layout: undefined })
     service.saveUi({ notifyOnDrop: true })
+    service.saveUi({ checkForUpdates: true })
     expect(open().current.ui).toEqual({
       theme: 'dark',
       notifyOnDrop: true,
+      checkForUpdates: true,
       layout: { charts: ['temperature'] }
     })
   })
 
-  it('defaults to following the system theme, without notifications', () => {
-    expect(open().current.ui).toEqual({ theme: 'system', notifyOnDrop: false })
+  it('defaults to following the system theme, without notifications or update checks', () => {
+    expect(open().current.ui).toEqual({
+      theme: 'system',
+      notifyOnDrop: false,
+      checkForUpdates: false
+    })
   })
 })
