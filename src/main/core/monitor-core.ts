@@ -9,6 +9,7 @@ import {
 } from '../../shared/contract'
 import { demoProfile, DEMO_PROFILE_ID } from '../../shared/defaults'
 import type { ConnectionStatus, Notice } from '../../shared/types'
+import { setupBroker, type BrokerFeature } from './broker'
 import { CaptureStore } from './capture/capture-store'
 import { Connection } from './connection/connection'
 import { ExportService, type ExportTargetResolver } from './export/export-service'
@@ -33,7 +34,7 @@ export interface CoreOptions {
   readOnly?: boolean
   /** Where an export goes: a save dialog on the desktop, a download in serve mode. */
   exportTarget: ExportTargetResolver
-  pickFile?: (purpose: 'ca' | 'cert' | 'key') => Promise<string | null>
+  pickFile?: (purpose: ParsedReq<'dialog:pick-file'>['purpose']) => Promise<string | null>
   capture?: { retentionBytes?: number; partBytes?: number; ringPoints?: number }
 }
 
@@ -51,8 +52,18 @@ export class MonitorCore {
   private exports!: ExportService
   private demo: { broker: DemoBroker; sensors: SimulatedSensors } | null = null
   private closing = false
+  private readonly broker: BrokerFeature
 
   private constructor(private readonly options: CoreOptions) {
+    this.broker = setupBroker({
+      mode: options.mode,
+      readOnly: options.readOnly ?? false,
+      dataDir: options.dataDir,
+      store: () => this.store,
+      connection: (id) => this.connections.get(id)?.connection,
+      profile: (id) => this.settings.profile(id),
+      emit: (view) => this.emit('broker:sys', view)
+    })
     this.handlers = this.createHandlers()
   }
 
@@ -100,6 +111,7 @@ export class MonitorCore {
   async close(): Promise<void> {
     if (this.closing) return
     this.closing = true
+    this.broker.close()
     await Promise.all([...this.connections.values()].map(({ connection }) => connection.close()))
     this.connections.clear()
     await this.store.close()
@@ -148,13 +160,16 @@ export class MonitorCore {
       },
       {
         status: (status) => this.emit('connection:status', status),
-        message: (topic, payload) => ingest.handle(topic, payload),
+        message: (topic, payload) => {
+          if (!this.broker.message(profile, topic, payload)) ingest.handle(topic, payload)
+        },
         warning: (message) =>
           this.notify({ level: 'warning', message: `${profile.name}: ${message}` })
       }
     )
     this.connections.set(profileId, { connection, ingest })
     if (!existing) this.store.startCapture()
+    this.broker.connectionOpened(profileId)
     connection.open()
     this.rememberConnected()
     return connection
@@ -219,7 +234,8 @@ export class MonitorCore {
           )
         }
         return { path: await this.options.pickFile(purpose) }
-      }
+      },
+      ...this.broker.handlers
     }
   }
 
