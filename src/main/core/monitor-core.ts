@@ -36,6 +36,8 @@ export interface CoreOptions {
   exportTarget: ExportTargetResolver
   pickFile?: (purpose: ParsedReq<'dialog:pick-file'>['purpose']) => Promise<string | null>
   capture?: { retentionBytes?: number; partBytes?: number; ringPoints?: number }
+  /** How long a broker view's $SYS watch lasts without renewal (default 45 s). */
+  broker?: { leaseMs?: number }
 }
 
 /**
@@ -62,7 +64,8 @@ export class MonitorCore {
       store: () => this.store,
       connection: (id) => this.connections.get(id)?.connection,
       profile: (id) => this.settings.profile(id),
-      emit: (view) => this.emit('broker:sys', view)
+      emit: (view) => this.emit('broker:sys', view),
+      ...options.broker
     })
     this.handlers = this.createHandlers()
   }

@@ -33,6 +33,7 @@ export interface BrokerDeps {
   connection: (profileId: string) => Connection | undefined
   profile: (profileId: string) => Profile
   emit: (view: BrokerSysView) => void
+  leaseMs?: number
 }
 
 class Watch {
@@ -163,7 +164,8 @@ export class BrokerService {
     const watch = this.watchFor(profileId, profile.name)
     watch.pinned = pinned
     clearTimeout(watch.lease)
-    if (!pinned) watch.lease = setTimeout(() => this.leaseEnded(watch), LEASE_MS)
+    if (!pinned)
+      watch.lease = setTimeout(() => this.leaseEnded(watch), this.deps.leaseMs ?? LEASE_MS)
     watch.lease?.unref?.()
     if (watch.watching) return
     watch.watching = true

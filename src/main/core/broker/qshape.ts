@@ -171,7 +171,7 @@ export function qshapeResult(
   )
   if (options.intervalSeconds === null) {
     notes.push(
-      'Ages are unknown: Mosquitto keeps only when a message expires. Enter the message expiry interval your publishers use to see ages.'
+      'Ages are unknown: Mosquitto keeps only when a message expires. State the message expiry interval your publishers use (the interval field, or --interval) to see ages.'
     )
   } else {
     notes.push(
