@@ -3,7 +3,7 @@
 // administrators on the broker's host. Reads the file only (through a private copy).
 import { pathToFileURL } from 'node:url'
 import { qshapeOptionsSchema, type QshapeOptionsInput } from '../../shared/broker-types'
-import { PersistenceFileError, readPersistenceFile } from '../core/broker/persistence-reader'
+import { PersistenceFileError, readPersistenceFile } from '../core/broker/persistence-file'
 import { qshapeResult } from '../core/broker/qshape'
 import { formatQshape } from '../core/broker/qshape-text'
 

@@ -8,7 +8,7 @@ import { rowText, type DecodedRow } from '../decode/types'
 import { topicMatches } from '../ingest'
 import { BrokerLog } from './broker-log'
 import { BrokerPrefsFile } from './broker-prefs'
-import { PersistenceFileError, readPersistenceFile } from './persistence-reader'
+import { PersistenceFileError, readPersistenceFile } from './persistence-file'
 import { qshapeResult } from './qshape'
 import {
   FIGURE_FIELDS,

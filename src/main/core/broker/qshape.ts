@@ -9,7 +9,8 @@ import type {
   QshapeTable
 } from '../../../shared/broker-types'
 import { DIRECTION_OUT, SESSION_NEVER_EXPIRES } from './persistence-format'
-import type { PersistenceContents, PersistenceRead, Session } from './persistence-reader'
+import type { PersistenceRead } from './persistence-file'
+import type { PersistenceContents, Session } from './persistence-reader'
 
 /** Upper limits (minutes) of every bucket but the last, which is open-ended. */
 export function bucketLimits(

@@ -14,13 +14,8 @@ import {
   type QueueScenario
 } from '../../../../../e2e/fixtures/queue-scenario'
 import { CHUNK, MSG_STATE_QUEUED } from '../persistence-format'
-import {
-  BufferSource,
-  parsePersistence,
-  PersistenceFileError,
-  readPersistenceFile,
-  type PersistenceContents
-} from '../persistence-reader'
+import { PersistenceFileError, readPersistenceFile } from '../persistence-file'
+import { BufferSource, parsePersistence, type PersistenceContents } from '../persistence-reader'
 
 const available = mosquittoAvailable()
 if (!available.ok) console.warn(`*** SKIPPING persistence-file tests: ${available.reason} ***`)
