@@ -2,6 +2,13 @@
 // The Electron binding, the preload, the WebSocket binding and the renderer's client all
 // derive from these two objects; no channel string is written anywhere else.
 import { z } from 'zod'
+import {
+  qshapeOptionsSchema,
+  type BrokerPrefs,
+  type BrokerProcess,
+  type BrokerSysView,
+  type QshapeResult
+} from './broker-types'
 import { exportRequestSchema, profileInputSchema } from './schemas'
 import type {
   AppCommand,
@@ -72,12 +79,41 @@ export const invokeContract = {
     res: type<boolean>()
   },
   'dialog:pick-file': {
-    req: z.object({ purpose: z.enum(['ca', 'cert', 'key']) }),
+    req: z.object({ purpose: z.enum(['ca', 'cert', 'key', 'mosquitto-db', 'pid-file']) }),
     res: type<PickFileResult>()
   },
   // Desktop updates: the current state, and "restart and install" once one is downloaded.
   'update:status': { req: none, res: type<UpdateStatus>() },
-  'update:install': { req: none, res: type<UpdateStatus>() }
+  'update:install': { req: none, res: type<UpdateStatus>() },
+  // The broker view: watch `$SYS/#` on a connection (renewed by an open view; pinned stays).
+  'broker:watch': {
+    req: byProfile.extend({ watching: z.boolean(), pinned: z.boolean().optional() }),
+    res: type<{ view: BrokerSysView; prefs: BrokerPrefs }>()
+  },
+  // The queue table from a Mosquitto persistence file (read only, through a private copy).
+  'broker:qshape': {
+    req: z.object({
+      profileId: z.string().min(1).max(100).optional(),
+      file: z.string().trim().min(1).max(4096),
+      options: qshapeOptionsSchema
+    }),
+    res: type<QshapeResult>()
+  },
+  // Desktop only: the broker process a pid or pid file names, then SIGUSR1 to it.
+  'broker:find-process': {
+    req: z.object({
+      profileId: z.string().min(1).max(100).optional(),
+      target: z.string().trim().min(1).max(4096)
+    }),
+    res: type<BrokerProcess>()
+  },
+  'broker:save-now': {
+    req: z.object({
+      pid: z.number().int().min(2).max(0x7fffffff),
+      file: z.string().trim().min(1).max(4096).optional()
+    }),
+    res: type<{ saved: boolean; message: string }>()
+  }
 } as const
 
 export const eventContract = {
@@ -88,7 +124,8 @@ export const eventContract = {
   // Desktop menu and its shortcuts; the renderer acts on them (never sent in serve mode).
   'app:command': type<AppCommand>(),
   // Desktop update check progress (never sent in serve mode).
-  'app:update': type<UpdateStatus>()
+  'app:update': type<UpdateStatus>(),
+  'broker:sys': type<BrokerSysView>()
 } as const
 
 export type InvokeChannel = keyof typeof invokeContract
@@ -115,7 +152,8 @@ export const writeChannels: ReadonlySet<InvokeChannel> = new Set<InvokeChannel>(
   'export:start',
   'export:cancel',
   'dialog:pick-file',
-  'update:install'
+  'update:install',
+  'broker:save-now'
 ])
 
 /** Every invoke answers with this envelope so errors cross any transport as plain words. */

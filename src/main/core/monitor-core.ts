@@ -9,6 +9,7 @@ import {
 } from '../../shared/contract'
 import { demoProfile, DEMO_PROFILE_ID } from '../../shared/defaults'
 import type { ConnectionStatus, Notice, UpdateStatus } from '../../shared/types'
+import { setupBroker, type BrokerFeature } from './broker'
 import { CaptureStore } from './capture/capture-store'
 import { clientIdWarning } from './connection/client-id-check'
 import { Connection } from './connection/connection'
@@ -36,10 +37,12 @@ export interface CoreOptions {
   readOnly?: boolean
   /** Where an export goes: a save dialog on the desktop, a download in serve mode. */
   exportTarget: ExportTargetResolver
-  pickFile?: (purpose: 'ca' | 'cert' | 'key') => Promise<string | null>
+  pickFile?: (purpose: ParsedReq<'dialog:pick-file'>['purpose']) => Promise<string | null>
   /** The desktop's update check (electron-updater); absent in serve mode. */
   updates?: { status(): UpdateStatus; install(): UpdateStatus }
   capture?: { retentionBytes?: number; partBytes?: number; ringPoints?: number }
+  /** How long a broker view's $SYS watch lasts without renewal (default 45 s). */
+  broker?: { leaseMs?: number }
 }
 
 /**
@@ -56,8 +59,19 @@ export class MonitorCore {
   private exports!: ExportService
   private demo: { broker: DemoBroker; sensors: SimulatedSensors } | null = null
   private closing = false
+  private readonly broker: BrokerFeature
 
   private constructor(private readonly options: CoreOptions) {
+    this.broker = setupBroker({
+      mode: options.mode,
+      readOnly: options.readOnly ?? false,
+      dataDir: options.dataDir,
+      store: () => this.store,
+      connection: (id) => this.connections.get(id)?.connection,
+      profile: (id) => this.settings.profile(id),
+      emit: (view) => this.emit('broker:sys', view),
+      ...options.broker
+    })
     this.handlers = this.createHandlers()
   }
 
@@ -109,6 +123,7 @@ export class MonitorCore {
   async close(): Promise<void> {
     if (this.closing) return
     this.closing = true
+    this.broker.close()
     await Promise.all([...this.connections.values()].map(({ connection }) => connection.close()))
     this.connections.clear()
     await this.store.close()
@@ -157,7 +172,9 @@ export class MonitorCore {
       },
       {
         status: (status) => this.emit('connection:status', status),
-        message: (topic, payload) => ingest.handle(topic, payload),
+        message: (topic, payload) => {
+          if (!this.broker.message(profile, topic, payload)) ingest.handle(topic, payload)
+        },
         warning: (message) =>
           this.notify({ level: 'warning', message: `${profile.name}: ${message}` })
       },
@@ -165,6 +182,7 @@ export class MonitorCore {
     )
     this.connections.set(profileId, { connection, ingest })
     if (!existing) this.store.startCapture()
+    this.broker.connectionOpened(profileId)
     connection.open()
     this.rememberConnected()
     return connection
@@ -248,7 +266,8 @@ export class MonitorCore {
         if (!this.options.updates)
           throw new AppError('unsupported', 'Updates are installed by the desktop app only.')
         return this.options.updates.install()
-      }
+      },
+      ...this.broker.handlers
     }
   }
 

@@ -21,22 +21,26 @@ export function exportTargetDialog(getWindow: () => BrowserWindow | null): Expor
 const TITLES = {
   ca: 'Choose the CA certificate',
   cert: 'Choose the client certificate',
-  key: 'Choose the client key'
+  key: 'Choose the client key',
+  'mosquitto-db': 'Choose the Mosquitto persistence file',
+  'pid-file': 'Choose the Mosquitto pid file'
+}
+
+const FILTERS: Record<keyof typeof TITLES, { name: string; extensions: string[] }> = {
+  ca: { name: 'Certificates', extensions: ['pem', 'crt', 'cer', 'key'] },
+  cert: { name: 'Certificates', extensions: ['pem', 'crt', 'cer', 'key'] },
+  key: { name: 'Keys', extensions: ['pem', 'crt', 'cer', 'key'] },
+  'mosquitto-db': { name: 'Mosquitto persistence', extensions: ['db'] },
+  'pid-file': { name: 'Pid files', extensions: ['pid'] }
 }
 
 export function pickFileDialog(getWindow: () => BrowserWindow | null) {
-  return async (purpose: 'ca' | 'cert' | 'key'): Promise<string | null> => {
+  return async (purpose: keyof typeof TITLES): Promise<string | null> => {
     const win = getWindow()
     const options = {
       title: TITLES[purpose],
       properties: ['openFile' as const],
-      filters: [
-        {
-          name: purpose === 'key' ? 'Keys' : 'Certificates',
-          extensions: ['pem', 'crt', 'cer', 'key']
-        },
-        { name: 'All files', extensions: ['*'] }
-      ]
+      filters: [FILTERS[purpose], { name: 'All files', extensions: ['*'] }]
     }
     const result = win
       ? await dialog.showOpenDialog(win, options)

@@ -3,6 +3,7 @@ import type { Api } from '../../shared/contract'
 import type { AppInfo, ConnectionStatus, ProfileView, SettingsView } from '../../shared/types'
 import { Dashboard } from './charts/Dashboard'
 import type { SeriesStore } from './charts/series-store'
+import { BrokerSection } from './broker/BrokerSection'
 import { CapturesPanel } from './captures/CapturesPanel'
 import { ConnectionBar } from './connection/ConnectionBar'
 import { ExportButton } from './export/ExportButton'
@@ -233,6 +234,7 @@ export function App({ api, store, stats, onReconnect, token }: Props): React.JSX
             readOnly={readOnly}
           />
           <TopicStats stats={stats} />
+          <BrokerSection api={api} store={store} profile={savedProfile} info={info} />
         </main>
       </div>
     </div>

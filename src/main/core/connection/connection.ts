@@ -50,6 +50,10 @@ export class Connection {
   /** The name the server certificate is checked against (TLS only). */
   private readonly checkedName: string
   private readonly stores: SessionStores
+  /** Filters subscribed besides the profile's (the broker view's `$SYS/#`), with who to tell. */
+  private readonly extraFilters = new Map<string, (granted: boolean) => void>()
+  /** Extra filters dropped while offline: a kept session still has them until unsubscribed. */
+  private readonly staleFilters = new Set<string>()
 
   constructor(
     readonly profile: Profile,
@@ -111,6 +115,29 @@ export class Connection {
     this.setState('disconnected')
   }
 
+  /**
+   * Subscribes (QoS 0) to a filter that is not in the profile, now if connected and again on
+   * every connect; `onResult` hears whether the broker granted it.
+   */
+  addFilter(filter: string, onResult: (granted: boolean) => void): void {
+    this.extraFilters.set(filter, onResult)
+    this.staleFilters.delete(filter)
+    if (this.client?.connected) this.subscribeExtra(this.client, filter)
+  }
+
+  removeFilter(filter: string): void {
+    if (!this.extraFilters.delete(filter)) return
+    if (this.client?.connected) this.client.unsubscribe(filter)
+    else this.staleFilters.add(filter)
+  }
+
+  private subscribeExtra(client: MqttClient, filter: string): void {
+    client.subscribe(filter, { qos: 0 }, (error, granted) => {
+      const ok = !error && (granted ?? []).every((g) => g.qos !== 128 && g.qos <= 2)
+      this.extraFilters.get(filter)?.(ok)
+    })
+  }
+
   private wire(client: MqttClient): void {
     client.on('connect', (connack) => this.onConnect(client, connack))
     client.on('message', (topic, payload) => this.events.message(topic, payload))
@@ -139,6 +166,10 @@ export class Connection {
       this.subscribedThisSession = true
       this.subscribe(client)
     }
+    // Again on every connect: one may have been added while offline; a repeat is harmless.
+    for (const filter of this.extraFilters.keys()) this.subscribeExtra(client, filter)
+    for (const filter of this.staleFilters) client.unsubscribe(filter)
+    this.staleFilters.clear()
   }
 
   private subscribe(client: MqttClient): void {
