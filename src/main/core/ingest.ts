@@ -2,7 +2,7 @@ import type { Profile, TopicConfig } from '../../shared/schemas'
 import { DEFAULT_UNITS, decoderSchema } from '../../shared/schemas'
 import type { CaptureStore } from './capture/capture-store'
 import type { TopicEntry } from './capture/series-registry'
-import { createDecoder, type Decoder } from './decode'
+import { createDecoder, SparkplugState, type Decoder } from './decode'
 
 /** True when an MQTT topic matches a subscription filter (`+` one level, `#` the rest). */
 export function topicMatches(filter: string, topic: string): boolean {
@@ -24,6 +24,7 @@ export function topicMatches(filter: string, topic: string): boolean {
 interface Route {
   entry: TopicEntry
   decoder: Decoder
+  units: Record<string, string>
 }
 
 const MAX_ROUTES = 100_000
@@ -33,15 +34,28 @@ const MAX_ROUTES = 100_000
  * first matching filter, cached per topic), decodes, and hands rows to the capture store.
  * Bad payloads are counted on the topic with their reason; nothing here throws.
  */
+export interface IngestOptions {
+  /** Publishes on the connection; used only when the profile allows publishing. */
+  publish?: (topic: string, payload: Uint8Array) => void
+}
+
 export class Ingest {
   private readonly routes = new Map<string, Route>()
+  /** Entries of series topics (Sparkplug's `<group>/<edge node>[/<device>]`). */
+  private readonly seriesEntries = new Map<string, TopicEntry>()
   private readonly fallback: TopicConfig
+  /** What this connection knows about its Sparkplug B nodes and devices. */
+  readonly sparkplug: SparkplugState
 
   constructor(
     private readonly profile: Profile,
-    private readonly store: CaptureStore
+    private readonly store: CaptureStore,
+    options: IngestOptions = {}
   ) {
     this.fallback = { filter: '#', qos: 0, decoder: decoderSchema.parse({}) }
+    this.sparkplug = new SparkplugState({
+      publish: profile.allowPublish ? options.publish : undefined
+    })
   }
 
   handle(topic: string, payload: Uint8Array): void {
@@ -55,8 +69,16 @@ export class Ingest {
       }
       const rows = outcome.rows
       let refused: string | undefined
+      let counted: TopicEntry | null = null
       for (let i = 0; i < rows.length; i++) {
-        const reason = this.store.append(route.entry, rows[i])
+        const row = rows[i]
+        let entry = route.entry
+        if (row.seriesTopic !== undefined) {
+          entry = this.seriesEntry(row.seriesTopic, route)
+          // A message counts once on each series topic it brings readings to.
+          if (entry !== counted) this.store.countMessage((counted = entry), route.decoder.format)
+        }
+        const reason = this.store.append(entry, row)
         if (reason) refused ??= reason
       }
       this.store.countMessage(route.entry, route.decoder.format, refused ?? outcome.warning)
@@ -73,15 +95,27 @@ export class Ingest {
 
   private route(topic: string): Route {
     const config = this.profile.topics.find((t) => topicMatches(t.filter, topic)) ?? this.fallback
-    const decoder = createDecoder(config.decoder)
+    const decoder = createDecoder(config.decoder, { topic, sparkplug: this.sparkplug })
     const units = config.decoder.units
     const unitFor = (field: string): string =>
       units[field] ??
       (decoder.format === 'csv' || config.decoder.format === 'csv'
         ? (DEFAULT_UNITS[field] ?? '')
         : '')
-    const route = { entry: this.store.topicFor(this.profile.name, topic, unitFor), decoder }
+    const route = { entry: this.store.topicFor(this.profile.name, topic, unitFor), decoder, units }
     if (this.routes.size < MAX_ROUTES) this.routes.set(topic, route)
     return route
+  }
+
+  private seriesEntry(series: string, route: Route): TopicEntry {
+    let entry = this.seriesEntries.get(series)
+    if (!entry) {
+      const units = route.units
+      const unitFor = (field: string): string =>
+        units[field] ?? this.sparkplug.unitOf(series, field) ?? ''
+      entry = this.store.topicFor(this.profile.name, series, unitFor)
+      if (this.seriesEntries.size < MAX_ROUTES) this.seriesEntries.set(series, entry)
+    }
+    return entry
   }
 }

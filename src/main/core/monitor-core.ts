@@ -14,6 +14,8 @@ import { CaptureStore } from './capture/capture-store'
 import { clientIdWarning } from './connection/client-id-check'
 import { Connection } from './connection/connection'
 import { ExportService, type ExportTargetResolver } from './export/export-service'
+import type { SparkplugState } from './decode'
+import { checkProtoFile } from './decode/proto-schema'
 import { Ingest } from './ingest'
 import { startDemoBroker, type DemoBroker } from './demo/demo-broker'
 import { startSimulatedSensors, type SimulatedSensors } from './demo/simulated-sensor'
@@ -116,6 +118,11 @@ export class MonitorCore {
     return () => set.delete(listener as Listener<EventChannel>)
   }
 
+  /** What a connection knows about its Sparkplug B nodes and devices (for the topic tree). */
+  sparkplugState(profileId: string): SparkplugState | undefined {
+    return this.connections.get(profileId)?.ingest.sparkplug
+  }
+
   notify(notice: Notice): void {
     this.emit('app:notice', notice)
   }
@@ -163,7 +170,9 @@ export class MonitorCore {
     const existing = this.connections.get(profileId)
     if (existing) void existing.connection.close()
     const secrets = this.settings.secrets
-    const ingest = new Ingest(profile, this.store)
+    const ingest = new Ingest(profile, this.store, {
+      publish: (topic, payload) => connection.publishNow(topic, payload)
+    })
     const connection = new Connection(
       profile,
       {
@@ -257,6 +266,7 @@ export class MonitorCore {
         }
         return { path: await this.options.pickFile(purpose) }
       },
+      'decoder:check-proto': async ({ file }) => checkProtoFile(file),
       'update:status': async () =>
         this.options.updates?.status() ?? {
           state: 'unsupported',

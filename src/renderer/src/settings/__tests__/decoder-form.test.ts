@@ -28,13 +28,15 @@ describe('the decoding form', () => {
       units: { t: '°C' }
     })
     const texts = decoderTexts(config)
-    expect(texts).toEqual({ columns: 't, p', jsonPaths: '', units: 't=°C' })
+    expect(texts).toEqual({ columns: 't, p', jsonPaths: '', units: 't=°C', structFields: '' })
     expect(decoderFromTexts(config, texts, 'x')).toEqual({ ok: true, value: config })
   })
 
   it('explains a CSV decoder without columns and a field timestamp without a field', () => {
     const csv = decoderSchema.parse({ format: 'csv' })
-    expect(decoderFromTexts(csv, { columns: ' ', jsonPaths: '', units: '' }, 'lab/x')).toEqual({
+    expect(
+      decoderFromTexts(csv, { columns: ' ', jsonPaths: '', units: '', structFields: '' }, 'lab/x')
+    ).toEqual({
       ok: false,
       error: 'lab/x: name at least one CSV column.'
     })
@@ -59,7 +61,12 @@ describe('the decoding form', () => {
         format: 'json',
         timestamp: { source: 'field', field: 'time', format: 'iso' }
       },
-      texts: { columns: '', jsonPaths: 'sensor.temp, sensor.rh', units: 'sensor.temp=°C' }
+      texts: {
+        columns: '',
+        jsonPaths: 'sensor.temp, sensor.rh',
+        units: 'sensor.temp=°C',
+        structFields: ''
+      }
     }
     const built = buildProfileInput(profile, fields, { value: '', clear: false })
     expect(built.ok).toBe(true)
