@@ -63,7 +63,7 @@ export class ProtobufDecoder implements Decoder {
     if (tsField !== null) {
       const raw = valueAtPath(record, type, tsField, true)
       // Left out of this message: the receive time, unless the user named the field.
-      if (raw !== undefined || this.timestamp.source === 'field') {
+      if ((raw !== undefined && raw !== null) || this.timestamp.source === 'field') {
         const ts = timestampOf(raw, this.timestamp.format)
         if (ts === null) return { ok: false, error: `timestamp field "${tsField}" is not a time` }
         t = ts

@@ -136,7 +136,7 @@ export function viewValue(m: SpMetric, datatype: number, depth = 0): SparkplugVa
       return { kind: 'datetime', value: integer(m) }
     case DT.Bytes:
     case DT.File: {
-      const bytes = m.bytes_value ?? new Uint8Array(0)
+      const bytes = bytesOf(m)
       return { kind: 'bytes', size: bytes.byteLength, head: hex(bytes.subarray(0, BYTES_HEAD)) }
     }
     case DT.DataSet:
@@ -145,7 +145,7 @@ export function viewValue(m: SpMetric, datatype: number, depth = 0): SparkplugVa
       return m.template_value ? viewTemplate(m.template_value, depth) : { kind: 'null' }
     default:
       if (datatype >= DT.Int8Array && datatype <= DT.DateTimeArray)
-        return viewArray(m.bytes_value ?? new Uint8Array(0), datatype)
+        return viewArray(bytesOf(m), datatype)
       return { kind: 'unsupported', reason: `${datatypeName(datatype)} values are not shown` }
   }
 }
@@ -279,6 +279,13 @@ function viewArray(bytes: Uint8Array, datatype: number): SparkplugValue {
     start = i + 1
   }
   return { kind: 'array', values }
+}
+
+/** The metric's bytes; without them protobufjs gives a shared empty array, not bytes. */
+function bytesOf(m: SpMetric): Uint8Array {
+  return has(m, 'bytes_value') && m.bytes_value instanceof Uint8Array
+    ? m.bytes_value
+    : new Uint8Array(0)
 }
 
 function hex(bytes: Uint8Array): string {
