@@ -145,7 +145,7 @@ describe('protobuf', () => {
 
   it('refuses nesting deeper than the limit', () => {
     // inner { inner { ... } } 70 levels deep
-    let nested = new Uint8Array(0)
+    let nested: Uint8Array = new Uint8Array(0)
     for (let i = 0; i < 70; i++) {
       const len = nested.length
       const varint = len < 128 ? [len] : [(len & 0x7f) | 0x80, len >> 7]
