@@ -269,14 +269,14 @@ describe.skipIf(!mosquitto.ok || !python.ok)(
         'temperature',
         'humidity',
         'count',
+        'inner.raw',
+        'inner.ok',
         'samples.0',
         'samples.1',
-        'samples.2',
-        'inner.raw',
-        'inner.ok'
+        'samples.2'
       ])
-        expect(csv.rows).toEqual(
-        inputs.map((r) => [r.temperature, r.humidity, r.count, ...r.samples, r.raw, 1].map(String))
+      expect(csv.rows).toEqual(
+        inputs.map((r) => [r.temperature, r.humidity, r.count, r.raw, 1, ...r.samples].map(String))
       )
     })
 

@@ -13,32 +13,34 @@ const ALLOWED_TAGS = new Set([0, 1, 2, 3, 55799])
 /** Bytes of a big integer (tags 2 and 3): anything wider is not a reading. */
 const MAX_BIGNUM_BYTES = 16
 
+// The open containers, as stacks reused by every call: items left (or INDEFINITE), items seen,
+// whether it is a map, and for a chunked string the major type of its chunks (else -1).
+const left = new Float64Array(MAX_NESTING + 1)
+const seen = new Float64Array(MAX_NESTING + 1)
+const isMap = new Uint8Array(MAX_NESTING + 1)
+const chunks = new Int8Array(MAX_NESTING + 1)
+
 /** Null when the payload is one well-formed CBOR value we decode, else the reason in words. */
 export function checkCbor(b: Uint8Array): string | null {
   const n = b.length
   if (n === 0) return 'empty payload'
   let pos = 0
-  // One frame per open array, map or chunked string: items left (or INDEFINITE), items
-  // seen, whether it is a map, and for chunked strings the major type of its chunks.
-  const left: number[] = []
-  const seen: number[] = []
-  const isMap: boolean[] = []
-  const chunks: number[] = []
+  let depth = 0
   let tagged = false
   for (;;) {
     if (pos >= n) return truncated(n)
-    const top = left.length - 1
+    const top = depth - 1
     const initial = b[pos]
     if (top >= 0 && left[top] === INDEFINITE && initial === 0xff) {
       if (isMap[top] && seen[top] % 2 === 1) return 'malformed CBOR: a map key without a value'
       pos++
-      popFrame()
+      depth--
     } else {
       pos++
       const major = initial >> 5
       const info = initial & 31
       let arg = info
-      if (info === 24 || info === 25 || info === 26 || info === 27) {
+      if (info >= 24 && info <= 27) {
         const size = 1 << (info - 24)
         if (pos + size > n) return truncated(n)
         arg = readUint(b, pos, size)
@@ -49,8 +51,14 @@ export function checkCbor(b: Uint8Array): string | null {
       const indefinite = info === 31
       if (top >= 0 && chunks[top] >= 0 && (major !== chunks[top] || indefinite))
         return 'malformed CBOR: a chunked string holds something other than chunks'
-      const keyPosition = top >= 0 && isMap[top] && seen[top] % 2 === 0
-      if (keyPosition && major !== 0 && major !== 1 && major !== 3)
+      if (
+        top >= 0 &&
+        isMap[top] &&
+        seen[top] % 2 === 0 &&
+        major !== 0 &&
+        major !== 1 &&
+        major !== 3
+      )
         return 'CBOR map key is not text or a number'
       if (major === 6) {
         if (tagged) return 'CBOR tag on a tag is not supported'
@@ -70,34 +78,29 @@ export function checkCbor(b: Uint8Array): string | null {
         if (info < 20 || info === 24) return `CBOR simple value ${arg} is not supported`
       } else if (major === 2 || major === 3) {
         if (indefinite) {
-          const over = pushFrame(INDEFINITE, false, major)
-          if (over) return over
+          if (depth >= MAX_NESTING) return nestedTooDeep()
+          open(depth++, INDEFINITE, 0, major)
           continue
         }
         if (arg > n - pos) return claims(arg, major === 2 ? 'byte string' : 'text', n - pos)
         pos += arg
       } else if (major === 4 || major === 5) {
-        if (indefinite) {
-          const over = pushFrame(INDEFINITE, major === 5, -1)
-          if (over) return over
-          continue
-        }
-        const items = major === 5 ? arg * 2 : arg
+        const items = indefinite ? INDEFINITE : major === 5 ? arg * 2 : arg
         // Every item takes at least a byte: a count beyond the bytes left is a lie.
         if (items > n - pos)
           return `CBOR declares ${major === 5 ? 'a map' : 'an array'} of ${fmtItems(arg)} but the payload has ${fmtBytes(n - pos)} left: refused unread`
-        if (items > 0) {
-          const over = pushFrame(items, major === 5, -1)
-          if (over) return over
+        if (items !== 0) {
+          if (depth >= MAX_NESTING) return nestedTooDeep()
+          open(depth++, items, major === 5 ? 1 : 0, -1)
           continue
         }
       } else if (indefinite) {
         return `malformed CBOR: an integer cannot have indefinite length (byte ${pos - 1})`
       }
     }
-    // One item complete: count it in the frames it closes.
+    // One item complete: count it in the containers it closes.
     for (;;) {
-      const t = left.length - 1
+      const t = depth - 1
       if (t < 0) {
         if (pos !== n) return `CBOR has ${fmtBytes(n - pos)} after its first value`
         return null
@@ -105,25 +108,20 @@ export function checkCbor(b: Uint8Array): string | null {
       seen[t]++
       if (left[t] === INDEFINITE) break
       if (--left[t] > 0) break
-      popFrame()
+      depth--
     }
   }
+}
 
-  function pushFrame(items: number, map: boolean, chunkMajor: number): string | null {
-    if (left.length >= MAX_NESTING) return `CBOR nested deeper than ${MAX_NESTING} levels`
-    left.push(items)
-    seen.push(0)
-    isMap.push(map)
-    chunks.push(chunkMajor)
-    return null
-  }
+function open(at: number, items: number, map: number, chunkMajor: number): void {
+  left[at] = items
+  seen[at] = 0
+  isMap[at] = map
+  chunks[at] = chunkMajor
+}
 
-  function popFrame(): void {
-    left.pop()
-    seen.pop()
-    isMap.pop()
-    chunks.pop()
-  }
+function nestedTooDeep(): string {
+  return `CBOR nested deeper than ${MAX_NESTING} levels`
 }
 
 function readUint(b: Uint8Array, at: number, size: number): number {

@@ -8,17 +8,20 @@ import { fmtBytes } from './types'
 
 const TIMESTAMP_EXT = -1
 
+// The open arrays and maps, as stacks reused by every call: entries left, entries seen, map.
+const left = new Float64Array(MAX_NESTING + 1)
+const seen = new Float64Array(MAX_NESTING + 1)
+const isMap = new Uint8Array(MAX_NESTING + 1)
+
 /** Null when the payload is one well-formed MessagePack value we decode, else the reason. */
 export function checkMsgpack(b: Uint8Array): string | null {
   const n = b.length
   if (n === 0) return 'empty payload'
   let pos = 0
-  const left: number[] = [] // items left in each open array or map
-  const seen: number[] = []
-  const isMap: boolean[] = []
+  let depth = 0
   for (;;) {
     if (pos >= n) return truncated(n)
-    const top = left.length - 1
+    const top = depth - 1
     const keyPosition = top >= 0 && isMap[top] && seen[top] % 2 === 0
     const c = b[pos++]
     let container = -1 // entries of an array or map that starts here
@@ -123,24 +126,23 @@ export function checkMsgpack(b: Uint8Array): string | null {
       // Every entry takes at least a byte: a count beyond the bytes left is a lie.
       if (items > n - pos)
         return `MessagePack declares ${map ? 'a map' : 'an array'} of ${container.toLocaleString('en-US')} entries but the payload has ${fmtBytes(n - pos)} left: refused unread`
-      if (left.length >= MAX_NESTING) return `MessagePack nested deeper than ${MAX_NESTING} levels`
-      left.push(items)
-      seen.push(0)
-      isMap.push(map)
+      if (depth >= MAX_NESTING) return `MessagePack nested deeper than ${MAX_NESTING} levels`
+      left[depth] = items
+      seen[depth] = 0
+      isMap[depth] = map ? 1 : 0
+      depth++
       continue
     }
     // One item complete: count it in the frames it closes.
     for (;;) {
-      const t = left.length - 1
+      const t = depth - 1
       if (t < 0) {
         if (pos !== n) return `MessagePack has ${fmtBytes(n - pos)} after its first value`
         return null
       }
       seen[t]++
       if (--left[t] > 0) break
-      left.pop()
-      seen.pop()
-      isMap.pop()
+      depth--
     }
   }
 }

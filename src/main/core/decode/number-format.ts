@@ -19,6 +19,11 @@ export function writeNumber(buf: Uint8Array, pos: number, v: number): number {
   const abs = v < 0 ? -v : v
   if (abs < SAFE) {
     if (Math.floor(v) === v) return writeScaled(buf, pos, v, 0)
+    // If any number of decimals up to the most gives v back, the most does too: one test
+    // sends the full-precision values (most computed doubles) straight to String().
+    const most = POW10[MAX_DECIMALS]
+    const m = Math.round(v * most)
+    if (m / most !== v || m >= SAFE || m <= -SAFE) return writeString(buf, pos, v)
     for (let d = 1; d <= MAX_DECIMALS; d++) {
       const scale = POW10[d]
       const m = Math.round(v * scale)
@@ -28,6 +33,10 @@ export function writeNumber(buf: Uint8Array, pos: number, v: number): number {
       }
     }
   }
+  return writeString(buf, pos, v)
+}
+
+function writeString(buf: Uint8Array, pos: number, v: number): number {
   const text = String(v)
   for (let i = 0; i < text.length; i++) buf[pos++] = text.charCodeAt(i)
   return pos

@@ -1,12 +1,12 @@
 import protobuf from 'protobufjs'
 import type { TimestampConfig } from '../../../shared/schemas'
-import { MAX_NESTING } from '../limits'
+import { fmtCount, MAX_FIELDS_PER_MESSAGE, MAX_NESTING } from '../limits'
 import { FieldCollector, longNamesWarning, RowFactory, tooManyFields } from './field-rows'
-import { shortestFloat32 } from './number-format'
 import { findMessageType, loadProtoSchema } from './proto-schema'
 import { isLong, longToNumber } from './protobuf-long'
+import { convert, kindOf, ProtobufPlan } from './protobuf-plan'
 import { timestampFromJson } from './timestamp'
-import type { DecodeOutcome, Decoder } from './types'
+import type { DecodedRow, DecodeOutcome, Decoder } from './types'
 import { fmtBytes, tooLarge } from './types'
 
 const AUTO_TS_FIELDS = ['ts', 'time', 'timestamp']
@@ -14,17 +14,21 @@ const AUTO_TS_FIELDS = ['ts', 'time', 'timestamp']
 /**
  * Protobuf with the user's own .proto file and message type: every numeric field becomes a
  * series (nested messages by dot path, repeated fields and maps by index or key), or only the
- * chosen dot paths. A field the sender left out is missing, except proto3's implicit scalars,
- * which mean zero.
+ * chosen dot paths. A field the sender left out is missing (an empty cell), except proto3's
+ * implicit scalars, which mean zero; so messages of one type keep one list of fields.
  */
 export class ProtobufDecoder implements Decoder {
   readonly format = 'protobuf'
   private readonly type: protobuf.Type | null = null
+  private readonly plan: ProtobufPlan | null = null
   private readonly problem: string | null = null
   private readonly factory = new RowFactory()
   private readonly found = new FieldCollector()
   /** The field that gives t (and is not charted), or null for the receive time. */
   private readonly tsField: string | null = null
+  /** The row of a message of fixed shape (or of chosen paths): reused for every one. */
+  private readonly row: DecodedRow
+  private readonly outcome: DecodeOutcome
 
   constructor(
     file: string,
@@ -32,6 +36,15 @@ export class ProtobufDecoder implements Decoder {
     private readonly paths: readonly string[],
     private readonly timestamp: TimestampConfig
   ) {
+    this.row = {
+      t: 0,
+      fields: Object.freeze([...paths]),
+      values: [],
+      text: new Uint8Array(0),
+      textStart: 0,
+      textEnd: 0
+    }
+    this.outcome = { ok: true, rows: [this.row] }
     const schema = loadProtoSchema(file)
     if (!schema.ok) {
       this.problem = `protobuf schema: ${schema.error}`
@@ -42,8 +55,17 @@ export class ProtobufDecoder implements Decoder {
       this.problem = `protobuf schema: ${type}`
       return
     }
-    this.type = type
     this.tsField = timestampField(type, timestamp)
+    if (paths.length === 0) {
+      const plan = new ProtobufPlan(type, this.tsField)
+      if (plan.fixed.length > MAX_FIELDS_PER_MESSAGE) {
+        this.problem = `protobuf schema: ${type.name} has ${fmtCount(plan.fixed.length)} numeric fields, more than the ${fmtCount(MAX_FIELDS_PER_MESSAGE)} one message may chart; choose the fields by dot path`
+        return
+      }
+      this.plan = plan
+      this.row.fields = plan.fixed
+    }
+    this.type = type
   }
 
   decode(payload: Uint8Array, receivedAt: number): DecodeOutcome {
@@ -69,32 +91,48 @@ export class ProtobufDecoder implements Decoder {
         t = ts
       }
     }
+    const row = this.row
+    const values = row.values
+    const plan = this.plan
     const found = this.found
     found.clear()
-    if (this.paths.length > 0) {
-      for (const p of this.paths) {
-        found.fields.push(p)
-        found.values.push(valueAtPath(record, type, p, false) as number)
-      }
+    if (plan) {
+      values.length = plan.fixed.length
+      plan.read(record, values, found)
+      if (found.over)
+        return {
+          ok: false,
+          error: tooManyFields('protobuf message', values.length + found.values.length)
+        }
     } else {
-      walk(record, type, '', 0, tsField, found)
+      values.length = this.paths.length
+      for (let i = 0; i < this.paths.length; i++)
+        values[i] = valueAtPath(record, type, this.paths[i], false) as number
     }
-    if (found.over)
-      return { ok: false, error: tooManyFields('protobuf message', found.values.length) }
-    const values = found.values
+    if (found.values.length > 0) return this.varyingRow(t)
     let any = false
     for (let i = 0; i < values.length && !any; i++) any = values[i] === values[i]
-    if (!any)
-      return {
-        ok: false,
-        error: found.longNames
-          ? longNamesWarning(found.longNames)
-          : `protobuf ${type.name} has no numeric fields`
-      }
+    if (!any) return { ok: false, error: `protobuf ${type.name} has no numeric fields` }
+    row.t = t
     this.factory.startMessage()
-    const row = this.factory.makeRow(t, this.factory.shared(found.fields), values.slice())
+    this.factory.fillText(row)
     return found.longNames
       ? { ok: true, rows: [row], warning: longNamesWarning(found.longNames) }
+      : this.outcome
+  }
+
+  /** A row with the fixed fields and this message's entries of repeated fields and maps. */
+  private varyingRow(t: number): DecodeOutcome {
+    const found = this.found
+    const fields = [...this.row.fields, ...found.fields]
+    if (fields.length > MAX_FIELDS_PER_MESSAGE)
+      return { ok: false, error: tooManyFields('protobuf message', fields.length) }
+    const values = [...this.row.values, ...found.values]
+    this.factory.startMessage()
+    const row = this.factory.makeRow(t, this.factory.shared(fields), values)
+    const longNames = found.longNames + (this.plan?.longNames ?? 0)
+    return longNames
+      ? { ok: true, rows: [row], warning: longNamesWarning(longNames) }
       : { ok: true, rows: [row] }
   }
 }
@@ -115,79 +153,6 @@ function describeFailure(error: unknown, type: protobuf.Type, bytes: number): st
     return `truncated protobuf: a field of ${type.name} runs past the end of the payload (${fmtBytes(bytes)})`
   if (/max depth exceeded/.test(message)) return `protobuf nested deeper than ${MAX_NESTING} levels`
   return `not a protobuf ${type.name} (${message})`
-}
-
-/** A scalar field's value as a chart number, or undefined for text and bytes. */
-function scalar(field: protobuf.Field, v: unknown): number | undefined {
-  if (field.resolvedType instanceof protobuf.Enum) return typeof v === 'number' ? v : undefined
-  switch (field.type) {
-    case 'double':
-      return v as number
-    case 'float':
-      return shortestFloat32(v as number)
-    case 'int32':
-    case 'uint32':
-    case 'sint32':
-    case 'fixed32':
-    case 'sfixed32':
-      return v as number
-    case 'int64':
-    case 'uint64':
-    case 'sint64':
-    case 'fixed64':
-    case 'sfixed64':
-      return longToNumber(v)
-    case 'bool':
-      return v ? 1 : 0
-    default:
-      return undefined
-  }
-}
-
-/** Collects every numeric field by dot path; stops one past the per-message limit. */
-function walk(
-  message: Record<string, unknown>,
-  type: protobuf.Type,
-  prefix: string,
-  depth: number,
-  skip: string | null,
-  found: FieldCollector
-): void {
-  const fields = type.fieldsArray
-  for (let i = 0; i < fields.length; i++) {
-    if (found.over) return
-    const field = fields[i]
-    const name = field.name
-    const path = prefix ? `${prefix}.${name}` : name
-    if (path === skip) continue
-    if (field.map) {
-      const map = message[name] as Record<string, unknown> | undefined
-      if (map) for (const key in map) emit(field, map[key], `${path}.${key}`, depth, found)
-    } else if (field.repeated) {
-      const list = message[name] as unknown[] | undefined
-      if (list)
-        for (let k = 0; k < list.length && !found.over; k++)
-          emit(field, list[k], `${path}.${k}`, depth, found)
-    } else if (!field.hasPresence || Object.hasOwn(message, name)) {
-      emit(field, message[name], path, depth, found)
-    }
-  }
-}
-
-function emit(
-  field: protobuf.Field,
-  v: unknown,
-  path: string,
-  depth: number,
-  found: FieldCollector
-): void {
-  if (field.resolvedType instanceof protobuf.Type) {
-    if (v && depth < MAX_NESTING)
-      walk(v as Record<string, unknown>, field.resolvedType, path, depth + 1, null, found)
-    return
-  }
-  const n = scalar(field, v)
-  if (n !== undefined && Number.isFinite(n)) found.add(path, n)
 }
 
 /**
@@ -219,9 +184,10 @@ function valueAtPath(
     }
     if (i === parts.length - 1) {
       if (raw) return v
-      if (field.resolvedType instanceof protobuf.Type) return NaN
-      const n = scalar(field, v)
-      return n !== undefined && Number.isFinite(n) ? n : NaN
+      const kind = field.resolvedType instanceof protobuf.Type ? undefined : kindOf(field)
+      if (kind === undefined) return NaN
+      const n = convert(kind, v)
+      return Number.isFinite(n) ? n : NaN
     }
     if (!(field.resolvedType instanceof protobuf.Type)) return raw ? undefined : NaN
     current = v

@@ -125,9 +125,10 @@ function collectNumbers(
   skip: string | null,
   found: FieldCollector
 ): void {
-  for (const key in value) {
-    if (!Object.hasOwn(value, key)) continue
+  const keys = Object.keys(value)
+  for (let i = 0; i < keys.length; i++) {
     if (found.over) return
+    const key = keys[i]
     const v = value[key]
     const path = prefix ? `${prefix}.${key}` : key
     if (path === skip) continue

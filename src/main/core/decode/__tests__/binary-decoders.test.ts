@@ -235,14 +235,41 @@ enum Status { UNKNOWN = 0; RUNNING = 2; }
       'inner.ok': 1,
       'channels.a': 1.5,
       'extra.big': 123,
+      'extra.gone': NaN,
+      maybe: NaN,
       status: 2
     })
+    // Fixed fields first, in schema order, then this message's repeated and map entries.
+    expect(row.fields.slice(0, 8)).toEqual([
+      'temperature',
+      'humidity',
+      'count',
+      'inner.raw',
+      'inner.ok',
+      'maybe',
+      'extra.big',
+      'extra.gone'
+    ])
   })
 
-  it('reads proto3 scalars left out as zero, and optional fields left out as missing', () => {
+  it('reads proto3 scalars left out as zero, and fields with presence left out as missing', () => {
     const [row] = rowsOf(decoder().decode(encode({ humidity: 1 }), NOW))
     expect(row.t).toBe(NOW)
-    expect(valuesOf(row)).toEqual({ temperature: 0, humidity: 1, count: 0, status: 0 })
+    expect(valuesOf(row)).toEqual({
+      temperature: 0,
+      humidity: 1,
+      count: 0,
+      status: 0,
+      'inner.raw': NaN,
+      'inner.ok': NaN,
+      maybe: NaN,
+      'extra.big': NaN,
+      'extra.gone': NaN
+    })
+    // A message of the same shape gives the same field list: one series set, no new combinations.
+    const [next] = rowsOf(decoder().decode(encode({ temperature: 5, maybe: 1 }), NOW))
+    expect(next.fields).toEqual(row.fields)
+    expect(textOf(next)).toBe('5,0,0,,,1,,,0')
   })
 
   it('picks chosen dot paths, floats as their decimals', () => {

@@ -11,7 +11,14 @@ import { TextBuffer } from '../number-format'
 import { longToNumber } from '../protobuf-long'
 import type { DecodedRow, DecodeOutcome, Decoder } from '../types'
 import { fmtBytes, preview, tooLarge } from '../types'
-import { has, sparkplugPayloadType, type SpMetric, type SpPayload } from './sparkplug-payload'
+import {
+  aliasOf,
+  has,
+  sparkplugPayloadType,
+  timestampOf,
+  type SpMetric,
+  type SpPayload
+} from './sparkplug-payload'
 import {
   REBIRTH_INTERVAL_MS,
   type EntityRecord,
@@ -124,18 +131,20 @@ export class SparkplugDecoder implements Decoder {
     for (let i = 0; i < metrics.length; i++) {
       const m = metrics[i]
       let info: MetricInfo | undefined
-      if (has(m, 'name') && m.name) {
-        info = entity.byName.get(m.name) ?? this.learnMetric(entity, m, problems)
-      } else if (has(m, 'alias')) {
-        const alias = longToNumber(m.alias, false)
-        info = entity.byAlias.get(alias)
-        if (!info) (problems.unknown ??= []).push(alias)
+      const name = m.name
+      if (name) {
+        info = entity.byName.get(name) ?? this.learnMetric(entity, m, problems)
       } else {
-        problems.unnamed++
+        const alias = aliasOf(m)
+        if (alias === undefined) problems.unnamed++
+        else {
+          info = entity.byAlias.get(alias)
+          if (!info) (problems.unknown ??= []).push(alias)
+        }
       }
       if (!info) continue
-      const datatype = datatypeOf(m, info.datatype)
-      const t = has(m, 'timestamp') ? longToNumber(m.timestamp, false) : at
+      const datatype = m.datatype || info.datatype || datatypeOf(m, undefined)
+      const t = timestampOf(m) ?? at
       if (isChartType(datatype)) {
         if (info.field >= 0) {
           const refused = this.put(entity, t, info.field, chartValue(m, datatype))

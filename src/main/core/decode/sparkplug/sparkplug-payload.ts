@@ -1,5 +1,6 @@
 // The Sparkplug B payload as protobufjs reads it, and the metric values it holds.
 import protobuf from 'protobufjs'
+import { longToNumber } from '../protobuf-long'
 import { SPARKPLUG_B_PROTO } from './sparkplug-b-proto'
 
 /** Field names as in the .proto (snake_case): keepCase. */
@@ -85,4 +86,27 @@ export function sparkplugPayloadType(): protobuf.Type {
 /** True when the message itself carries the field (protobufjs puts defaults on the prototype). */
 export function has(message: object, field: string): boolean {
   return Object.hasOwn(message, field)
+}
+
+let defaults: { alias: unknown; timestamp: unknown } | null = null
+
+/**
+ * A metric's alias and timestamp, or undefined when it has none. A field the message does not
+ * carry reads as the prototype's shared default object, so identity says it is absent: cheaper
+ * than asking for an own property on every metric of every message.
+ */
+export function aliasOf(m: SpMetric): number | undefined {
+  defaults ??= metricDefaults()
+  return m.alias === defaults.alias ? undefined : longToNumber(m.alias, false)
+}
+
+export function timestampOf(m: SpMetric): number | undefined {
+  defaults ??= metricDefaults()
+  return m.timestamp === defaults.timestamp ? undefined : longToNumber(m.timestamp, false)
+}
+
+function metricDefaults(): { alias: unknown; timestamp: unknown } {
+  const Metric = sparkplugPayloadType().lookupType('Payload.Metric')
+  const proto = Metric.ctor.prototype as { alias: unknown; timestamp: unknown }
+  return { alias: proto.alias, timestamp: proto.timestamp }
 }
