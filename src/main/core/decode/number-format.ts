@@ -50,14 +50,15 @@ function writeScaled(buf: Uint8Array, pos: number, m: number, decimals: number):
   }
   // Digits right to left into place: count them first.
   let digits = 1
-  for (let x = m; x >= 10; x = Math.floor(x / 10)) digits++
+  while (digits < 16 && m >= POW10[digits]) digits++
   if (digits <= decimals) digits = decimals + 1 // 0.05: a leading zero
   const end = pos + digits + (decimals > 0 ? 1 : 0)
   let at = end
   let x = m
   for (let i = 0; i < digits; i++) {
     if (decimals > 0 && i === decimals) buf[--at] = 46 // .
-    const q = Math.floor(x / 10)
+    // Small integers divide as 32-bit ones, which is quicker.
+    const q = x < 2147483648 ? (x / 10) | 0 : Math.floor(x / 10)
     buf[--at] = 48 + (x - q * 10)
     x = q
   }
@@ -69,6 +70,16 @@ function writeScaled(buf: Uint8Array, pos: number, m: number, decimals: number):
  * 22.309999465942383 a float32 holds): what the sender meant, and still exact as a float32.
  */
 export function shortestFloat32(f: number): number {
+  const abs = f < 0 ? -f : f
+  if (abs >= 1e-3 && abs < 1e7) {
+    // Readings live here: the fewest decimals, no logarithm needed.
+    for (let d = 0; d <= 12; d++) {
+      const scale = POW10[d]
+      const n = Math.round(f * scale) / scale
+      if (Math.fround(n) === f) return n
+    }
+    return f
+  }
   return shortestDecimal(f, 9, (n) => Math.fround(n) === f)
 }
 

@@ -26,6 +26,9 @@ export class ProtobufDecoder implements Decoder {
   private readonly found = new FieldCollector()
   /** The field that gives t (and is not charted), or null for the receive time. */
   private readonly tsField: string | null = null
+  /** The timestamp field's and the chosen fields' dot paths, split once. */
+  private readonly tsParts: string[] = []
+  private readonly pathParts: string[][]
   /** The row of a message of fixed shape (or of chosen paths): reused for every one. */
   private readonly row: DecodedRow
   private readonly outcome: DecodeOutcome
@@ -45,6 +48,7 @@ export class ProtobufDecoder implements Decoder {
       textEnd: 0
     }
     this.outcome = { ok: true, rows: [this.row] }
+    this.pathParts = paths.map((p) => p.split('.'))
     const schema = loadProtoSchema(file)
     if (!schema.ok) {
       this.problem = `protobuf schema: ${schema.error}`
@@ -56,6 +60,7 @@ export class ProtobufDecoder implements Decoder {
       return
     }
     this.tsField = timestampField(type, timestamp)
+    this.tsParts = this.tsField?.split('.') ?? []
     if (paths.length === 0) {
       const plan = new ProtobufPlan(type, this.tsField)
       if (plan.fixed.length > MAX_FIELDS_PER_MESSAGE) {
@@ -83,7 +88,7 @@ export class ProtobufDecoder implements Decoder {
     let t = receivedAt
     const tsField = this.tsField
     if (tsField !== null) {
-      const raw = valueAtPath(record, type, tsField, true)
+      const raw = valueAtPath(record, type, this.tsParts, true)
       // Left out of this message: the receive time, unless the user named the field.
       if ((raw !== undefined && raw !== null) || this.timestamp.source === 'field') {
         const ts = timestampOf(raw, this.timestamp.format)
@@ -107,7 +112,7 @@ export class ProtobufDecoder implements Decoder {
     } else {
       values.length = this.paths.length
       for (let i = 0; i < this.paths.length; i++)
-        values[i] = valueAtPath(record, type, this.paths[i], false) as number
+        values[i] = valueAtPath(record, type, this.pathParts[i], false) as number
     }
     if (found.values.length > 0) return this.varyingRow(t)
     let any = false
@@ -162,10 +167,9 @@ function describeFailure(error: unknown, type: protobuf.Type, bytes: number): st
 function valueAtPath(
   message: Record<string, unknown>,
   type: protobuf.Type,
-  path: string,
+  parts: readonly string[],
   raw: boolean
 ): unknown {
-  const parts = path.split('.')
   let current: unknown = message
   let currentType: protobuf.Type = type
   for (let i = 0; i < parts.length; i++) {

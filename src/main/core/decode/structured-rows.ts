@@ -13,6 +13,7 @@ import { timestampFromJson } from './timestamp'
 import type { DecodedRow, DecodeOutcome } from './types'
 
 const AUTO_TS_FIELDS = ['ts', 'time', 'timestamp']
+const VALUE: readonly string[] = Object.freeze(['value'])
 /** Object levels searched for numbers when no paths are chosen. */
 const MAX_DEPTH = 8
 
@@ -24,6 +25,17 @@ const MAX_DEPTH = 8
 export class StructuredRows {
   private readonly factory = new RowFactory()
   private readonly found = new FieldCollector()
+  /** The row of a message that is one object, and its outcome: reused, as rows may be. */
+  private readonly row: DecodedRow = {
+    t: 0,
+    fields: VALUE,
+    values: [],
+    text: new Uint8Array(0),
+    textStart: 0,
+    textEnd: 0
+  }
+  private readonly rows = [this.row]
+  private readonly outcome: DecodeOutcome = { ok: true, rows: this.rows }
   /** Fields skipped in the message being decoded because their names are too long. */
   private longNames = 0
 
@@ -34,7 +46,8 @@ export class StructuredRows {
   ) {}
 
   decode(parsed: unknown, receivedAt: number): DecodeOutcome {
-    const items = Array.isArray(parsed) ? parsed : [parsed]
+    if (!Array.isArray(parsed)) return this.decodeOne(parsed, receivedAt)
+    const items = parsed
     if (items.length > MAX_ROWS_PER_MESSAGE)
       return {
         ok: false,
@@ -56,11 +69,27 @@ export class StructuredRows {
     return warning ? { ok: true, rows, warning } : { ok: true, rows }
   }
 
+  /** One object (the common case): its row is reused from message to message. */
+  private decodeOne(item: unknown, receivedAt: number): DecodeOutcome {
+    this.factory.startMessage()
+    this.longNames = 0
+    const row = this.decodeItem(item, receivedAt, this.row)
+    if (typeof row === 'string') return { ok: false, error: row }
+    if ('refuse' in row) return { ok: false, error: row.refuse }
+    const rows = row === this.row ? this.rows : [row]
+    if (this.longNames > 0) return { ok: true, rows, warning: longNamesWarning(this.longNames) }
+    return row === this.row ? this.outcome : { ok: true, rows }
+  }
+
   /** A row, a warning, or a reason to refuse the whole message. */
-  private decodeItem(item: unknown, receivedAt: number): DecodedRow | string | { refuse: string } {
+  private decodeItem(
+    item: unknown,
+    receivedAt: number,
+    reuse?: DecodedRow
+  ): DecodedRow | string | { refuse: string } {
     if (typeof item === 'number') {
       if (!Number.isFinite(item)) return `${this.label} number is not finite`
-      return this.factory.makeRow(receivedAt, ['value'], [item])
+      return this.factory.makeRow(receivedAt, VALUE, [item])
     }
     if (item === null || typeof item !== 'object' || Array.isArray(item) || !isPlain(item)) {
       return `${this.label} item is ${describe(item)}, not an object or a number`
@@ -89,7 +118,15 @@ export class StructuredRows {
     let any = false
     for (let i = 0; i < values.length && !any; i++) any = values[i] === values[i]
     if (!any) return `${this.label} has no numeric fields`
-    return this.factory.makeRow(t, this.factory.shared(found.fields), values.slice())
+    const fields = this.factory.shared(found.fields)
+    if (!reuse) return this.factory.makeRow(t, fields, values.slice())
+    reuse.t = t
+    reuse.fields = fields
+    const kept = reuse.values
+    kept.length = values.length
+    for (let i = 0; i < values.length; i++) kept[i] = values[i]
+    this.factory.fillText(reuse)
+    return reuse
   }
 
   private timestampField(record: Record<string, unknown>): string | null {
@@ -97,7 +134,8 @@ export class StructuredRows {
     if (ts.source === 'receive') return null
     if (ts.source === 'field') return ts.field
     if (ts.field && getPath(record, ts.field) !== undefined) return ts.field
-    return AUTO_TS_FIELDS.find((name) => record[name] !== undefined) ?? null
+    for (const name of AUTO_TS_FIELDS) if (record[name] !== undefined) return name
+    return null
   }
 }
 
