@@ -139,3 +139,14 @@ export interface SparkplugHostState {
   timestamp?: number
   since: number
 }
+
+/** One Sparkplug B message as the inspector shows it: every metric, names resolved. */
+export interface SparkplugMessageView {
+  type: SparkplugMessageType
+  /** The series topic `<group>/<edge node>[/<device>]`. */
+  series: string
+  /** Epoch ms the sender put on the payload, when it did. */
+  timestamp?: number
+  seq?: number
+  metrics: SparkplugMetricView[]
+}

@@ -34,7 +34,7 @@ describe('every decoder against random and adversarial bytes', () => {
     }
     expect(result.thrown).toEqual([])
     expect(result.inconsistent).toEqual([])
-    expect(result.decoders).toBe(16)
+    expect(result.decoders).toBe(17)
     expect(result.decodes).toBeGreaterThan(50_000)
     // The largest payload is 1 MB; a few copies of it at most may be alive at once.
     expect(result.peakArrayBuffersMB).toBeLessThan(32)

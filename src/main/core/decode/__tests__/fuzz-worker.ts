@@ -11,6 +11,7 @@ import protobuf from 'protobufjs'
 import { decoderSchema, type DecoderConfig } from '../../../../shared/schemas'
 import { createDecoder, SparkplugState, type Decoder } from '..'
 import { sparkplugPayloadType } from '../sparkplug/sparkplug-payload'
+import { viewSparkplugMessage } from '../sparkplug/sparkplug-view'
 import { mulberry32 } from './decode-test-helpers'
 
 const seed = Number(process.argv[2] ?? 1)
@@ -44,7 +45,17 @@ const decoders: [string, Decoder][] = [
   ['sparkplug DBIRTH', createDecoder(cfg({}), { topic: 'spBv1.0/G/DBIRTH/E/D', sparkplug })],
   ['sparkplug DDATA', createDecoder(cfg({}), { topic: 'spBv1.0/G/DDATA/E/D', sparkplug })],
   ['sparkplug NDEATH', createDecoder(cfg({}), { topic: 'spBv1.0/G/NDEATH/E', sparkplug })],
-  ['sparkplug STATE', createDecoder(cfg({}), { topic: 'spBv1.0/STATE/h', sparkplug })]
+  ['sparkplug STATE', createDecoder(cfg({}), { topic: 'spBv1.0/STATE/h', sparkplug })],
+  [
+    'sparkplug inspector view',
+    {
+      format: 'view',
+      decode: (payload) => {
+        const view = viewSparkplugMessage('spBv1.0/G/DDATA/E/D', payload, sparkplug)
+        return typeof view === 'string' ? { ok: false, error: view } : { ok: true, rows: [] }
+      }
+    }
+  ]
 ]
 
 // Valid payloads of each format, the seeds of the mutations.

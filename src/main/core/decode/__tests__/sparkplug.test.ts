@@ -12,6 +12,7 @@ import { createDecoder, SparkplugState, type DecodeOutcome } from '..'
 import { sparkplugPayloadType } from '../sparkplug/sparkplug-payload'
 import { REBIRTH_INTERVAL_MS } from '../sparkplug/sparkplug-state'
 import { parseSparkplugTopic } from '../sparkplug/sparkplug-topic'
+import { viewSparkplugMessage } from '../sparkplug/sparkplug-view'
 import { config, errorOf, NOW, rowsOf, textOf, valuesOf } from './decode-test-helpers'
 
 const T = sparkplugPayloadType()
@@ -434,6 +435,67 @@ describe('Sparkplug B node and device state', () => {
         }
       ]
     })
+  })
+})
+
+describe('Sparkplug B for the inspector and the topic tree', () => {
+  it('views a stored message with names from the births it knows, without changing them', () => {
+    const sp = connection()
+    sp.send('spBv1.0/Plant/NBIRTH/Edge1', NBIRTH)
+    const version = sp.state.version
+    const data = encode({
+      timestamp: 9,
+      seq: 1,
+      metrics: [
+        { alias: 1, float_value: 231.5 },
+        { alias: 8, double_value: 1 }
+      ]
+    })
+    expect(viewSparkplugMessage('spBv1.0/Plant/NDATA/Edge1', data, sp.state)).toEqual({
+      type: 'NDATA',
+      series: 'Plant/Edge1',
+      timestamp: 9,
+      seq: 1,
+      metrics: [
+        {
+          name: 'Supply/Voltage',
+          alias: 1,
+          datatype: 'Float',
+          historical: false,
+          transient: false,
+          value: { kind: 'number', value: 231.5 }
+        },
+        {
+          name: '',
+          alias: 8,
+          datatype: 'Double',
+          historical: false,
+          transient: false,
+          value: { kind: 'number', value: 1 }
+        }
+      ]
+    })
+    expect(sp.state.version).toBe(version)
+    expect(sp.state.entity('Plant', 'Edge1')?.unknownAliases).toBe(0)
+    expect(
+      viewSparkplugMessage('spBv1.0/Plant/NDATA/Edge1', Uint8Array.from([0x12, 0x40]))
+    ).toMatch(/^not a Sparkplug B payload/)
+    expect(viewSparkplugMessage('plant/x', data)).toBe(
+      'not a Sparkplug B topic (they start with spBv1.0/)'
+    )
+  })
+
+  it('counts a version up whenever what the tree shows changes', () => {
+    const sp = connection()
+    const v0 = sp.state.version
+    sp.send('spBv1.0/G/NBIRTH/E', {
+      seq: 0,
+      metrics: [{ name: 'a', alias: 1, datatype: 10, double_value: 1 }]
+    })
+    const v1 = sp.state.version
+    expect(v1).toBeGreaterThan(v0)
+    sp.send('spBv1.0/G/NDEATH/E', { metrics: [] })
+    expect(sp.state.version).toBeGreaterThan(v1)
   })
 })
 

@@ -53,6 +53,8 @@ export class SparkplugState {
   private entityCount = 0
   private metricCount = 0
   private readonly now: () => number
+  /** Grows whenever anything entities() or hosts() return changes: cheap to poll. */
+  version = 0
 
   constructor(private readonly options: SparkplugStateOptions = {}) {
     this.now = options.now ?? Date.now
@@ -74,6 +76,16 @@ export class SparkplugState {
     return record ? { ...record.view } : undefined
   }
 
+  /** A node's or device's metrics by name and alias, for reading (the inspector). */
+  known(
+    group: string,
+    edgeNode: string,
+    device?: string
+  ): Pick<EntityRecord, 'byName' | 'byAlias'> | undefined {
+    const node = this.nodes.get(key(group, edgeNode))
+    return device === undefined ? node : node?.devices.get(device)
+  }
+
   hosts(): SparkplugHostState[] {
     return [...this.hostStates.values()].map((h) => ({ ...h }))
   }
@@ -90,6 +102,7 @@ export class SparkplugState {
     if (!node) {
       if (this.entityCount >= MAX_SPARKPLUG_ENTITIES) return tooMany()
       this.entityCount++
+      this.version++
       node = {
         ...newEntity(group, edgeNode, undefined, this.now()),
         devices: new Map(),
@@ -107,6 +120,7 @@ export class SparkplugState {
     if (!record) {
       if (this.entityCount >= MAX_SPARKPLUG_ENTITIES) return tooMany()
       this.entityCount++
+      this.version++
       record = newEntity(node.view.group, node.view.edgeNode, device, this.now()) as EntityRecord
       record.node = node
       node.devices.set(device, record)
@@ -126,6 +140,7 @@ export class SparkplugState {
     if (this.metricCount + added > MAX_SPARKPLUG_METRICS)
       return `more than ${MAX_SPARKPLUG_METRICS.toLocaleString('en-US')} Sparkplug metrics known on this connection: this birth certificate is not kept`
     this.metricCount += added
+    this.version++
     entity.byAlias = new Map()
     entity.byName = new Map()
     for (const m of metrics) {
@@ -140,6 +155,7 @@ export class SparkplugState {
 
   /** A metric a data message names that its birth did not: known from now on. */
   learn(entity: EntityRecord, info: MetricInfo, fields: readonly string[]): boolean {
+    this.version++
     if (this.metricCount >= MAX_SPARKPLUG_METRICS) return false
     this.metricCount++
     entity.byName.set(info.name, info)
@@ -154,6 +170,7 @@ export class SparkplugState {
     seq: number | undefined,
     at: number
   ): void {
+    this.version++
     node.view.bdSeq = bdSeq
     node.nextSeq = seq === undefined ? null : (seq + 1) % 256
     if (seq !== undefined) node.view.lastSeq = seq
@@ -163,6 +180,7 @@ export class SparkplugState {
 
   /** NDEATH: offline with its devices, unless its bdSeq belongs to an earlier session. */
   nodeDeath(node: NodeRecord, bdSeq: number | undefined, at: number): boolean {
+    this.version++
     const current = node.view.bdSeq
     if (bdSeq !== undefined && current !== undefined && bdSeq !== current) {
       node.view.staleDeaths++
@@ -175,12 +193,14 @@ export class SparkplugState {
   }
 
   deviceDeath(device: EntityRecord, at: number): void {
+    this.version++
     setOnline(device, false, at)
   }
 
   /** Checks a message's seq against the one before from the same node; counts a gap. */
   sequence(node: NodeRecord, seq: number | undefined): boolean {
     if (seq === undefined) return true
+    this.version++
     const expected = node.nextSeq
     node.nextSeq = (seq + 1) % 256
     node.view.lastSeq = seq
@@ -197,6 +217,7 @@ export class SparkplugState {
     entity: EntityRecord,
     aliases: readonly number[]
   ): 'asked' | 'recently' | 'not-allowed' {
+    this.version++
     entity.view.unknownAliases += aliases.length
     entity.view.lastUnknownAlias = aliases[aliases.length - 1]
     const publish = this.options.publish
@@ -213,6 +234,7 @@ export class SparkplugState {
   }
 
   host(host: string, online: boolean, timestamp: number | undefined): void {
+    this.version++
     let state = this.hostStates.get(host)
     if (!state) {
       if (this.hostStates.size >= MAX_HOSTS) return
