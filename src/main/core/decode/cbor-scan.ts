@@ -15,8 +15,8 @@ const MAX_BIGNUM_BYTES = 16
 
 // The open containers, as stacks reused by every call: items left (or INDEFINITE), items seen,
 // whether it is a map, and for a chunked string the major type of its chunks (else -1).
-const left = new Float64Array(MAX_NESTING + 1)
-const seen = new Float64Array(MAX_NESTING + 1)
+const left = new Int32Array(MAX_NESTING + 1)
+const seen = new Int32Array(MAX_NESTING + 1)
 const isMap = new Uint8Array(MAX_NESTING + 1)
 const chunks = new Int8Array(MAX_NESTING + 1)
 
@@ -32,7 +32,7 @@ export function checkCbor(b: Uint8Array): string | null {
     const top = depth - 1
     const initial = b[pos]
     if (top >= 0 && left[top] === INDEFINITE && initial === 0xff) {
-      if (isMap[top] && seen[top] % 2 === 1) return 'malformed CBOR: a map key without a value'
+      if (isMap[top] && (seen[top] & 1) === 1) return 'malformed CBOR: a map key without a value'
       pos++
       depth--
     } else {
@@ -54,7 +54,7 @@ export function checkCbor(b: Uint8Array): string | null {
       if (
         top >= 0 &&
         isMap[top] &&
-        seen[top] % 2 === 0 &&
+        (seen[top] & 1) === 0 &&
         major !== 0 &&
         major !== 1 &&
         major !== 3

@@ -9,8 +9,8 @@ import { fmtBytes } from './types'
 const TIMESTAMP_EXT = -1
 
 // The open arrays and maps, as stacks reused by every call: entries left, entries seen, map.
-const left = new Float64Array(MAX_NESTING + 1)
-const seen = new Float64Array(MAX_NESTING + 1)
+const left = new Int32Array(MAX_NESTING + 1)
+const seen = new Int32Array(MAX_NESTING + 1)
 const isMap = new Uint8Array(MAX_NESTING + 1)
 
 /** Null when the payload is one well-formed MessagePack value we decode, else the reason. */
@@ -22,7 +22,7 @@ export function checkMsgpack(b: Uint8Array): string | null {
   for (;;) {
     if (pos >= n) return truncated(n)
     const top = depth - 1
-    const keyPosition = top >= 0 && isMap[top] && seen[top] % 2 === 0
+    const keyPosition = top >= 0 && isMap[top] && (seen[top] & 1) === 0
     const c = b[pos++]
     let container = -1 // entries of an array or map that starts here
     let map = false
