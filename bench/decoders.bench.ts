@@ -167,7 +167,7 @@ function rate(payloads: Uint8Array[], decode: (p: Uint8Array) => unknown): numbe
   return (payloads.length * ROUNDS) / (ms / 1000)
 }
 
-function decodeRates(): BenchResult[] {
+export function decodeRates(): BenchResult[] {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-decoders-'))
   try {
     return pairs(dir).map((pair) => {

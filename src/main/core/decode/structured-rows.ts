@@ -38,6 +38,8 @@ export class StructuredRows {
   private readonly outcome: DecodeOutcome = { ok: true, rows: this.rows }
   /** Fields skipped in the message being decoded because their names are too long. */
   private longNames = 0
+  private readonly nested: PathCache = new Map()
+  private readonly pathCount = { n: 0 }
 
   constructor(
     private readonly label: string,
@@ -110,7 +112,7 @@ export class StructuredRows {
         found.values.push(toNumber(getPath(record, path)))
       }
     } else {
-      collectNumbers(record, '', 0, tsField, found)
+      collectNumbers(record, '', 0, tsField, found, this.nested, this.pathCount)
     }
     if (found.over) return { refuse: tooManyFields(this.label, found.values.length) }
     this.longNames += found.longNames
@@ -155,20 +157,43 @@ function timestampOf(value: unknown, format: TimestampConfig['format']): number 
   return timestampFromJson(value, format)
 }
 
+/** Nested dot paths made so far, by prefix then key: the same path is the same string. */
+type PathCache = Map<string, Map<string, string>>
+const MAX_CACHED_PATHS = 4096
+
+/**
+ * `prefix.key`, the same string object each message: the field list of a message then matches
+ * the last one by identity, and no new string is built per field per message.
+ */
+function nestedPath(cache: PathCache, prefix: string, key: string, size: { n: number }): string {
+  let byKey = cache.get(prefix)
+  let path = byKey?.get(key)
+  if (path !== undefined) return path
+  path = `${prefix}.${key}`
+  if (size.n < MAX_CACHED_PATHS) {
+    if (!byKey) cache.set(prefix, (byKey = new Map()))
+    byKey.set(key, path)
+    size.n++
+  }
+  return path
+}
+
 /** Every numeric (or boolean) field by dot path; stops one past the per-message limit. */
 function collectNumbers(
   value: Record<string, unknown>,
   prefix: string,
   depth: number,
   skip: string | null,
-  found: FieldCollector
+  found: FieldCollector,
+  paths: PathCache,
+  size: { n: number }
 ): void {
   const keys = Object.keys(value)
   for (let i = 0; i < keys.length; i++) {
     if (found.over) return
     const key = keys[i]
     const v = value[key]
-    const path = prefix ? `${prefix}.${key}` : key
+    const path = prefix ? nestedPath(paths, prefix, key, size) : key
     if (path === skip) continue
     if (typeof v === 'number') {
       if (Number.isFinite(v)) found.add(path, v)
@@ -177,7 +202,7 @@ function collectNumbers(
     } else if (typeof v === 'bigint') {
       found.add(path, Number(v))
     } else if (v !== null && typeof v === 'object' && depth < MAX_DEPTH && isPlain(v)) {
-      collectNumbers(v as Record<string, unknown>, path, depth + 1, skip, found)
+      collectNumbers(v as Record<string, unknown>, path, depth + 1, skip, found, paths, size)
     }
   }
 }
