@@ -24,6 +24,7 @@ import {
 } from './journal-format'
 import { readPart, type PartScan } from './journal-reader'
 import { redecodeCapture, type DecodingFor, type RedecodeOutcome } from './redecode'
+import { recentMessages, type KeptMessage } from './recent-messages'
 import { AppError } from '../../../shared/contract'
 import { JournalWriter, type PartIndex } from './journal-writer'
 import { SeriesRegistry, type TopicEntry } from './series-registry'
@@ -378,6 +379,11 @@ export class CaptureStore {
         message: `Dropped ${mb} MB of the oldest captured data to stay within the ${limit} MB limit.`
       })
     }
+  }
+
+  /** The newest kept messages of a topic, from the journal (see recent-messages.ts). */
+  recentMessages(connection: string, topic: string, limit: number): Promise<KeptMessage[]> {
+    return recentMessages(this.parts(), connection, topic, limit)
   }
 
   /**

@@ -116,4 +116,21 @@ describe('payloads in the journal', () => {
     expect(row.payload).toBe('x'.repeat(64))
     expect(row.payload_encoding).toBe('text (first 64 of 100 bytes)')
   })
+
+  it('gives the newest kept messages of a topic after a restart, oldest first', async () => {
+    const ingest = ingestFor('auto')
+    for (let i = 0; i < 30; i++) {
+      ingest.handle('a', enc.encode(`${i}.5,1,2`))
+      if (i % 3 === 0) ingest.handle('b', Uint8Array.from([i, 255]))
+    }
+    await store.close()
+    store = await CaptureStore.open({ dir, flushMs: 60_000, payloadBytes: 64 })
+    const a = await store.recentMessages('Lab', 'a', 5)
+    expect(a.map((m) => Buffer.from(m.payload).toString())).toEqual(
+      [25, 26, 27, 28, 29].map((i) => `${i}.5,1,2`)
+    )
+    const b = await store.recentMessages('Lab', 'b', 100)
+    expect(b.map((m) => m.payload[0])).toEqual([0, 3, 6, 9, 12, 15, 18, 21, 24, 27])
+    expect(await store.recentMessages('Lab', 'none', 5)).toEqual([])
+  })
 })
