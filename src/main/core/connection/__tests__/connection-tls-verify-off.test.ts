@@ -1,16 +1,12 @@
 import * as fs from 'node:fs'
 import * as tls from 'node:tls'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, expect, it } from 'vitest'
 import {
-  mosquittoAvailable,
-  startMosquitto,
-  type MosquittoBroker
-} from '../../../../../test-support/mosquitto'
+  describeWithMosquitto,
+  coreHarnessForSuite
+} from '../../../../../test-support/vitest-suites'
+import type { MosquittoBroker } from '../../../../../test-support/mosquitto'
 import { tlsSchema, type Transport } from '../../../../shared/schemas'
-import { CoreHarness } from '../../../../../test-support/core-harness'
-
-const available = mosquittoAvailable()
-if (!available.ok) console.warn(`*** SKIPPING TLS verify-off tests: ${available.reason} ***`)
 
 const NEEDS_CERT =
   'The broker requires a client certificate: choose a client certificate and key signed by a CA the broker trusts.'
@@ -39,71 +35,70 @@ async function tls12Server(broker: MosquittoBroker): Promise<tls.Server> {
 
 // "Verify server certificate" off must only skip checking the server: a handshake the server
 // refuses still has to reach the user in plain words, once, not as "could not connect" retried.
-describe.skipIf(!available.ok)('"Verify server certificate" off (real Mosquitto)', () => {
-  let broker: MosquittoBroker
-  let server12: tls.Server
-  let app: CoreHarness
-  let n = 0
+describeWithMosquitto(
+  '"Verify server certificate" off (real Mosquitto)',
+  { tls: true, wss: true },
+  (broker) => {
+    const app = coreHarnessForSuite()
+    let server12: tls.Server
+    let n = 0
 
-  beforeAll(async () => {
-    broker = await startMosquitto({ tls: true, wss: true })
-    server12 = await tls12Server(broker)
-    app = await CoreHarness.start()
-  })
-  afterAll(async () => {
-    await app?.close()
-    await new Promise((resolve) => server12?.close(resolve))
-    await broker?.close()
-  })
-
-  async function errorOf(
-    transport: Transport,
-    port: number,
-    cert: 'none' | 'other'
-  ): Promise<string> {
-    const id = `off-${++n}`
-    const certs = broker.certs!
-    await app.saveProfile({
-      id,
-      name: id,
-      clientId: id,
-      transport,
-      host: '127.0.0.1',
-      port,
-      tls: tlsSchema.parse({
-        verify: false,
-        ...(cert === 'other' ? { cert: certs.otherClientCert, key: certs.otherClientKey } : {})
-      })
+    beforeAll(async () => {
+      server12 = await tls12Server(broker)
     })
-    await app.invoke('connection:open', { profileId: id })
-    const status = await app.waitForState(id, 'error')
-    // Fatal, said once: no retry is scheduled.
-    expect(status.nextRetryAt).toBeUndefined()
-    return status.message ?? ''
+    afterAll(async () => {
+      await new Promise((resolve) => server12?.close(resolve))
+    })
+
+    async function errorOf(
+      transport: Transport,
+      port: number,
+      cert: 'none' | 'other'
+    ): Promise<string> {
+      const id = `off-${++n}`
+      const certs = broker.certs!
+      await app.saveProfile({
+        id,
+        name: id,
+        clientId: id,
+        transport,
+        host: '127.0.0.1',
+        port,
+        tls: tlsSchema.parse({
+          verify: false,
+          ...(cert === 'other' ? { cert: certs.otherClientCert, key: certs.otherClientKey } : {})
+        })
+      })
+      await app.invoke('connection:open', { profileId: id })
+      const status = await app.waitForState(id, 'error')
+      // Fatal, said once: no retry is scheduled.
+      expect(status.nextRetryAt).toBeUndefined()
+      return status.message ?? ''
+    }
+
+    const port = (where: 'mqtts' | 'wss' | 'tls 1.2'): number =>
+      where === 'tls 1.2'
+        ? (server12.address() as { port: number }).port
+        : where === 'wss'
+          ? broker.ports.wss!
+          : broker.ports.tls!
+
+    it.each(['mqtts', 'wss', 'tls 1.2'] as const)(
+      '%s without a client certificate: the broker requires one',
+      async (where) => {
+        const transport = where === 'wss' ? 'wss' : 'mqtts'
+        expect(await errorOf(transport, port(where), 'none')).toBe(NEEDS_CERT)
+      }
+    )
+
+    // Not against the TLS 1.2 stand-in: node's server drops an untrusted client certificate
+    // without the "unknown CA" alert that Mosquitto (OpenSSL) sends.
+    it.each(['mqtts', 'wss'] as const)(
+      '%s with a client certificate from another CA: the broker does not trust it',
+      async (where) => {
+        const transport = where === 'wss' ? 'wss' : 'mqtts'
+        expect(await errorOf(transport, port(where), 'other')).toBe(UNKNOWN_CA)
+      }
+    )
   }
-
-  const port = (where: 'mqtts' | 'wss' | 'tls 1.2'): number =>
-    where === 'tls 1.2'
-      ? (server12.address() as { port: number }).port
-      : where === 'wss'
-        ? broker.ports.wss!
-        : broker.ports.tls!
-
-  it.each(['mqtts', 'wss', 'tls 1.2'] as const)(
-    '%s without a client certificate: the broker requires one',
-    async (where) => {
-      const transport = where === 'wss' ? 'wss' : 'mqtts'
-      expect(await errorOf(transport, port(where), 'none')).toBe(NEEDS_CERT)
-    }
-  )
-
-  // Not against the TLS 1.2 stand-in: node's server drops an untrusted client certificate
-  // without the "unknown CA" alert that Mosquitto (OpenSSL) sends.
-  it.each(['mqtts', 'wss'] as const)(
-    '%s with a client certificate from another CA: the broker does not trust it',
-    async (where) => {
-      const transport = where === 'wss' ? 'wss' : 'mqtts'
-      expect(await errorOf(transport, port(where), 'other')).toBe(UNKNOWN_CA)
-    }
-  )
-})
+)
