@@ -1,28 +1,16 @@
 import * as fs from 'node:fs'
-import { expect, test } from '@playwright/test'
 import { csvParse } from 'd3'
 import { waitForSubscribe } from '../test-support/broker-log'
-import { mosquittoAvailable, startMosquitto, type MosquittoBroker } from '../test-support/mosquitto'
-import { startServe, type ServedApp } from '../test-support/serve'
 import { connectWsApi } from '../test-support/ws-api'
 import { waitUntil } from '../test-support/wait'
+import { expect, test } from './fixtures/app'
 
-const available = mosquittoAvailable()
-test.skip(!available.ok, `Mosquitto is not installed: ${available.ok ? '' : available.reason}`)
-
-let broker: MosquittoBroker
-let app: ServedApp | undefined
-
-test.beforeAll(async () => {
-  broker = await startMosquitto({ anonymous: true, password: false })
-})
-test.afterAll(async () => {
-  await app?.stop()
-  await broker?.close()
-})
-
-test('what was captured before a restart is charted and exported after it', async ({ page }) => {
-  app = await startServe()
+test('what was captured before a restart is charted and exported after it', async ({
+  page,
+  broker,
+  app,
+  serve
+}) => {
   const dataDir = app.dataDir
   // Set up the profile through the same API the UI uses, then capture 40 readings.
   const api = await connectWsApi(app.url)
@@ -51,8 +39,8 @@ test('what was captured before a restart is charted and exported after it', asyn
   await app.stop()
 
   // A new server process on the same data folder.
-  app = await startServe([], { dataDir })
-  await page.goto(app.url)
+  const restarted = await serve([], { dataDir })
+  await page.goto(restarted.url)
   const chart = page.getByRole('figure', { name: /temperature.*chart/ })
   await expect
     .poll(async () => Number(await chart.getAttribute('data-points')), { timeout: 20_000 })
@@ -78,9 +66,11 @@ test('what was captured before a restart is charted and exported after it', asyn
 })
 
 test('after a crash that tore the journal, the page says what was repaired and keeps the rest', async ({
-  page
+  page,
+  broker,
+  app,
+  serve
 }) => {
-  app = await startServe()
   const dataDir = app.dataDir
   const api = await connectWsApi(app.url)
   await api.invoke('settings:save-profile', {
@@ -112,8 +102,8 @@ test('after a crash that tore the journal, the page says what was repaired and k
   // The crash cut the next record short: its length and part of its body are on disk.
   fs.appendFileSync(partFile()!, Buffer.from([40, 0, 0, 0, 1, 2, 3, 4, 3, 0, 0]))
 
-  app = await startServe([], { dataDir })
-  await page.goto(app.url)
+  const restarted = await serve([], { dataDir })
+  await page.goto(restarted.url)
   await expect(page.getByRole('list', { name: 'Notices' })).toContainText(
     'the last record was cut off by a crash and was skipped.'
   )

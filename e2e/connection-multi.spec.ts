@@ -1,20 +1,7 @@
-import { expect, test } from '@playwright/test'
 import { newProfile } from '../src/shared/defaults'
-import { mosquittoAvailable, startMosquitto, type MosquittoBroker } from '../test-support/mosquitto'
-import { startServe, type ServedApp } from '../test-support/serve'
-import { connectWsApi, type WsApi } from '../test-support/ws-api'
+import { expect, test } from './fixtures/app'
 
-const available = mosquittoAvailable()
-test.skip(!available.ok, `Mosquitto is not installed: ${available.ok ? '' : available.reason}`)
-
-let broker: MosquittoBroker
-let app: ServedApp
-let api: WsApi
-
-test.beforeAll(async () => {
-  broker = await startMosquitto({ anonymous: true, password: true })
-  app = await startServe()
-  api = await connectWsApi(app.url)
+test.beforeEach(async ({ broker, api }) => {
   // Two saved profiles, set up the way the form would save them.
   for (const [id, name, port] of [
     ['a', 'Lab A', broker.ports.anonymous!],
@@ -26,14 +13,11 @@ test.beforeAll(async () => {
     })
   }
 })
-test.afterAll(async () => {
-  await api?.close()
-  await app?.stop()
-  await broker?.close()
-})
 
 test('two profiles connected at once, each with its own status in the connection bar', async ({
-  page
+  page,
+  app,
+  api
 }) => {
   await page.goto(app.url)
   const profile = page.getByLabel('Profile', { exact: true })
