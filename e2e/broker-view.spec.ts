@@ -4,7 +4,7 @@ import type { Locator, Page } from '@playwright/test'
 import mqtt from 'mqtt'
 import { waitForSubscribe } from '../test-support/broker-log'
 import type { MosquittoBroker } from '../test-support/mosquitto'
-import { drainV5, runQueueScenario, saveNow } from '../test-support/queue-scenario'
+import { drainV5, QUEUE_BROKER, runQueueScenario, saveNow } from '../test-support/queue-scenario'
 import type { ServedApp } from '../test-support/serve'
 import { expect, test } from './fixtures/app'
 import { openNewProfile } from './fixtures/profile-form'
@@ -43,17 +43,7 @@ async function tableRows(view: Locator): Promise<string[][]> {
 }
 
 test.describe('a broker with persistence, $SYS every second and its log on $SYS', () => {
-  test.use({
-    mosquitto: {
-      anonymous: true,
-      password: false,
-      persistence: true,
-      autosaveInterval: 3600,
-      maxQueuedMessages: 5,
-      sysInterval: 1,
-      logTopic: true
-    }
-  })
+  test.use({ mosquitto: QUEUE_BROKER })
 
   test('live $SYS figures move while a publisher runs; the queue table matches the CLI', async ({
     page,

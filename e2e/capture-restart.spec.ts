@@ -1,31 +1,28 @@
 import * as fs from 'node:fs'
 import { csvParse } from 'd3'
-import { waitForSubscribe } from '../test-support/broker-log'
-import { connectWsApi } from '../test-support/ws-api'
+import { connectProfile } from '../test-support/ws-api'
 import { waitUntil } from '../test-support/wait'
 import { expect, test } from './fixtures/app'
+
+// Each test captures through a profile set up with the same API the UI uses.
+test.beforeEach(async ({ broker, api }) => {
+  await connectProfile(api, broker, {
+    id: 'lab',
+    name: 'Lab',
+    clientId: 'e2e-capture',
+    topics: [{ filter: 'lab/#', qos: 1 }]
+  })
+})
 
 test('what was captured before a restart is charted and exported after it', async ({
   page,
   broker,
   app,
+  api,
   serve
 }) => {
   const dataDir = app.dataDir
-  // Set up the profile through the same API the UI uses, then capture 40 readings.
-  const api = await connectWsApi(app.url)
-  await api.invoke('settings:save-profile', {
-    profile: {
-      id: 'lab',
-      name: 'Lab',
-      host: '127.0.0.1',
-      port: broker.ports.anonymous!,
-      clientId: 'e2e-restart',
-      topics: [{ filter: 'lab/esp32.out', qos: 1 }]
-    } as never
-  })
-  await api.invoke('connection:open', { profileId: 'lab' })
-  await waitForSubscribe(broker, 'e2e-restart')
+  // Capture 40 readings.
   const before = Array.from(
     { length: 40 },
     (_, i) => `${(10 + i / 10).toFixed(2)},${(990 + i).toFixed(2)},${(5 + i).toFixed(2)}`
@@ -69,22 +66,10 @@ test('after a crash that tore the journal, the page says what was repaired and k
   page,
   broker,
   app,
+  api,
   serve
 }) => {
   const dataDir = app.dataDir
-  const api = await connectWsApi(app.url)
-  await api.invoke('settings:save-profile', {
-    profile: {
-      id: 'lab',
-      name: 'Lab',
-      host: '127.0.0.1',
-      port: broker.ports.anonymous!,
-      clientId: 'e2e-crash',
-      topics: [{ filter: 'lab/crash', qos: 1 }]
-    } as never
-  })
-  await api.invoke('connection:open', { profileId: 'lab' })
-  await waitForSubscribe(broker, 'e2e-crash')
   const readings = Array.from({ length: 25 }, (_, i) => `${20 + i}.25,1000.5,${i}.5`)
   await broker.publish('lab/crash', readings, { qos: 1 })
   // Wait until the last reading is in the journal file on disk, then kill the server.

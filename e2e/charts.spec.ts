@@ -2,9 +2,9 @@
 // roles and labels. Readings carry their own timestamps (JSON `ts`), so what the crosshair
 // shows can be checked against what was published.
 import type { Locator, Page } from '@playwright/test'
-import { waitForSubscribe } from '../test-support/broker-log'
 import type { MosquittoBroker } from '../test-support/mosquitto'
 import type { ServedApp } from '../test-support/serve'
+import { connectProfile } from '../test-support/ws-api'
 import { expect, test } from './fixtures/app'
 
 test.use({ timezoneId: 'UTC' })
@@ -31,25 +31,19 @@ async function publish(broker: MosquittoBroker, readings: Reading[]): Promise<vo
 // Every test gets its own broker and app (the fixture), with the same 30 readings.
 test.beforeEach(async ({ broker, api }) => {
   published.length = 0
-  await api.invoke('settings:save-profile', {
-    profile: {
-      id: 'lab',
-      name: 'Lab broker',
-      host: broker.host,
-      port: broker.ports.anonymous,
-      clientId: CLIENT_ID,
-      topics: [
-        {
-          filter: TOPIC,
-          qos: 1,
-          decoder: { format: 'json', units: { temp: '°C', pressure: 'hPa' } }
-        }
-      ]
-    }
+  await connectProfile(api, broker, {
+    id: 'lab',
+    name: 'Lab broker',
+    clientId: CLIENT_ID,
+    topics: [
+      {
+        filter: TOPIC,
+        qos: 1,
+        decoder: { format: 'json', units: { temp: '°C', pressure: 'hPa' } }
+      }
+    ]
   })
   await api.invoke('settings:select-profile', { profileId: 'lab' })
-  await api.invoke('connection:open', { profileId: 'lab' })
-  await waitForSubscribe(broker, CLIENT_ID)
   // 30 readings 2 s apart over the last minute, with known values.
   const t0 = Math.floor(Date.now() / 1000) * 1000 - 62_000
   await publish(

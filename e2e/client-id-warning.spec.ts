@@ -1,7 +1,12 @@
 import { newProfile } from '../src/shared/defaults'
 import { expect, test } from './fixtures/app'
 
-test.beforeEach(async ({ broker, api }) => {
+test('connecting a second profile with a client ID in use asks first', async ({
+  page,
+  broker,
+  app,
+  api
+}) => {
   // Two profiles for the same broker that were given the same client ID.
   for (const [id, name] of [
     ['a', 'Lab A'],
@@ -16,13 +21,6 @@ test.beforeEach(async ({ broker, api }) => {
       })
     })
   }
-})
-
-test('connecting a second profile with a client ID in use asks first', async ({
-  page,
-  app,
-  api
-}) => {
   await page.goto(app.url)
   const profile = page.getByLabel('Profile', { exact: true })
   const connect = page.getByRole('button', { name: 'Connect', exact: true })

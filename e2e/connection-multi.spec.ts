@@ -1,7 +1,12 @@
 import { newProfile } from '../src/shared/defaults'
 import { expect, test } from './fixtures/app'
 
-test.beforeEach(async ({ broker, api }) => {
+test('two profiles connected at once, each with its own status in the connection bar', async ({
+  page,
+  broker,
+  app,
+  api
+}) => {
   // Two saved profiles, set up the way the form would save them.
   for (const [id, name, port] of [
     ['a', 'Lab A', broker.ports.anonymous!],
@@ -12,13 +17,6 @@ test.beforeEach(async ({ broker, api }) => {
       password: { action: 'set', value: broker.users.sensor }
     })
   }
-})
-
-test('two profiles connected at once, each with its own status in the connection bar', async ({
-  page,
-  app,
-  api
-}) => {
   await page.goto(app.url)
   const profile = page.getByLabel('Profile', { exact: true })
   await profile.selectOption({ label: 'Lab A' })

@@ -4,9 +4,9 @@
 import mqtt from 'mqtt'
 import { expect, it } from 'vitest'
 import { describeWithMosquitto, serveAppsPerTest } from '../../../../test-support/vitest-suites'
-import { logMark, waitForLog, waitForSubscribe } from '../../../../test-support/broker-log'
+import { logMark, waitForLog } from '../../../../test-support/broker-log'
 import { waitUntil } from '../../../../test-support/wait'
-import { connectWsApi } from '../../../../test-support/ws-api'
+import { connectProfile, connectWsApi } from '../../../../test-support/ws-api'
 import type { TopicStat } from '../../../shared/types'
 
 const CLIENT_ID = 'poison-app'
@@ -17,25 +17,18 @@ describeWithMosquitto('poison payloads on a persistent session', BROKER, (broker
 
   it('are counted with their reasons, and the app survives every restart', async () => {
     // 1. The app subscribes with clean session off, QoS 1, then stops.
-    let mark = logMark(broker)
     let app = await serve()
     const dataDir = app.dataDir
     const api = await connectWsApi(app.url)
-    await api.invoke('settings:save-profile', {
-      profile: {
-        id: 'poison',
-        name: 'Poison',
-        host: broker.host,
-        port: broker.ports.anonymous,
-        clientId: CLIENT_ID,
-        clean: false,
-        topics: [{ filter: 'poison/#', qos: 1 }]
-      }
+    await connectProfile(api, broker, {
+      id: 'poison',
+      name: 'Poison',
+      clientId: CLIENT_ID,
+      clean: false,
+      topics: [{ filter: 'poison/#', qos: 1 }]
     })
-    await api.invoke('connection:open', { profileId: 'poison' })
-    await waitForSubscribe(broker, CLIENT_ID, mark)
     await api.close()
-    mark = logMark(broker)
+    const mark = logMark(broker)
     expect(await app.stop()).toBe(0)
     await waitForLog(
       broker,

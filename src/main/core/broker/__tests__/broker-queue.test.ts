@@ -9,6 +9,7 @@ import { logMark, waitForLog } from '../../../../../test-support/broker-log'
 import {
   drainV5,
   EXPIRY_SECONDS,
+  QUEUE_BROKER,
   runQueueScenario,
   saveNow,
   type QueueScenario
@@ -21,15 +22,8 @@ const run = promisify(execFile)
 const AGES: QshapeOptionsInput = { intervalSeconds: EXPIRY_SECONDS, firstBucketMinutes: 0.1 }
 const GAP_MS = 7000
 
-const BROKER = {
-  anonymous: true,
-  password: false,
-  persistence: true,
-  autosaveInterval: 3600,
-  maxQueuedMessages: 5,
-  sysInterval: 1,
-  logTopic: true
-}
+// What the queue scenario needs: persistence saved on request, 5 queued per client, $SYS.
+const BROKER = QUEUE_BROKER
 
 describeWithMosquitto('the broker view and the queue table (real Mosquitto)', BROKER, (broker) => {
   const app = coreHarnessForSuite()
@@ -181,33 +175,31 @@ describeWithMosquitto('the broker view and the queue table (real Mosquitto)', BR
   })
 })
 
-describeWithMosquitto(
-  'a broker that publishes no $SYS (sys_interval 0)',
-  { anonymous: true, password: false, sysInterval: 0 },
-  (broker) => {
-    const app = coreHarnessForSuite()
+const SILENT = { anonymous: true, password: false, sysInterval: 0 }
 
-    it('gets a plain sentence after a short wait, not an empty view', async () => {
-      const views: BrokerSysView[] = []
-      app.on('broker:sys', (v) => views.push(v))
-      await app.connect(
-        {
-          id: 'quiet',
-          name: 'Quiet',
-          clientId: 'quiet-app',
-          host: '127.0.0.1',
-          port: broker.ports.anonymous!,
-          topics: [{ filter: 'x', qos: 0 }]
-        } as never,
-        { broker }
-      )
-      await app.invoke('broker:watch', { profileId: 'quiet', watching: true })
-      await waitUntil(() => views.some((v) => v.status === 'silent'), 'the silent status')
-      const silent = views.find((v) => v.status === 'silent')!
-      expect(silent.message).toBe(
-        'The broker sent no $SYS figures within 5 seconds of subscribing: it may not publish them (Mosquitto with sys_interval 0), or an access rule hides $SYS from this client.'
-      )
-      expect(silent.figures.every((f) => f.value === null)).toBe(true)
-    })
-  }
-)
+describeWithMosquitto('a broker that publishes no $SYS (sys_interval 0)', SILENT, (broker) => {
+  const app = coreHarnessForSuite()
+
+  it('gets a plain sentence after a short wait, not an empty view', async () => {
+    const views: BrokerSysView[] = []
+    app.on('broker:sys', (v) => views.push(v))
+    await app.connect(
+      {
+        id: 'quiet',
+        name: 'Quiet',
+        clientId: 'quiet-app',
+        host: '127.0.0.1',
+        port: broker.ports.anonymous!,
+        topics: [{ filter: 'x', qos: 0 }]
+      } as never,
+      { broker }
+    )
+    await app.invoke('broker:watch', { profileId: 'quiet', watching: true })
+    await waitUntil(() => views.some((v) => v.status === 'silent'), 'the silent status')
+    const silent = views.find((v) => v.status === 'silent')!
+    expect(silent.message).toBe(
+      'The broker sent no $SYS figures within 5 seconds of subscribing: it may not publish them (Mosquitto with sys_interval 0), or an access rule hides $SYS from this client.'
+    )
+    expect(silent.figures.every((f) => f.value === null)).toBe(true)
+  })
+})

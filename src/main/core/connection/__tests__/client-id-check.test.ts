@@ -43,39 +43,37 @@ describe('clientIdWarning', () => {
   })
 })
 
-describeWithMosquitto(
-  'connection:check before Connect (real Mosquitto)',
-  { anonymous: true, password: false },
-  (broker) => {
-    const app = coreHarnessForSuite()
+const BROKER = { anonymous: true, password: false }
 
-    it("warns about the second profile with a connected one's client ID, until that one stops", async () => {
-      const base = { host: '127.0.0.1', port: broker.ports.anonymous!, clientId: 'shared-id' }
-      await app.connect({ id: 'first', name: 'First', ...base }, { broker })
-      await app.saveProfile({ id: 'second', name: 'Second', ...base })
-      await app.saveProfile({ id: 'third', name: 'Third', ...base, clientId: 'own-id' })
+describeWithMosquitto('connection:check before Connect (real Mosquitto)', BROKER, (broker) => {
+  const app = coreHarnessForSuite()
 
-      const { warning } = await app.invoke('connection:check', { profileId: 'second' })
-      expect(warning).toMatch(
-        /^"First" is already connected to 127\.0\.0\.1 with client ID "shared-id"/
-      )
-      expect(await app.invoke('connection:check', { profileId: 'third' })).toEqual({
-        warning: null
-      })
-      expect(await app.invoke('connection:check', { profileId: 'first' })).toEqual({
-        warning: null
-      })
+  it("warns about the second profile with a connected one's client ID, until that one stops", async () => {
+    const base = { host: '127.0.0.1', port: broker.ports.anonymous!, clientId: 'shared-id' }
+    await app.connect({ id: 'first', name: 'First', ...base }, { broker })
+    await app.saveProfile({ id: 'second', name: 'Second', ...base })
+    await app.saveProfile({ id: 'third', name: 'Third', ...base, clientId: 'own-id' })
 
-      await app.invoke('connection:close', { profileId: 'first' })
-      expect(await app.invoke('connection:check', { profileId: 'second' })).toEqual({
-        warning: null
-      })
+    const { warning } = await app.invoke('connection:check', { profileId: 'second' })
+    expect(warning).toMatch(
+      /^"First" is already connected to 127\.0\.0\.1 with client ID "shared-id"/
+    )
+    expect(await app.invoke('connection:check', { profileId: 'third' })).toEqual({
+      warning: null
+    })
+    expect(await app.invoke('connection:check', { profileId: 'first' })).toEqual({
+      warning: null
     })
 
-    it('answers in words for a profile that does not exist', async () => {
-      await expect(app.invoke('connection:check', { profileId: 'nope' })).rejects.toThrow(
-        'There is no connection profile "nope".'
-      )
+    await app.invoke('connection:close', { profileId: 'first' })
+    expect(await app.invoke('connection:check', { profileId: 'second' })).toEqual({
+      warning: null
     })
-  }
-)
+  })
+
+  it('answers in words for a profile that does not exist', async () => {
+    await expect(app.invoke('connection:check', { profileId: 'nope' })).rejects.toThrow(
+      'There is no connection profile "nope".'
+    )
+  })
+})

@@ -4,18 +4,13 @@ import { describeWithMosquitto, serveAppsPerTest } from '../../../../../test-sup
 import type { ServedApp } from '../../../../../test-support/serve'
 import { waitUntil } from '../../../../../test-support/wait'
 import {
+  connectProfile,
   connectWsApi,
   seriesValues,
   waitForConnected,
   type WsApi
 } from '../../../../../test-support/ws-api'
-import { newProfile } from '../../../../shared/defaults'
-import {
-  logMark,
-  readings,
-  waitForLog,
-  waitForSubscribe
-} from '../../../../../test-support/broker-log'
+import { logMark, readings, waitForLog } from '../../../../../test-support/broker-log'
 
 const BROKER = { anonymous: true, password: false, persistence: true }
 
@@ -33,20 +28,14 @@ describeWithMosquitto('persistent session across a restart of the app core', BRO
   it('messages published while the app was closed arrive after it starts again, in chart and CSV', async () => {
     const topic = 'lab/esp32.out'
     let api = await start()
-    let mark = logMark(broker)
-    const profile = newProfile('lab', {
+    await connectProfile(api, broker, {
+      id: 'lab',
       name: 'Lab',
-      host: '127.0.0.1',
-      port: broker.ports.anonymous!,
       clientId: 'core-restart-client',
       clean: false,
       protocolVersion: '5.0',
-      topics: [{ filter: topic, qos: 1 }] as never
+      topics: [{ filter: topic, qos: 1 }]
     })
-    await api.invoke('settings:save-profile', { profile })
-    await api.invoke('connection:open', { profileId: 'lab' })
-    await waitForConnected(api, 'lab')
-    await waitForSubscribe(broker, 'core-restart-client', mark)
     await broker.publish(topic, readings(2, 500), { qos: 1 })
     await waitUntil(
       async () => (await seriesValues(api, topic, 'temperature')).length === 2,
@@ -54,7 +43,7 @@ describeWithMosquitto('persistent session across a restart of the app core', BRO
     )
 
     // The app process stops (as a user quits it) while connected.
-    mark = logMark(broker)
+    const mark = logMark(broker)
     await apps[0].stop()
     await waitForLog(broker, /Client core-restart-client disconnected/, mark)
     await broker.publish(topic, readings(50), { qos: 1 })

@@ -2,9 +2,13 @@ import { afterEach, expect, it } from 'vitest'
 import { describeWithMosquitto, serveAppsPerTest } from '../../../../../test-support/vitest-suites'
 import { PacketType, startMqttProxy, type MqttProxy } from '../../../../../test-support/mqtt-proxy'
 import { waitUntil } from '../../../../../test-support/wait'
-import { connectWsApi, seriesValues, waitForConnected } from '../../../../../test-support/ws-api'
-import { logMark, readings, waitForSubscribe } from '../../../../../test-support/broker-log'
-import { newProfile } from '../../../../shared/defaults'
+import {
+  connectProfile,
+  connectWsApi,
+  seriesValues,
+  waitForConnected
+} from '../../../../../test-support/ws-api'
+import { readings } from '../../../../../test-support/broker-log'
 
 const BROKER = { anonymous: true, password: false, persistence: true }
 
@@ -30,19 +34,15 @@ describeWithMosquitto('QoS 2 exactly once across a full restart of the app', BRO
       const topic = `qos2/restart-${type}`
       const first = await serve()
       let api = await connectWsApi(first.url)
-      const mark = logMark(broker)
-      const profile = newProfile('lab', {
+      await connectProfile(api, broker, {
+        id: 'lab',
         name: 'Lab',
         host: '127.0.0.1',
         port: proxy.port,
         clientId,
         clean: false,
-        topics: [{ filter: topic, qos: 2 }] as never
+        topics: [{ filter: topic, qos: 2 }]
       })
-      await api.invoke('settings:save-profile', { profile })
-      await api.invoke('connection:open', { profileId: 'lab' })
-      await waitForConnected(api, 'lab')
-      await waitForSubscribe(broker, clientId, mark)
 
       // The link drops mid-handshake and stays down, so the app cannot finish it before it dies.
       const cut = proxy.cutAt(direction, type)

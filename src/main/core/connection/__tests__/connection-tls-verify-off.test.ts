@@ -35,70 +35,68 @@ async function tls12Server(broker: MosquittoBroker): Promise<tls.Server> {
 
 // "Verify server certificate" off must only skip checking the server: a handshake the server
 // refuses still has to reach the user in plain words, once, not as "could not connect" retried.
-describeWithMosquitto(
-  '"Verify server certificate" off (real Mosquitto)',
-  { tls: true, wss: true },
-  (broker) => {
-    const app = coreHarnessForSuite()
-    let server12: tls.Server
-    let n = 0
+const BROKER = { tls: true, wss: true }
 
-    beforeAll(async () => {
-      server12 = await tls12Server(broker)
-    })
-    afterAll(async () => {
-      await new Promise((resolve) => server12?.close(resolve))
-    })
+describeWithMosquitto('"Verify server certificate" off (real Mosquitto)', BROKER, (broker) => {
+  const app = coreHarnessForSuite()
+  let server12: tls.Server
+  let n = 0
 
-    async function errorOf(
-      transport: Transport,
-      port: number,
-      cert: 'none' | 'other'
-    ): Promise<string> {
-      const id = `off-${++n}`
-      const certs = broker.certs!
-      await app.saveProfile({
-        id,
-        name: id,
-        clientId: id,
-        transport,
-        host: '127.0.0.1',
-        port,
-        tls: tlsSchema.parse({
-          verify: false,
-          ...(cert === 'other' ? { cert: certs.otherClientCert, key: certs.otherClientKey } : {})
-        })
+  beforeAll(async () => {
+    server12 = await tls12Server(broker)
+  })
+  afterAll(async () => {
+    await new Promise((resolve) => server12?.close(resolve))
+  })
+
+  async function errorOf(
+    transport: Transport,
+    port: number,
+    cert: 'none' | 'other'
+  ): Promise<string> {
+    const id = `off-${++n}`
+    const certs = broker.certs!
+    await app.saveProfile({
+      id,
+      name: id,
+      clientId: id,
+      transport,
+      host: '127.0.0.1',
+      port,
+      tls: tlsSchema.parse({
+        verify: false,
+        ...(cert === 'other' ? { cert: certs.otherClientCert, key: certs.otherClientKey } : {})
       })
-      await app.invoke('connection:open', { profileId: id })
-      const status = await app.waitForState(id, 'error')
-      // Fatal, said once: no retry is scheduled.
-      expect(status.nextRetryAt).toBeUndefined()
-      return status.message ?? ''
-    }
-
-    const port = (where: 'mqtts' | 'wss' | 'tls 1.2'): number =>
-      where === 'tls 1.2'
-        ? (server12.address() as { port: number }).port
-        : where === 'wss'
-          ? broker.ports.wss!
-          : broker.ports.tls!
-
-    it.each(['mqtts', 'wss', 'tls 1.2'] as const)(
-      '%s without a client certificate: the broker requires one',
-      async (where) => {
-        const transport = where === 'wss' ? 'wss' : 'mqtts'
-        expect(await errorOf(transport, port(where), 'none')).toBe(NEEDS_CERT)
-      }
-    )
-
-    // Not against the TLS 1.2 stand-in: node's server drops an untrusted client certificate
-    // without the "unknown CA" alert that Mosquitto (OpenSSL) sends.
-    it.each(['mqtts', 'wss'] as const)(
-      '%s with a client certificate from another CA: the broker does not trust it',
-      async (where) => {
-        const transport = where === 'wss' ? 'wss' : 'mqtts'
-        expect(await errorOf(transport, port(where), 'other')).toBe(UNKNOWN_CA)
-      }
-    )
+    })
+    await app.invoke('connection:open', { profileId: id })
+    const status = await app.waitForState(id, 'error')
+    // Fatal, said once: no retry is scheduled.
+    expect(status.nextRetryAt).toBeUndefined()
+    return status.message ?? ''
   }
-)
+
+  const port = (where: 'mqtts' | 'wss' | 'tls 1.2'): number =>
+    where === 'tls 1.2'
+      ? (server12.address() as { port: number }).port
+      : where === 'wss'
+        ? broker.ports.wss!
+        : broker.ports.tls!
+
+  it.each(['mqtts', 'wss', 'tls 1.2'] as const)(
+    '%s without a client certificate: the broker requires one',
+    async (where) => {
+      const transport = where === 'wss' ? 'wss' : 'mqtts'
+      expect(await errorOf(transport, port(where), 'none')).toBe(NEEDS_CERT)
+    }
+  )
+
+  // Not against the TLS 1.2 stand-in: node's server drops an untrusted client certificate
+  // without the "unknown CA" alert that Mosquitto (OpenSSL) sends.
+  it.each(['mqtts', 'wss'] as const)(
+    '%s with a client certificate from another CA: the broker does not trust it',
+    async (where) => {
+      const transport = where === 'wss' ? 'wss' : 'mqtts'
+      expect(await errorOf(transport, port(where), 'other')).toBe(UNKNOWN_CA)
+    }
+  )
+})
