@@ -1,38 +1,29 @@
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
-import { expect, test } from '@playwright/test'
 import mqtt from 'mqtt'
 import protobuf from 'protobufjs'
 import { waitForSubscribe } from '../test-support/broker-log'
-import { mosquittoAvailable, startMosquitto, type MosquittoBroker } from '../test-support/mosquitto'
-import { startServe, type ServedApp } from '../test-support/serve'
+import { expect, test } from './fixtures/app'
 import { openNewProfile } from './fixtures/profile-form'
 
-const available = mosquittoAvailable()
-test.skip(!available.ok, `Mosquitto is not installed: ${available.ok ? '' : available.reason}`)
-
-let broker: MosquittoBroker
-let app: ServedApp
 let dir: string
 
-test.beforeAll(async () => {
+test.beforeAll(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'e2e-binary-'))
   fs.writeFileSync(
     path.join(dir, 'meter.proto'),
     'syntax = "proto3";\npackage plant;\nmessage Meter { double power = 1; uint32 pulses = 2; }\n'
   )
-  broker = await startMosquitto({ anonymous: true, password: false })
-  app = await startServe()
 })
-test.afterAll(async () => {
-  await app?.stop()
-  await broker?.close()
+test.afterAll(() => {
   if (dir) fs.rmSync(dir, { recursive: true, force: true })
 })
 
 test('a binary struct and a protobuf message are chosen, checked and charted from the form', async ({
-  page
+  page,
+  broker,
+  app
 }) => {
   await openNewProfile(page, app.url, { name: 'Binary', port: broker.ports.anonymous! })
   await page.getByLabel('Client ID', { exact: true }).fill('e2e-binary')

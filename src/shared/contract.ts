@@ -14,8 +14,9 @@ import type {
   AppCommand,
   AppInfo,
   CaptureBatch,
-  ConnectCheck,
   CaptureInfo,
+  CaptureProgress,
+  ConnectCheck,
   ConnectionStatus,
   ExportProgress,
   ExportResult,
@@ -23,6 +24,7 @@ import type {
   Notice,
   PickFileResult,
   ProtoCheck,
+  RedecodeResult,
   SettingsView,
   UpdateStatus
 } from './types'
@@ -73,6 +75,11 @@ export const invokeContract = {
   'capture:set-retention': {
     req: z.object({ retentionMB: z.number().int().min(10).max(100_000_000) }),
     res: type<CaptureInfo[]>()
+  },
+  // Decode a capture again from its kept payloads with the decoding rules as they are now.
+  'capture:redecode': {
+    req: z.object({ captureId: z.string().min(1).max(100) }),
+    res: type<RedecodeResult>()
   },
   'export:start': { req: exportRequestSchema, res: type<ExportResult>() },
   'export:cancel': {
@@ -129,6 +136,9 @@ export const eventContract = {
   'connection:status': type<ConnectionStatus>(),
   'capture:batch': type<CaptureBatch>(),
   'export:progress': type<ExportProgress>(),
+  'capture:progress': type<CaptureProgress>(),
+  // The captured history changed under the charts (a capture decoded again): reload it.
+  'capture:reset': type<{ reason: string }>(),
   'app:notice': type<Notice>(),
   // Desktop menu and its shortcuts; the renderer acts on them (never sent in serve mode).
   'app:command': type<AppCommand>(),
@@ -158,6 +168,7 @@ export const writeChannels: ReadonlySet<InvokeChannel> = new Set<InvokeChannel>(
   'capture:new',
   'capture:delete',
   'capture:set-retention',
+  'capture:redecode',
   'export:start',
   'export:cancel',
   'dialog:pick-file',

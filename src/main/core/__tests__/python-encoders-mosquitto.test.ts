@@ -5,24 +5,16 @@ import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
 import mqtt from 'mqtt'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { CoreHarness } from '../../../../test-support/core-harness'
-import {
-  mosquittoAvailable,
-  startMosquitto,
-  type MosquittoBroker
-} from '../../../../test-support/mosquitto'
+import { afterAll, beforeAll, expect, it } from 'vitest'
 import {
   protocForPython,
   pythonEncodersAvailable,
   runPython
 } from '../../../../test-support/python-encoders'
+import { coreHarnessForSuite, describeWithMosquitto } from '../../../../test-support/vitest-suites'
 import { decoderSchema } from '../../../shared/schemas'
 
-const mosquitto = mosquittoAvailable()
 const python = pythonEncodersAvailable()
-if (!mosquitto.ok) console.warn(`*** SKIPPING Python-encoder tests: ${mosquitto.reason} ***`)
-if (!python.ok) console.warn(`*** SKIPPING Python-encoder tests: ${python.reason} ***`)
 
 const PROTO = `syntax = "proto3";
 package sensors.v1;
@@ -78,11 +70,11 @@ interface Reading {
   raw: number
 }
 
-describe.skipIf(!mosquitto.ok || !python.ok)(
+describeWithMosquitto(
   'payloads from Python encoders, through Mosquitto',
-  () => {
-    let broker: MosquittoBroker
-    let app: CoreHarness
+  { anonymous: true, password: false, skip: python.ok ? '' : python.reason },
+  (broker) => {
+    const app = coreHarnessForSuite()
     let publisher: mqtt.MqttClient
     let dir: string
     let made: {
@@ -105,8 +97,6 @@ describe.skipIf(!mosquitto.ok || !python.ok)(
       fs.writeFileSync(path.join(dir, 'reading.proto'), PROTO)
       protocForPython(dir, path.join(dir, 'reading.proto'), dir)
       made = JSON.parse(runPython(SCRIPT, dir))
-      broker = await startMosquitto({ anonymous: true, password: false })
-      app = await CoreHarness.start()
       const decoder = (over: object) => decoderSchema.parse(over)
       await app.connect(
         {
@@ -158,8 +148,6 @@ describe.skipIf(!mosquitto.ok || !python.ok)(
     })
     afterAll(async () => {
       await publisher?.endAsync()
-      await app?.close()
-      await broker?.close()
       if (dir) fs.rmSync(dir, { recursive: true, force: true })
     })
 

@@ -60,6 +60,11 @@ export class SparkplugState {
     this.now = options.now ?? Date.now
   }
 
+  /** The profile was saved: publishing may have been allowed or taken away. */
+  setPublish(publish: SparkplugStateOptions['publish']): void {
+    this.options.publish = publish
+  }
+
   /** Every node and device, nodes before their devices. */
   entities(): SparkplugEntityState[] {
     const out: SparkplugEntityState[] = []
