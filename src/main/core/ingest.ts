@@ -113,6 +113,7 @@ export class Ingest {
   /** Forgets the topics seen (their entries belong to history that is being reloaded). */
   clearRoutes(): void {
     this.routes.clear()
+    this.seriesEntries.clear()
   }
 
   private route(topic: string): Route {

@@ -261,6 +261,22 @@ describeWithMosquitto(
       ])
     })
 
+    it('decoding the capture again keeps the metrics on group/edge node/device', async () => {
+      const [capture] = await app.invoke('capture:list')
+      const result = await app.invoke('capture:redecode', { captureId: capture.id })
+      expect(result.failed).toBe(0)
+      expect((await series('Plant/Edge1/Pump', 'Temperature')).v).toEqual([
+        21.5, 22.75, 23.125, 24, 21.5, 25.5
+      ])
+      const snap = await app.invoke('capture:snapshot', {})
+      expect(snap.defs.filter((d) => d.topic.startsWith('spBv1.0/'))).toEqual([])
+      const again = await app.invoke('export:start', {
+        exportId: 'pump2',
+        topics: ['Plant/Edge1/Pump']
+      })
+      expect(again).toMatchObject({ status: 'done', rows: 6 })
+    })
+
     it('asks for one rebirth for unknown aliases when the profile allows publishing (and charts them after it), none when not', async () => {
       await send('unknown allowed')
       await send('unknown denied')

@@ -100,24 +100,30 @@ export async function redecodeCapture(
             const payload = Uint8Array.from(buf.subarray(kept!.start, kept!.end))
             const result = rule!.decoder.decode(payload, t)
             const rows = result.ok ? result.rows : []
-            if (rows.length === 0) {
-              outcome.failed++
+            if (!result.ok) outcome.failed++
+            // As ingest keeps them: rows of other series topics (Sparkplug metrics) follow
+            // their payload, kept alone on the topic it came on.
+            let own = true
+            if (rows.length === 0 || rows.some((row) => row.seriesTopic !== undefined)) {
               writer.appendMessage(out.topic(topic), null, t, NO_BYTES, 0, 0, whole(payload))
-              return
+              own = false
             }
-            rows.forEach((row, i) => {
-              const set = out.fieldSet(topic, row.fields, row.fields.map(rule!.unitFor))
-              const own = i === 0 ? keptOnce(payload, row) : CONTINUATION
+            for (const row of rows) {
+              const on =
+                row.seriesTopic === undefined ? topic : { ...topic, topic: row.seriesTopic }
+              const set = out.fieldSet(on, row.fields, row.fields.map(rule!.unitFor))
+              const kept = own ? keptOnce(payload, row) : CONTINUATION
+              own = false
               writer.appendMessage(
-                out.topic(topic),
+                out.topic(on),
                 set,
                 row.t,
                 row.text,
                 row.textStart,
                 row.textEnd,
-                own
+                kept
               )
-            })
+            }
           }
         },
         { limit: part.limit, crc: part.crc }
