@@ -41,9 +41,10 @@ export interface ExportOutcome {
 
 /**
  * Streams the selected journal parts into a CSV file: wide (one row per message, a column
- * per field) or long (one row per value). Memory stays flat: one read buffer and one output
- * buffer, whatever the size. Reads and writes are plain synchronous calls on the page cache,
- * one at a time, with the event loop given a turn at least every frame.
+ * per field) or long (one row per value). Memory stays flat: one read buffer and two output
+ * buffers, whatever the size. Reads are synchronous (from the page cache); each full output
+ * buffer is written with one plain file write while the other is filled, never two at once;
+ * the event loop gets a turn at least every frame.
  *
  * Nothing damaged is exported as data: a part with a known CRC is checked as it is read, and
  * if it does not match, what it wrote is taken back and the part is read again record by
