@@ -4,7 +4,7 @@ import type { JournalPartRef, PartDamage } from '../capture/capture-store'
 import { RecordChunks } from '../capture/record-chunks'
 import { columnName, csvLine, UTF8_BOM } from './csv-text'
 import { planExport, type ExportFilter } from './export-plan'
-import { ROW_RESERVE, RowFormatter, type CsvFormatter, type FormatOptions } from './row-formatter'
+import { ROW_RESERVE, RowFormatter, type FormatOptions } from './row-formatter'
 import { KernelFormatter } from './wasm/format-kernel'
 
 const writeAsync = promisify(fs.write)
@@ -124,7 +124,7 @@ class ExportRun {
 
   constructor(
     private readonly fd: number,
-    private readonly f: CsvFormatter,
+    private readonly f: RowFormatter,
     private readonly parts: readonly JournalPartRef[],
     private readonly hooks: ExportHooks
   ) {
@@ -268,7 +268,7 @@ function createFormatter(
   options: FormatOptions,
   outBytes: number,
   engine: 'auto' | 'js' = 'auto'
-): CsvFormatter {
+): RowFormatter {
   const kernel =
     options.format === 'wide' && !options.payload && engine !== 'js'
       ? KernelFormatter.create(options, outBytes)

@@ -45,42 +45,21 @@ interface FieldSetState {
   units: Uint8Array[]
 }
 
-/**
- * Journal records in, CSV rows out, into `out` from `at`. The exporter reads and writes; a
- * formatter only turns records into bytes. Two implement it: RowFormatter (JavaScript, every
- * case) and the WebAssembly kernel's (the common wide rows, the rest through RowFormatter).
- */
-export interface CsvFormatter {
-  out: Uint8Array
-  at: number
-  rows: number
-  /** Rows the WebAssembly kernel wrote (tests compare the two formatters). */
-  readonly kernelRows: number
-  /** A buffer to read journal chunks into (the kernel's memory), when it has one. */
-  readonly readBuffer?: Buffer
-  /** A new part: its ids mean nothing in the next one. */
-  startPart(): void
-  /**
-   * Formats the chunk's records from p until its end, or until the output holds `fill`
-   * bytes or more; returns where it stopped (always on a record boundary).
-   */
-  formatRun(chunk: RecordChunk, p: number, fill: number): number
-  /**
-   * The output is being written: go on at the start of the other of the two output buffers
-   * (the one whose write the exporter has seen finish).
-   */
-  drained(): void
-  release(): void
-}
-
 /** Room kept free at the end of the output for one more row. */
 export const ROW_RESERVE = 64 * 1024
 
-export class RowFormatter implements CsvFormatter {
+/**
+ * Journal records in, CSV rows out, into `out` from `at`: the exporter reads and writes, a
+ * formatter only turns records into bytes. The WebAssembly kernel's (KernelFormatter) extends
+ * this one, taking the common wide rows itself.
+ */
+export class RowFormatter {
   out: Uint8Array
   at = 0
   rows = 0
+  /** Rows the WebAssembly kernel wrote (tests compare the two formatters). */
   kernelRows = 0
+  /** A buffer to read journal chunks into (the kernel's memory), when it has one. */
   readonly readBuffer?: Buffer
   /** The two output buffers: one is written out while the other is filled. */
   protected homes: [Uint8Array, Uint8Array]
@@ -105,11 +84,16 @@ export class RowFormatter implements CsvFormatter {
     this.slices = new Int32Array(Math.max(2, options.ncols * 2))
   }
 
+  /** A new part: its ids mean nothing in the next one. */
   startPart(): void {
     this.topicStates = []
     this.setStates = []
   }
 
+  /**
+   * Formats the chunk's records from p until its end, or until the output holds `fill`
+   * bytes or more; returns where it stopped (always on a record boundary).
+   */
   formatRun(chunk: RecordChunk, p: number, fill: number): number {
     return this.format(
       chunk.buf,
@@ -120,6 +104,7 @@ export class RowFormatter implements CsvFormatter {
     )
   }
 
+  /** The output is being written: go on in the other output buffer (written out already). */
   drained(): void {
     this.home = this.home === this.homes[0] ? this.homes[1] : this.homes[0]
     this.out = this.home

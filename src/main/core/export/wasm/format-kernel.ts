@@ -8,7 +8,7 @@ import {
   TYPE_MESSAGE
 } from '../../capture/journal-format'
 import { CHUNK, PORCH, type RecordChunk } from '../../capture/record-chunks'
-import { ROW_RESERVE, RowFormatter, type CsvFormatter, type FormatOptions } from '../row-formatter'
+import { ROW_RESERVE, RowFormatter, type FormatOptions } from '../row-formatter'
 import { FORMAT_KERNEL_WASM } from './format-kernel-wasm'
 
 // The slice of the WebAssembly API used here (@types/node does not declare it; lib.dom does).
@@ -60,7 +60,7 @@ let idle: Exports | null = null
  * reads. Journal chunks are read into, and rows written from, the kernel's memory, so nothing
  * is copied between the two. Both write the same bytes.
  */
-export class KernelFormatter extends RowFormatter implements CsvFormatter {
+export class KernelFormatter extends RowFormatter {
   override kernelRows = 0
   override readonly readBuffer: Buffer
   private readonly topics: DataView
