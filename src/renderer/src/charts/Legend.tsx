@@ -26,6 +26,8 @@ interface Props {
 }
 
 const REFRESH_MS = 250
+/** A long legend costs layout on every refresh: it refreshes less often, by its length. */
+const REFRESH_MS_PER_ITEM = 5
 
 function statsText(s: WindowStats, unit: string): string {
   const f = (v: number): string => formatWithUnit(v, unit)
@@ -35,19 +37,20 @@ function statsText(s: WindowStats, unit: string): string {
 /**
  * Each series' name (a toggle that hides or shows it), latest value and min, max and mean
  * over the chart's window, plus a text summary for screen readers. Re-rendered after drawn
- * frames at most 4 times a second, never per batch.
+ * frames at most 4 times a second (once a second with 200 series), never per batch.
  */
 export function Legend({ view, name, title, items, hidden, onToggle, summaryId }: Props) {
   const [, setTick] = useState(0)
 
+  const refreshMs = Math.max(REFRESH_MS, items.length * REFRESH_MS_PER_ITEM)
   useEffect(() => {
-    const refresh = throttle(() => setTick((n) => n + 1), REFRESH_MS)
+    const refresh = throttle(() => setTick((n) => n + 1), refreshMs)
     const off = view.onFrame(refresh)
     return () => {
       off()
       refresh.cancel()
     }
-  }, [view])
+  }, [view, refreshMs])
 
   const stats = new Map(items.map((i) => [i.id, view.stats(i.id)]))
   const domain = view.domain

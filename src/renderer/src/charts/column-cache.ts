@@ -33,11 +33,14 @@ export class ColumnCache {
   private seenFirst = NaN
   private seenLast = NaN
   private seenLastT = NaN
+  /** Reused from frame to frame: a result is read before the next call. */
+  private readonly out = new Output(0)
 
   /**
    * Decimates the points [i0, i1) of `buffer` (one point beyond [x0, x1) on each side, as
    * ChartView.range gives) within the shown points [lo, hi). `filter` names what decides the
-   * shown points (clear, pause): a change recomputes everything.
+   * shown points (clear, pause): a change recomputes everything. The result's arrays are
+   * reused by the next call.
    */
   decimate(
     buffer: SeriesBuffer,
@@ -64,7 +67,9 @@ export class ColumnCache {
       buffer.edits !== this.edits ||
       filter !== this.filter ||
       step !== this.step ||
-      Math.abs(at - k0) > 0.01
+      Math.abs(at - k0) > 0.01 ||
+      // One slot per column: a wider grid (wide columns may cover one more) starts over.
+      this.size < columns
     if (stale) {
       this.buffer = buffer
       this.edits = buffer.edits
@@ -74,8 +79,8 @@ export class ColumnCache {
       k0 = 0
       this.from = this.to = 0
       if (this.size < columns) {
-        this.size = columns
-        this.cols = new Float64Array(columns * STRIDE)
+        this.size = columns + 2
+        this.cols = new Float64Array(this.size * STRIDE)
       }
     }
     const col = (time: number): number => Math.floor((time - this.gridX0) / step)
@@ -137,7 +142,7 @@ export class ColumnCache {
     const x1 = this.gridX0 + k1 * this.step
     const a = lowerBoundNear(t, x0, i0, i1)
     const b = lowerBoundNear(t, x1, a, i1)
-    const out = new Output(2 * (a - i0 + i1 - b) + 3 * (k1 - k0) + 2)
+    const out = this.out.reset(2 * (a - i0 + i1 - b) + 3 * (k1 - k0) + 2)
     out.point(offset + i0, t[i0], v[i0])
     for (let i = i0; i < a; i++)
       out.group(t[i], t[i - 1], gap, i > i0).point(offset + i, t[i], v[i])

@@ -93,14 +93,25 @@ export function decimateMinMax(
  * gap starts. Shared by decimateMinMax and the column cache so both give the same result.
  */
 export class Output {
-  readonly t: Float64Array
-  readonly v: Float64Array
+  t: Float64Array
+  v: Float64Array
   n = 0
   private prev = -Infinity
 
   constructor(capacity: number) {
     this.t = new Float64Array(capacity)
     this.v = new Float64Array(capacity)
+  }
+
+  /** Empties it for reuse with room for `capacity` points (the arrays grow, never shrink). */
+  reset(capacity: number): this {
+    if (this.t.length < capacity) {
+      this.t = new Float64Array(capacity)
+      this.v = new Float64Array(capacity)
+    }
+    this.n = 0
+    this.prev = -Infinity
+    return this
   }
 
   /** Starts a group (a column or an edge point): a break when it follows a gap. */
