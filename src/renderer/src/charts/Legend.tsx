@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react'
+import { memo, useCallback, useEffect, useRef, useState } from 'react'
 import type { ChartView, WindowStats } from './chart-view'
 import { formatTime } from './crosshair'
 import { windowById } from './domain'
@@ -34,13 +34,57 @@ function statsText(s: WindowStats, unit: string): string {
   return `min ${f(s.min)} · max ${f(s.max)} · mean ${f(s.mean)}`
 }
 
+/** Legends longer than this show one entry per row and update only the rows in view. */
+const LONG_LEGEND = 24
+/** Row height of a long legend (charts.css .legend-long li) and rows in its box, with margin. */
+const ROW_PX = 22
+const ROWS_IN_VIEW = 12
+
+interface RowProps {
+  item: LegendItem
+  off: boolean
+  /** Latest value and window statistics as shown; empty while scrolled out of view. */
+  value: string
+  stats: string
+  onToggle: (id: number) => void
+}
+
+/** One entry; re-rendered only when its own text changes. */
+const Row = memo(function Row({ item, off, value, stats, onToggle }: RowProps) {
+  return (
+    <li data-id={item.id} className={off ? 'legend-hidden' : undefined}>
+      <button
+        type="button"
+        className="legend-toggle"
+        aria-pressed={!off}
+        title={off ? 'Show this series' : 'Hide this series'}
+        onClick={() => onToggle(item.id)}
+      >
+        <span className="legend-swatch" style={{ background: item.color }} aria-hidden="true" />
+        <span className="legend-name">{item.label}</span>
+      </button>{' '}
+      <span className="legend-value">{value}</span>{' '}
+      {stats && <span className="legend-stats">{stats}</span>}
+    </li>
+  )
+})
+
 /**
  * Each series' name (a toggle that hides or shows it), latest value and min, max and mean
  * over the chart's window, plus a text summary for screen readers. Re-rendered after drawn
- * frames at most 4 times a second (once a second with 200 series), never per batch.
+ * frames at most 4 times a second (once a second with 200 series), never per batch; a long
+ * legend (a scroll box) updates only the entries in view.
  */
 export function Legend({ view, name, title, items, hidden, onToggle, summaryId }: Props) {
   const [, setTick] = useState(0)
+  const toggleRef = useRef(onToggle)
+  useEffect(() => {
+    toggleRef.current = onToggle
+  })
+  const toggle = useCallback((id: number) => toggleRef.current(id), [])
+  const long = items.length > LONG_LEGEND
+  // The first row scrolled into view of a long legend.
+  const [firstRow, setFirstRow] = useState(0)
 
   const refreshMs = Math.max(REFRESH_MS, items.length * REFRESH_MS_PER_ITEM)
   useEffect(() => {
@@ -69,29 +113,25 @@ export function Legend({ view, name, title, items, hidden, onToggle, summaryId }
 
   return (
     <>
-      <ul className="legend" aria-label={name}>
-        {items.map((item) => {
+      <ul
+        className={long ? 'legend legend-long' : 'legend'}
+        aria-label={name}
+        onScroll={
+          long ? (e) => setFirstRow(Math.floor(e.currentTarget.scrollTop / ROW_PX)) : undefined
+        }
+      >
+        {items.map((item, row) => {
           const s = stats.get(item.id)
-          const off = hidden.includes(item.id)
+          const shown = !long || (row >= firstRow - 2 && row < firstRow + ROWS_IN_VIEW)
           return (
-            <li key={item.id} className={off ? 'legend-hidden' : undefined}>
-              <button
-                type="button"
-                className="legend-toggle"
-                aria-pressed={!off}
-                title={off ? 'Show this series' : 'Hide this series'}
-                onClick={() => onToggle(item.id)}
-              >
-                <span
-                  className="legend-swatch"
-                  style={{ background: item.color }}
-                  aria-hidden="true"
-                />
-                <span className="legend-name">{item.label}</span>
-              </button>{' '}
-              <span className="legend-value">{formatWithUnit(s?.latest ?? NaN, item.unit)}</span>{' '}
-              {s && <span className="legend-stats">{statsText(s, item.unit)}</span>}
-            </li>
+            <Row
+              key={item.id}
+              item={item}
+              off={hidden.includes(item.id)}
+              value={shown ? formatWithUnit(s?.latest ?? NaN, item.unit) : ''}
+              stats={shown && s ? statsText(s, item.unit) : ''}
+              onToggle={toggle}
+            />
           )
         })}
       </ul>

@@ -155,7 +155,7 @@ export class ChartRenderer implements FrameClient {
     this.strip.reset()
   }
 
-  /** Draws the chart now; returns the number of points drawn. */
+  /** Draws the chart now; returns the points drawn on a cleared canvas (0 for a strip). */
   drawFrame(): number {
     const start = performance.now()
     const view = this.view
@@ -214,7 +214,8 @@ export class ChartRenderer implements FrameClient {
 
   /**
    * Draws the lines: all of them on a cleared canvas, or, when the last picture is still
-   * right, only a strip at the right after shifting it. Returns the points drawn.
+   * right, only a strip at the right after shifting it. Returns the points drawn on a
+   * cleared canvas (0 for a strip).
    */
   private paint(
     ctx: CanvasRenderingContext2D,
@@ -284,6 +285,6 @@ export class ChartRenderer implements FrameClient {
     const lineWidth = thin ? 1 / this.dpr : 1.5
     for (const [color, list] of byColor) drawLines(ctx, list, xs, color, lineWidth)
     ctx.restore()
-    return points
+    return decision.mode === 'full' ? points : 0
   }
 }

@@ -35,6 +35,9 @@ export class ColumnCache {
   private seenLastT = NaN
   /** Reused from frame to frame: a result is read before the next call. */
   private readonly out = new Output(0)
+  private readonly tailOut = new Output(0)
+  /** The gap threshold of the last full decimation, for the strips drawn after it. */
+  gapMs = Infinity
 
   /**
    * Decimates the points [i0, i1) of `buffer` (one point beyond [x0, x1) on each side, as
@@ -56,6 +59,7 @@ export class ColumnCache {
     const [i0, i1] = range
     const t = buffer.t
     const v = buffer.v
+    this.gapMs = gapMs
     if (i1 - i0 <= columns || !(x1 > x0)) {
       return decimateMinMax(t, v, i0, i1, x0, x1, columns, { gapMs })
     }
@@ -106,6 +110,26 @@ export class ColumnCache {
     this.from = k0
     this.to = k1
     return this.emit(buffer, i0, i1, k0, k1, gapMs)
+  }
+
+  /**
+   * Only the columns from x0 on (a strip at the right, on the same grid), from the point
+   * before x0 to i1, with the gap threshold of the last full decimation. Not cached: a strip
+   * is a few columns. The result's arrays are reused by the next call.
+   */
+  decimateTail(
+    buffer: SeriesBuffer,
+    i0: number,
+    i1: number,
+    x0: number,
+    x1: number,
+    columns: number
+  ): Decimated {
+    return decimateMinMax(buffer.t, buffer.v, i0, i1, x0, x1, columns, {
+      gapMs: this.gapMs,
+      index: buffer,
+      output: this.tailOut
+    })
   }
 
   /** Summarizes columns [ka, kb) from the points. */

@@ -23,6 +23,8 @@ export interface DecimateOptions {
   index?: RangeExtremes
   /** Consecutive points further apart than this are not joined. */
   gapMs?: number
+  /** Arrays to reuse for the result (it is then valid until their next use). */
+  output?: Output
 }
 
 const pair = new Int32Array(2)
@@ -65,7 +67,8 @@ export function decimateMinMax(
   const a = lowerBoundNear(t, x0, i0, i1)
   const b = lowerBoundNear(t, x1, a, i1)
   const edges = a - i0 + (i1 - b)
-  const out = new Output(2 * edges + 3 * columns + 2)
+  const size = 2 * edges + 3 * columns + 2
+  const out = options.output ? options.output.reset(size) : new Output(size)
   out.point(i0, t[i0], v[i0])
   for (let i = i0; i < a; i++) out.group(t[i], t[i - 1], gapMs, i > i0).point(i, t[i], v[i])
   // t is sorted, so each column is an index run found by search; its extremes come from the

@@ -6,7 +6,7 @@
 // on the lines and the plot width, never on how many points were received or are held.
 import type { ChartLine, ChartView } from './chart-view'
 import type { ColumnCache } from './column-cache'
-import { decimateMinMax, gapThreshold, type Decimated } from './decimate'
+import { gapThreshold, type Decimated } from './decimate'
 import { lowerBound, upperBound } from './search'
 import type { SeriesBuffer } from './series-store'
 
@@ -85,8 +85,8 @@ export function measureFrame(view: ChartView, grid: FrameGrid): MeasuredFrame {
 
 /**
  * The points to draw for one line: over the whole grid from its column cache, or, given
- * `fromT` (on the grid), only from the column starting there on. The result may share the
- * cache's arrays until its next use.
+ * `fromT` (on the grid), only from the column starting there on, breaking at the gaps found
+ * by the last full one. The result shares the cache's arrays until its next use.
  */
 export function decimateLine(
   item: LineInFrame,
@@ -97,15 +97,12 @@ export function decimateLine(
 ): Decimated {
   const { buffer, shown, range } = item
   const t = buffer.t
-  // A gap narrower than two drawn columns cannot be seen: only wider ones break the line.
-  const gapMs = Math.max(2 * grid.step, gapThreshold(t, range[0], range[1]))
   if (fromT === undefined) {
+    // A gap narrower than two drawn columns cannot be seen: only wider ones break the line.
+    const gapMs = Math.max(2 * grid.step, gapThreshold(t, range[0], range[1]))
     return cache.decimate(buffer, shown, range, grid.gx0, grid.gx1, grid.columns, gapMs, filter)
   }
   const a = Math.max(range[0], lowerBound(t, fromT, range[0], range[1]) - 1)
   const columns = Math.max(1, Math.round((grid.gx1 - fromT) / grid.step))
-  return decimateMinMax(t, buffer.v, a, range[1], fromT, grid.gx1, columns, {
-    gapMs,
-    index: buffer
-  })
+  return cache.decimateTail(buffer, a, range[1], fromT, grid.gx1, columns)
 }

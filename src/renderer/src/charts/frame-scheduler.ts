@@ -9,7 +9,10 @@
 export interface FrameClient {
   /** Lines this chart draws: the page's point budget is shared out per line. */
   readonly lineCount: number
-  /** Draws one frame; returns the number of points drawn. */
+  /**
+   * Draws one frame. Returns the points drawn on a cleared canvas (what the budget bounds),
+   * or 0 when it redrew only a strip or nothing.
+   */
   drawFrame(): number
 }
 
@@ -28,7 +31,7 @@ export const TARGET_FRAME_MS = 12
 const FREE_FRAME_MS = 16
 export const MIN_BUDGET = 20_000
 export const MAX_BUDGET = 2_000_000
-const INITIAL_BUDGET = 200_000
+const INITIAL_BUDGET = 60_000
 /** A line never gets fewer drawn columns than this, whatever the budget. */
 export const MIN_COLUMNS = 16
 
@@ -92,14 +95,14 @@ export class FrameScheduler {
     const end = this.host.now()
     const cost = end - start
     this.notBefore = cost > FREE_FRAME_MS ? end + cost / 2 : -Infinity
-    // Only frames that drew about as much as the budget allows tell what the budget costs
-    // (most frames redraw a narrow strip).
-    if (points >= this.budget / 2) {
-      if (cost > TARGET_FRAME_MS) {
-        this.budget = Math.max(MIN_BUDGET, this.budget * Math.max(0.25, TARGET_FRAME_MS / cost))
-      } else if (cost < TARGET_FRAME_MS / 2) {
-        this.budget = Math.min(MAX_BUDGET, this.budget * 1.25)
-      }
+    // Only full redraws tell what points cost (most frames redraw a narrow strip): a slow one
+    // sets the budget to what the target time affords at that rate; a fast one that used
+    // most of the budget lets it grow.
+    if (points > 0 && cost > TARGET_FRAME_MS) {
+      const affordable = (Math.min(points, this.budget) * TARGET_FRAME_MS) / cost
+      this.budget = Math.max(MIN_BUDGET, Math.min(this.budget, affordable))
+    } else if (points >= this.budget / 2 && cost < TARGET_FRAME_MS / 2) {
+      this.budget = Math.min(MAX_BUDGET, this.budget * 1.25)
     }
     this.pending = false
     this.schedule()

@@ -101,7 +101,7 @@ describe('FrameScheduler', () => {
   it('shrinks the point budget after slow full frames, widening the columns, and grows it after fast ones', () => {
     const host = new FakeHost()
     const scheduler = new FrameScheduler(host)
-    const chart = new FakeChart(host, 600, 4 * TARGET_FRAME_MS)
+    const chart = new FakeChart(host, 200, 4 * TARGET_FRAME_MS)
     scheduler.attach(chart)
     const run = (): void => {
       chart.points = scheduler.budget
@@ -111,23 +111,33 @@ describe('FrameScheduler', () => {
     }
     const fullWidth = 1000
     const before = scheduler.columnGroup(fullWidth)
-    for (let i = 0; i < 10; i++) run()
+    // One slow full frame is enough to fall to what the target time affords.
+    run()
     expect(scheduler.budget).toBe(MIN_BUDGET)
     const slow = scheduler.columnGroup(fullWidth)
     expect(slow).toBeGreaterThan(before)
-    // Never fewer than MIN_COLUMNS drawn columns per line.
-    expect(fullWidth / slow).toBeGreaterThanOrEqual(MIN_COLUMNS)
-    expect(fullWidth / (slow * 2)).toBeLessThan(MIN_COLUMNS)
     chart.cost = 1
     for (let i = 0; i < 40; i++) run()
     expect(scheduler.budget).toBeGreaterThan(MIN_BUDGET * 10)
     expect(scheduler.columnGroup(fullWidth)).toBeLessThan(slow)
   })
 
-  it('leaves the budget alone after frames that drew only a narrow strip', () => {
+  it('fits the budget to the rate of a slow full frame that drew less than the budget', () => {
     const host = new FakeHost()
     const scheduler = new FrameScheduler(host)
-    const chart = new FakeChart(host, 600, 4 * TARGET_FRAME_MS, 50)
+    const chart = new FakeChart(host, 600, 3 * TARGET_FRAME_MS, 0)
+    scheduler.attach(chart)
+    chart.points = scheduler.budget / 4
+    scheduler.request(chart)
+    host.frame()
+    // A third of the points drawn would have fit the target time.
+    expect(scheduler.budget).toBeCloseTo(Math.max(MIN_BUDGET, chart.points / 3))
+  })
+
+  it('leaves the budget alone after frames that redrew only a strip', () => {
+    const host = new FakeHost()
+    const scheduler = new FrameScheduler(host)
+    const chart = new FakeChart(host, 600, 4 * TARGET_FRAME_MS, 0)
     scheduler.attach(chart)
     const budget = scheduler.budget
     for (let i = 0; i < 10; i++) {
@@ -145,7 +155,11 @@ describe('FrameScheduler', () => {
     const big = new FakeChart(host, 2000)
     scheduler.attach(small)
     const detach = scheduler.attach(big)
-    expect(scheduler.columnGroup(1000)).toBeGreaterThan(1)
+    // 2,000 lines on the smallest budget: never fewer than MIN_COLUMNS drawn columns.
+    scheduler.budget = MIN_BUDGET
+    const group = scheduler.columnGroup(1000)
+    expect(1000 / group).toBeGreaterThanOrEqual(MIN_COLUMNS)
+    expect(1000 / (group * 2)).toBeLessThan(MIN_COLUMNS)
     scheduler.request(big)
     detach()
     expect(scheduler.columnGroup(1000)).toBe(1)
