@@ -34,7 +34,10 @@ function statsText(s: WindowStats, unit: string): string {
   return `min ${f(s.min)} · max ${f(s.max)} · mean ${f(s.mean)}`
 }
 
-/** Legends longer than this show one entry per row and update only the rows in view. */
+/**
+ * Legends longer than this are a virtualized list: one entry per row, only the rows scrolled
+ * into view (and a few around) in the page. The text summary still names every series.
+ */
 const LONG_LEGEND = 24
 /** Row height of a long legend (charts.css .legend-long li) and rows in its box, with margin. */
 const ROW_PX = 22
@@ -43,16 +46,19 @@ const ROWS_IN_VIEW = 12
 interface RowProps {
   item: LegendItem
   off: boolean
-  /** Latest value and window statistics as shown; empty while scrolled out of view. */
+  /** Latest value and window statistics as shown. */
   value: string
   stats: string
   onToggle: (id: number) => void
+  /** In a virtualized list: the entry's place (1-based) and the list's length. */
+  position?: number
+  count?: number
 }
 
 /** One entry; re-rendered only when its own text changes. */
-const Row = memo(function Row({ item, off, value, stats, onToggle }: RowProps) {
+const Row = memo(function Row({ item, off, value, stats, onToggle, position, count }: RowProps) {
   return (
-    <li data-id={item.id} className={off ? 'legend-hidden' : undefined}>
+    <li className={off ? 'legend-hidden' : undefined} aria-posinset={position} aria-setsize={count}>
       <button
         type="button"
         className="legend-toggle"
@@ -96,6 +102,8 @@ export function Legend({ view, name, title, items, hidden, onToggle, summaryId }
     }
   }, [view, refreshMs])
 
+  const first = long ? Math.max(0, Math.min(firstRow, items.length - ROWS_IN_VIEW) - 2) : 0
+  const end = long ? Math.min(items.length, first + ROWS_IN_VIEW + 2) : items.length
   const stats = new Map(items.map((i) => [i.id, view.stats(i.id)]))
   const domain = view.domain
   const mode = view.paused ? 'paused' : view.zoomed ? 'zoomed' : 'live'
@@ -116,24 +124,31 @@ export function Legend({ view, name, title, items, hidden, onToggle, summaryId }
       <ul
         className={long ? 'legend legend-long' : 'legend'}
         aria-label={name}
+        // A long list scrolls from the keyboard too (its rows come and go as it scrolls).
+        tabIndex={long ? 0 : undefined}
         onScroll={
           long ? (e) => setFirstRow(Math.floor(e.currentTarget.scrollTop / ROW_PX)) : undefined
         }
       >
-        {items.map((item, row) => {
+        {first > 0 && <li aria-hidden="true" style={{ height: first * ROW_PX }} />}
+        {items.slice(first, end).map((item, k) => {
           const s = stats.get(item.id)
-          const shown = !long || (row >= firstRow - 2 && row < firstRow + ROWS_IN_VIEW)
           return (
             <Row
               key={item.id}
               item={item}
               off={hidden.includes(item.id)}
-              value={shown ? formatWithUnit(s?.latest ?? NaN, item.unit) : ''}
-              stats={shown && s ? statsText(s, item.unit) : ''}
+              value={formatWithUnit(s?.latest ?? NaN, item.unit)}
+              stats={s ? statsText(s, item.unit) : ''}
               onToggle={toggle}
+              position={long ? first + k + 1 : undefined}
+              count={long ? items.length : undefined}
             />
           )
         })}
+        {end < items.length && (
+          <li aria-hidden="true" style={{ height: (items.length - end) * ROW_PX }} />
+        )}
       </ul>
       <p id={summaryId} className="chart-sr-only">
         {summary}

@@ -26,11 +26,14 @@ export interface FrameGrid {
 
 export function frameGrid([x0, x1]: [number, number], pixels: number, group = 1): FrameGrid {
   const pixelStep = (x1 - x0) / Math.max(1, pixels)
-  const step = pixelStep * group
+  // Wide columns are a power of two of milliseconds (up to twice as wide as asked): while
+  // the data is shorter than the window its pixel step grows by small steps, and a column
+  // width that stays put lets every line keep its column summaries.
+  const step = group > 1 ? 2 ** Math.ceil(Math.log2(pixelStep * group)) : pixelStep
   // A following domain already sits on whole pixel columns; wide columns sit on multiples of
   // their width, so a column keeps its points from frame to frame as the view slides.
-  const gx0 = group > 1 ? Math.floor(x0 / step + 1e-9) * step : x0
-  const gx1 = group > 1 ? Math.ceil(x1 / step - 1e-9) * step : x1
+  const gx0 = group > 1 ? Math.floor(x0 / step) * step : x0
+  const gx1 = group > 1 ? Math.ceil(x1 / step) * step : x1
   const columns = Math.max(1, Math.round((gx1 - gx0) / step))
   return { x0, x1, pixelStep, step, gx0, gx1, columns }
 }
