@@ -111,7 +111,11 @@ async function main(): Promise<void> {
     token: args.token,
     readOnly: args.readOnly,
     rendererDir: path.resolve(here, '../renderer'),
-    downloads
+    downloads,
+    onClientDropped: (stats, reason) =>
+      console.warn(
+        `Disconnected a browser: ${reason} (it held ${(stats.peakQueuedBytes / 1048576).toFixed(1)} MB at most)`
+      )
   })
   // The address alone on its own line: scripts and tests read it.
   console.log(server.url)

@@ -3,17 +3,21 @@ import * as fs from 'node:fs'
 import * as http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import * as path from 'node:path'
-import { WebSocketServer, type WebSocket } from 'ws'
+import { WebSocketServer } from 'ws'
 import { eventChannels } from '../../shared/contract'
 import { decodeFrame, encodeFrame, type WireMessage } from '../../shared/frame-codec'
 import { dispatch } from '../core/dispatch'
 import type { MonitorCore } from '../core/monitor-core'
 import type { ExportTargetResolver } from '../core/export/export-service'
+import {
+  ClientLink,
+  DEFAULT_CLIENT_LIMITS,
+  type ClientLimits,
+  type ClientStats
+} from './client-link'
 import { serveStatic } from './static-files'
 
 const COOKIE = 'mlm_token'
-/** A browser this far behind is disconnected; it reconnects and reloads from a snapshot. */
-const MAX_BUFFERED_BYTES = 256 * 1024 * 1024
 export const CSP =
   "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
 
@@ -26,11 +30,17 @@ export interface ServeOptions {
   readOnly?: boolean
   rendererDir: string
   downloads: Downloads
+  /** Per-client memory and request limits; the defaults suit a browser on the dashboard. */
+  limits?: Partial<ClientLimits>
+  /** Told when the server disconnects a client for falling behind, with what it held. */
+  onClientDropped?: (stats: ClientStats, reason: string) => void
 }
 
 export interface RunningServer {
   url: string
   port: number
+  /** What each connected WebSocket client holds on the server now. */
+  clients(): ClientStats[]
   close(): Promise<void>
 }
 
@@ -72,7 +82,8 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   const { core, token } = options
   const server = http.createServer((req, res) => handleHttp(req, res, options))
   const wss = new WebSocketServer({ noServer: true, maxPayload: 16 * 1024 * 1024 })
-  const clients = new Set<WebSocket>()
+  const limits: ClientLimits = { ...DEFAULT_CLIENT_LIMITS, ...options.limits }
+  const clients = new Set<ClientLink>()
 
   server.on('upgrade', (req, socket, head) => {
     const url = new URL(req.url ?? '/', 'http://x')
@@ -86,25 +97,34 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       return
     }
     wss.handleUpgrade(req, socket, head, (ws) => {
-      clients.add(ws)
-      ws.on('close', () => clients.delete(ws))
-      ws.on('error', () => clients.delete(ws))
-      ws.on('message', (data, isBinary) => {
-        if (!isBinary) return
-        void handleWire(ws, data as Buffer, options)
-      })
+      const link = new ClientLink(
+        ws,
+        limits,
+        (data) => handleWire(data, options),
+        (ended) => {
+          clients.delete(ended)
+          if (ended.droppedFor) options.onClientDropped?.(ended.snapshot(), ended.droppedFor)
+        }
+      )
+      clients.add(link)
     })
   })
+  const stallCheck = setInterval(
+    () => {
+      const now = Date.now()
+      for (const link of clients) link.checkStall(now)
+    },
+    Math.min(1000, limits.stallMs / 2)
+  )
+  stallCheck.unref?.()
 
   const unsubscribe = eventChannels.map((channel) =>
     core.on(channel, (payload) => {
       if (clients.size === 0) return
-      const frame = encodeFrame({ kind: 'event', channel, payload } satisfies WireMessage)
-      for (const ws of clients) {
-        if (ws.readyState !== ws.OPEN) continue
-        if (ws.bufferedAmount > MAX_BUFFERED_BYTES) ws.close(1013, 'too far behind')
-        else ws.send(frame)
-      }
+      let frame: Uint8Array | null = null
+      const encoded = (): Uint8Array =>
+        (frame ??= encodeFrame({ kind: 'event', channel, payload } satisfies WireMessage))
+      for (const link of clients) link.event(channel, payload, encoded)
     })
   )
 
@@ -118,28 +138,31 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   return {
     url,
     port,
+    clients: () => [...clients].map((link) => link.snapshot()),
     close: async () => {
+      clearInterval(stallCheck)
       unsubscribe.forEach((off) => off())
-      for (const ws of clients) ws.terminate()
+      for (const link of clients) link.end()
+      for (const ws of wss.clients) ws.terminate()
       wss.close()
       await new Promise<void>((resolve) => server.close(() => resolve()))
     }
   }
 }
 
-async function handleWire(ws: WebSocket, data: Buffer, options: ServeOptions): Promise<void> {
+/** One request from a client: its reply, or null for a frame that is not a request. */
+async function handleWire(data: Buffer, options: ServeOptions): Promise<WireMessage | null> {
   let message: WireMessage
   try {
     message = decodeFrame(data) as WireMessage
   } catch {
-    return
+    return null
   }
-  if (message?.kind !== 'invoke' || typeof message.id !== 'number') return
+  if (message?.kind !== 'invoke' || typeof message.id !== 'number') return null
   const envelope = await dispatch(options.core.handlers, message.channel, message.req, {
     readOnly: options.readOnly
   })
-  if (ws.readyState === ws.OPEN)
-    ws.send(encodeFrame({ kind: 'result', id: message.id, envelope } satisfies WireMessage))
+  return { kind: 'result', id: message.id, envelope }
 }
 
 function handleHttp(

@@ -1,13 +1,21 @@
-import type { CaptureBatch, SeriesDef, TopicStat } from '../../../shared/types'
+import type { CaptureBatch, SeriesData, SeriesDef, TopicStat } from '../../../shared/types'
 
 const DEFAULT_INTERVAL_MS = 50
 /** Pending points that trigger an early flush, so one batch never grows unbounded. */
 const DEFAULT_MAX_POINTS = 250_000
+const PENDING_SIZE = 64
+/** A series' pending arrays grown past this by a burst are let go after the flush. */
+const PENDING_KEEP = 4096
+/** A series without points for this many flushes gives its pending arrays up. */
+const PENDING_IDLE_FLUSHES = 64
 
+/** One series' points since the last flush; kept from batch to batch (no garbage per batch). */
 class Pending {
-  t = new Float64Array(256)
-  v = new Float64Array(256)
+  t = new Float64Array(PENDING_SIZE)
+  v = new Float64Array(PENDING_SIZE)
   n = 0
+  /** The flush this series last had points for. */
+  flushed = 0
 
   push(t: number, v: number): void {
     if (this.n === this.t.length) {
@@ -22,6 +30,17 @@ class Pending {
     this.v[this.n] = v
     this.n++
   }
+
+  /** The pending points as a copy, leaving it empty. */
+  take(id: number): SeriesData {
+    const out = { id, t: this.t.slice(0, this.n), v: this.v.slice(0, this.n) }
+    this.n = 0
+    if (this.t.length > PENDING_KEEP) {
+      this.t = new Float64Array(PENDING_SIZE)
+      this.v = new Float64Array(PENDING_SIZE)
+    }
+    return out
+  }
 }
 
 /**
@@ -31,6 +50,10 @@ class Pending {
  */
 export class Batcher {
   private pending = new Map<number, Pending>()
+  /** Series with points since the last flush, in the order they got their first. */
+  private touched: Pending[] = []
+  private touchedIds: number[] = []
+  private flushes = 0
   private defs: SeriesDef[] = []
   private points = 0
   private timer: ReturnType<typeof setTimeout> | null = null
@@ -71,6 +94,10 @@ export class Batcher {
       p = new Pending()
       this.pending.set(seriesId, p)
     }
+    if (p.n === 0) {
+      this.touched.push(p)
+      this.touchedIds.push(seriesId)
+    }
     p.push(t, v)
     if (++this.points >= this.maxPoints) this.flush()
     else this.schedule()
@@ -85,18 +112,22 @@ export class Batcher {
     if (this.timer) clearTimeout(this.timer)
     this.timer = null
     const topics = this.drainTopics()
-    const idle = this.pending.size === 0 && this.defs.length === 0 && !this.sendAllDefs
+    const idle = this.touched.length === 0 && this.defs.length === 0 && !this.sendAllDefs
     if (idle && topics.length === 0) return
+    const flushes = ++this.flushes
     const batch: CaptureBatch = {
       defs: this.sendAllDefs ? this.allDefs() : this.defs,
-      series: [...this.pending].map(([id, p]) => ({
-        id,
-        t: p.t.slice(0, p.n),
-        v: p.v.slice(0, p.n)
-      })),
+      series: this.touched.map((p, i) => {
+        p.flushed = flushes
+        return p.take(this.touchedIds[i])
+      }),
       topics
     }
     this.reset()
+    if (flushes % PENDING_IDLE_FLUSHES === 0) {
+      for (const [id, p] of this.pending)
+        if (flushes - p.flushed >= PENDING_IDLE_FLUSHES) this.pending.delete(id)
+    }
     for (const listener of this.listeners) listener(batch)
   }
 
@@ -117,7 +148,10 @@ export class Batcher {
   private reset(): void {
     if (this.timer) clearTimeout(this.timer)
     this.timer = null
-    this.pending = new Map()
+    for (const p of this.touched) p.n = 0
+    this.touched = []
+    this.touchedIds = []
+    if (!this.active) this.pending = new Map()
     this.defs = []
     this.points = 0
     this.sendAllDefs = false

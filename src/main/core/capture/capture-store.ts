@@ -28,6 +28,7 @@ import { recentMessages, type KeptMessage } from './recent-messages'
 import { AppError } from '../../../shared/contract'
 import { JournalWriter, type PartIndex } from './journal-writer'
 import { SeriesRegistry, type TopicEntry } from './series-registry'
+import { RingBudget } from './series-ring'
 import { parseDecimal } from '../decode/number-text'
 
 export interface CaptureStoreOptions {
@@ -37,7 +38,10 @@ export interface CaptureStoreOptions {
   retentionBytes?: number
   /** Size at which a journal part is sealed and a new one begun. Default 64 MB. */
   partBytes?: number
-  /** Points per series kept in memory for the chart. Default 1,000,000. */
+  /**
+   * Points kept in memory for the charts, all series together (the chunk filled first goes
+   * first). Default 1,000,000: a full snapshot stays near 16 MB.
+   */
   ringPoints?: number
   /** How often buffered records are written to the journal. Default 200 ms. */
   flushMs?: number
@@ -92,9 +96,13 @@ export class CaptureStore {
     this.payloadBytes = options.payloadBytes ?? 1024 * 1024
     this.partBytes = options.partBytes ?? 64 * 1024 * 1024
     this.notice = options.notice ?? (() => {})
-    this.registry = new SeriesRegistry(options.ringPoints ?? 1_000_000, (def) =>
+    const ringPoints = options.ringPoints ?? 1_000_000
+    const rings = new RingBudget(ringPoints)
+    this.registry = new SeriesRegistry(ringPoints, (def) => {
+      // Every series' ring counts against the one budget.
+      this.registry.rings.get(def.id)!.share(rings)
       this.batcher.addDef(def)
-    )
+    })
     this.batcher = new Batcher(
       () => this.registry.allDefs(),
       () => this.drainTopics()

@@ -7,6 +7,7 @@ import * as path from 'node:path'
 import WebSocket from 'ws'
 import { baseCoreOptions } from '../../../../test-support/core-harness'
 import { MonitorCore } from '../../core/monitor-core'
+import type { ClientLimits, ClientStats } from '../client-link'
 import { Downloads, startServer, type RunningServer } from '../server'
 
 export interface TestServer {
@@ -25,6 +26,8 @@ export async function startTestServer(options: {
   host: string
   token?: string
   readOnly?: boolean
+  limits?: Partial<ClientLimits>
+  onClientDropped?: (stats: ClientStats, reason: string) => void
 }): Promise<TestServer> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'serve-test-'))
   const rendererDir = path.join(dataDir, 'renderer')
@@ -43,7 +46,9 @@ export async function startTestServer(options: {
     token: options.token,
     readOnly: options.readOnly,
     rendererDir,
-    downloads
+    downloads,
+    limits: options.limits,
+    onClientDropped: options.onClientDropped
   })
   return {
     server,

@@ -38,6 +38,11 @@ export interface WsApi extends Api {
 export const LOST_CONNECTION_NOTICE = 'Lost connection to the app server — reconnecting…'
 export const RECONNECTED_NOTICE = 'Reconnected to the app server.'
 
+/** The server's words when it disconnects this page (e.g. for falling behind), shown as they are. */
+export function closedByServerNotice(reason: string): string {
+  return `The app server closed the connection: ${reason} Reconnecting…`
+}
+
 const OPEN = 1
 const CONNECTING = 0
 
@@ -154,7 +159,7 @@ export function createWsApi(options: WsClientOptions): WsApi {
     ws.onerror = () => {
       // The close event follows and carries the handling.
     }
-    ws.onclose = () => {
+    ws.onclose = (ev) => {
       if (socket !== ws) return
       socket = null
       everFailed = true
@@ -164,7 +169,12 @@ export function createWsApi(options: WsClientOptions): WsApi {
           : `Cannot reach the app server (${channel} was not sent).`
       )
       if (closedByUser) return
-      if (opened && !announcedLoss) {
+      const reason = typeof ev?.reason === 'string' ? ev.reason.trim() : ''
+      if (opened && reason) {
+        // The server said why (it drops a page that fell far behind): say so, whatever came before.
+        announcedLoss = true
+        notice('warning', closedByServerNotice(reason))
+      } else if (opened && !announcedLoss) {
         announcedLoss = true
         notice('warning', LOST_CONNECTION_NOTICE)
       }

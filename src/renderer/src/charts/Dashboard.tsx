@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react'
+import { startTransition, useEffect, useMemo, useRef, useState } from 'react'
 import type { Api } from '../../../shared/contract'
 import { newId, errorMessage } from '../util/id'
 import './bench-probe'
@@ -33,8 +33,15 @@ const SAVE_DELAY_MS = 400
  * Re-renders only when the set of series or the layout changes, never per batch.
  */
 export function Dashboard({ store, api, savedLayout, layoutLoaded, readOnly }: Props) {
-  const subscribe = useCallback((onChange: () => void) => store.onDefs(onChange), [store])
-  const defs = useSyncExternalStore(subscribe, () => store.defs)
+  // New series re-render every chart and legend: as a transition, which React renders in
+  // slices between frames and messages instead of in one block (hundreds of series can
+  // appear within a few batches).
+  const [defs, setDefs] = useState(() => store.defs)
+  useEffect(() => {
+    const update = (): void => startTransition(() => setDefs(store.defs))
+    update()
+    return store.onDefs(update)
+  }, [store])
   const [layout, setLayout] = useState<DashboardLayout | null>(null)
   const [adopted, setAdopted] = useState(false)
   const [saveError, setSaveError] = useState('')

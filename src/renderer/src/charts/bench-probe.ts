@@ -8,8 +8,17 @@ import { setFrameProbe } from './frame-probe'
 export interface BenchState {
   latencies: Record<string, number[]>
   frameMs: number[]
+  /**
+   * Delays since the last reset, counted per millisecond: read with `summary()` in the page
+   * at once, where copying every value out would itself hold up the frames being measured.
+   */
+  summary(): { count: number; median: number; p99: number; max: number; frames: number }
+  /** Stops keeping every value in `latencies` (long runs read only the summary). */
+  summaryOnly: boolean
   reset(): void
 }
+
+const HISTOGRAM_MS = 600_000
 
 declare global {
   interface Window {
@@ -18,12 +27,28 @@ declare global {
 }
 
 function install(): void {
+  let histogram = new Uint32Array(HISTOGRAM_MS + 1)
+  let count = 0
+  let max = 0
   const state: BenchState = {
     latencies: {},
     frameMs: [],
+    summaryOnly: false,
+    summary() {
+      const rank = (p: number): number => {
+        const wanted = Math.max(1, Math.ceil(p * count))
+        for (let ms = 0, seen = 0; ms < histogram.length; ms++)
+          if ((seen += histogram[ms]) >= wanted) return ms
+        return Infinity
+      }
+      return { count, median: rank(0.5), p99: rank(0.99), max, frames: state.frameMs.length }
+    },
     reset() {
       state.latencies = {}
       state.frameMs = []
+      histogram = new Uint32Array(HISTOGRAM_MS + 1)
+      count = 0
+      max = 0
     }
   }
   window.__mlmBench = state
@@ -48,8 +73,14 @@ function install(): void {
     setTimeout(() => {
       const painted = performance.timeOrigin + performance.now()
       for (const { topic, values } of drawn) {
-        const list = (state.latencies[topic] ??= [])
-        for (const v of values) list.push(painted - v)
+        const list = state.summaryOnly ? null : (state.latencies[topic] ??= [])
+        for (const v of values) {
+          const ms = painted - v
+          list?.push(ms)
+          histogram[Math.min(HISTOGRAM_MS, Math.max(0, Math.ceil(ms)))]++
+          count++
+          if (ms > max) max = ms
+        }
       }
     })
   })

@@ -42,6 +42,7 @@ export class ChartView {
   private manual: [number, number] | null = null
   private hiddenIds = new Set<number>()
   private lineList: ChartLine[] = []
+  private visibleList: ChartLine[] = []
   private readonly listeners = new Set<() => void>()
   private readonly frameListeners = new Set<() => void>()
   /** The x domain of the last frame drawn. */
@@ -58,8 +59,9 @@ export class ChartView {
     return this.lineList
   }
 
-  get visibleLines(): ChartLine[] {
-    return this.lineList.filter((l) => !this.hiddenIds.has(l.id))
+  /** The lines not hidden (the same array until the lines or the hidden ones change). */
+  get visibleLines(): readonly ChartLine[] {
+    return this.visibleList
   }
 
   get paused(): boolean {
@@ -76,11 +78,13 @@ export class ChartView {
 
   setLines(lines: ChartLine[]): void {
     this.lineList = lines
+    this.visibleList = lines.filter((l) => !this.hiddenIds.has(l.id))
     this.changed(false)
   }
 
   setHidden(ids: Iterable<number>): void {
     this.hiddenIds = new Set(ids)
+    this.visibleList = this.lineList.filter((l) => !this.hiddenIds.has(l.id))
     this.changed(false)
   }
 

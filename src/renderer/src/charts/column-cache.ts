@@ -33,11 +33,17 @@ export class ColumnCache {
   private seenFirst = NaN
   private seenLast = NaN
   private seenLastT = NaN
+  /** Reused from frame to frame: a result is read before the next call. */
+  private readonly out = new Output(0)
+  private readonly tailOut = new Output(0)
+  /** The gap threshold of the last full decimation, for the strips drawn after it. */
+  gapMs = Infinity
 
   /**
    * Decimates the points [i0, i1) of `buffer` (one point beyond [x0, x1) on each side, as
    * ChartView.range gives) within the shown points [lo, hi). `filter` names what decides the
-   * shown points (clear, pause): a change recomputes everything.
+   * shown points (clear, pause): a change recomputes everything. The result's arrays are
+   * reused by the next call.
    */
   decimate(
     buffer: SeriesBuffer,
@@ -53,6 +59,7 @@ export class ColumnCache {
     const [i0, i1] = range
     const t = buffer.t
     const v = buffer.v
+    this.gapMs = gapMs
     if (i1 - i0 <= columns || !(x1 > x0)) {
       return decimateMinMax(t, v, i0, i1, x0, x1, columns, { gapMs })
     }
@@ -64,7 +71,9 @@ export class ColumnCache {
       buffer.edits !== this.edits ||
       filter !== this.filter ||
       step !== this.step ||
-      Math.abs(at - k0) > 0.01
+      Math.abs(at - k0) > 0.01 ||
+      // One slot per column: a wider grid (wide columns may cover one more) starts over.
+      this.size < columns
     if (stale) {
       this.buffer = buffer
       this.edits = buffer.edits
@@ -74,8 +83,8 @@ export class ColumnCache {
       k0 = 0
       this.from = this.to = 0
       if (this.size < columns) {
-        this.size = columns
-        this.cols = new Float64Array(columns * STRIDE)
+        this.size = columns + 2
+        this.cols = new Float64Array(this.size * STRIDE)
       }
     }
     const col = (time: number): number => Math.floor((time - this.gridX0) / step)
@@ -101,6 +110,26 @@ export class ColumnCache {
     this.from = k0
     this.to = k1
     return this.emit(buffer, i0, i1, k0, k1, gapMs)
+  }
+
+  /**
+   * Only the columns from x0 on (a strip at the right, on the same grid), from the point
+   * before x0 to i1, with the gap threshold of the last full decimation. Not cached: a strip
+   * is a few columns. The result's arrays are reused by the next call.
+   */
+  decimateTail(
+    buffer: SeriesBuffer,
+    i0: number,
+    i1: number,
+    x0: number,
+    x1: number,
+    columns: number
+  ): Decimated {
+    return decimateMinMax(buffer.t, buffer.v, i0, i1, x0, x1, columns, {
+      gapMs: this.gapMs,
+      index: buffer,
+      output: this.tailOut
+    })
   }
 
   /** Summarizes columns [ka, kb) from the points. */
@@ -137,7 +166,7 @@ export class ColumnCache {
     const x1 = this.gridX0 + k1 * this.step
     const a = lowerBoundNear(t, x0, i0, i1)
     const b = lowerBoundNear(t, x1, a, i1)
-    const out = new Output(2 * (a - i0 + i1 - b) + 3 * (k1 - k0) + 2)
+    const out = this.out.reset(2 * (a - i0 + i1 - b) + 3 * (k1 - k0) + 2)
     out.point(offset + i0, t[i0], v[i0])
     for (let i = i0; i < a; i++)
       out.group(t[i], t[i - 1], gap, i > i0).point(offset + i, t[i], v[i])

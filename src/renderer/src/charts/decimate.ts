@@ -23,6 +23,8 @@ export interface DecimateOptions {
   index?: RangeExtremes
   /** Consecutive points further apart than this are not joined. */
   gapMs?: number
+  /** Arrays to reuse for the result (it is then valid until their next use). */
+  output?: Output
 }
 
 const pair = new Int32Array(2)
@@ -65,7 +67,8 @@ export function decimateMinMax(
   const a = lowerBoundNear(t, x0, i0, i1)
   const b = lowerBoundNear(t, x1, a, i1)
   const edges = a - i0 + (i1 - b)
-  const out = new Output(2 * edges + 3 * columns + 2)
+  const size = 2 * edges + 3 * columns + 2
+  const out = options.output ? options.output.reset(size) : new Output(size)
   out.point(i0, t[i0], v[i0])
   for (let i = i0; i < a; i++) out.group(t[i], t[i - 1], gapMs, i > i0).point(i, t[i], v[i])
   // t is sorted, so each column is an index run found by search; its extremes come from the
@@ -93,14 +96,25 @@ export function decimateMinMax(
  * gap starts. Shared by decimateMinMax and the column cache so both give the same result.
  */
 export class Output {
-  readonly t: Float64Array
-  readonly v: Float64Array
+  t: Float64Array
+  v: Float64Array
   n = 0
   private prev = -Infinity
 
   constructor(capacity: number) {
     this.t = new Float64Array(capacity)
     this.v = new Float64Array(capacity)
+  }
+
+  /** Empties it for reuse with room for `capacity` points (the arrays grow, never shrink). */
+  reset(capacity: number): this {
+    if (this.t.length < capacity) {
+      this.t = new Float64Array(capacity)
+      this.v = new Float64Array(capacity)
+    }
+    this.n = 0
+    this.prev = -Infinity
+    return this
   }
 
   /** Starts a group (a column or an edge point): a break when it follows a gap. */

@@ -1,5 +1,5 @@
-// Canvas line drawing through d3: the same d3.line used for SVG, pointed at a 2D context.
-import { line } from 'd3'
+// Canvas line drawing on d3 scales. Lines of one colour go into one path with one stroke:
+// with hundreds of series, the cost of a stroke (not of a point) is what a frame pays most.
 
 /** The part of CanvasRenderingContext2D the line drawing uses; tests pass a recording fake. */
 export interface LineContext {
@@ -16,21 +16,63 @@ export interface LineContext {
 
 export type Scale = (value: number) => number
 
-let indexCache = new Uint32Array(0)
+/** The linear map of a d3 linear or time scale as a plain function (no d3 call per point). */
+export function linearOf(scale: { domain(): (number | Date)[]; range(): number[] }): Scale {
+  const [d0, d1] = scale.domain().map(Number)
+  const [r0, r1] = scale.range()
+  const k = d1 !== d0 ? (r1 - r0) / (d1 - d0) : 0
+  return (value) => r0 + (value - d0) * k
+}
 
-/** Indices 0..n-1 as the data d3.line walks, so points are read from the columns in place. */
-function indices(n: number): Uint32Array {
-  if (indexCache.length < n) {
-    indexCache = new Uint32Array(Math.max(n, indexCache.length * 2))
-    for (let i = 0; i < indexCache.length; i++) indexCache[i] = i
-  }
-  return indexCache.subarray(0, n)
+export interface LinePoints {
+  t: ArrayLike<number>
+  v: ArrayLike<number>
+  /** Points to draw: the first `length` of t and v. */
+  length: number
+  /** The y scale of this line's axis. */
+  y: Scale
 }
 
 /**
- * Strokes one series' first n points as a polyline in scale coordinates. A NaN value is a
- * break (a gap in the data): the line stops there and starts again at the next point.
+ * Strokes several series in one colour as one path, each a polyline in scale coordinates.
+ * A NaN value is a break (a gap in the data): the line stops there and starts again after.
  */
+export function drawLines(
+  ctx: LineContext,
+  lines: readonly LinePoints[],
+  x: Scale,
+  color: string,
+  width = 1.5
+): void {
+  let started = false
+  for (const { t, v, length, y } of lines) {
+    let pen = false
+    for (let i = 0; i < length; i++) {
+      const value = v[i]
+      if (value !== value) {
+        pen = false
+        continue
+      }
+      if (!started) {
+        ctx.beginPath()
+        started = true
+      }
+      if (pen) ctx.lineTo(x(t[i]), y(value))
+      else ctx.moveTo(x(t[i]), y(value))
+      pen = true
+    }
+  }
+  if (!started) return
+  ctx.strokeStyle = color
+  ctx.lineWidth = width
+  // Round joins halve the frame rate of software rasterizing (no GPU); at this width a bevel
+  // looks the same.
+  ctx.lineJoin = 'bevel'
+  ctx.lineCap = 'butt'
+  ctx.stroke()
+}
+
+/** One series' first n points as a polyline (see drawLines). */
 export function drawLine(
   ctx: LineContext,
   t: ArrayLike<number>,
@@ -41,19 +83,5 @@ export function drawLine(
   color: string,
   width = 1.5
 ): void {
-  if (n <= 0) return
-  const path = line<number>()
-    .x((i) => x(t[i]))
-    .y((i) => y(v[i]))
-    .defined((i) => v[i] === v[i])
-    .context(ctx as unknown as CanvasRenderingContext2D)
-  ctx.beginPath()
-  path(indices(n) as unknown as number[])
-  ctx.strokeStyle = color
-  ctx.lineWidth = width
-  // Round joins halve the frame rate of software rasterizing (no GPU); at this width a bevel
-  // looks the same.
-  ctx.lineJoin = 'bevel'
-  ctx.lineCap = 'butt'
-  ctx.stroke()
+  drawLines(ctx, [{ t, v, length: n, y }], x, color, width)
 }

@@ -5,7 +5,8 @@ export interface Throttled {
   cancel(): void
 }
 
-export function throttle(fn: () => void, ms: number): Throttled {
+/** `ms` may be a function: read at each call, for an interval that follows the work's size. */
+export function throttle(fn: () => void, ms: number | (() => number)): Throttled {
   let timer: ReturnType<typeof setTimeout> | undefined
   let last = -Infinity
   const run = (): void => {
@@ -15,7 +16,7 @@ export function throttle(fn: () => void, ms: number): Throttled {
   }
   const call = (() => {
     if (timer !== undefined) return
-    const wait = last + ms - Date.now()
+    const wait = last + (typeof ms === 'number' ? ms : ms()) - Date.now()
     if (wait <= 0) run()
     else timer = setTimeout(run, wait)
   }) as Throttled

@@ -147,4 +147,31 @@ describe('Batcher', () => {
     expect(batches[1].series).toEqual([])
     unsubscribe()
   })
+
+  it('keeps every point across hundreds of flushes, with series going quiet and coming back', () => {
+    // Its per-series arrays are kept between batches and let go after a while without points.
+    const batcher = new Batcher(() => [], noTopics, 10_000)
+    const batches: CaptureBatch[] = []
+    const unsubscribe = batcher.subscribe((b) => batches.push(b))
+    const sent = new Map<number, { t: number[]; v: number[] }>()
+    const add = (id: number, t: number, v: number): void => {
+      batcher.add(id, t, v)
+      const s = sent.get(id) ?? { t: [], v: [] }
+      s.t.push(t)
+      s.v.push(v)
+      sent.set(id, s)
+    }
+    let t = 0
+    for (let flush = 0; flush < 300; flush++) {
+      // Series 1 only at the start and the end; series 2 always; a burst on series 3 once.
+      if (flush < 5 || flush > 250) add(1, t++, flush)
+      add(2, t++, -flush)
+      if (flush === 100) for (let i = 0; i < 10_000; i++) add(3, t++, i)
+      batcher.flush()
+    }
+    unsubscribe()
+    const got = merged(batches)
+    for (const [id, s] of sent) expect(got.get(id), `series ${id}`).toEqual(s)
+    expect(batches.every((b) => b.series.every((s) => s.t.length > 0))).toBe(true)
+  })
 })

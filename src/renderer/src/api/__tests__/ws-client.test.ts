@@ -3,6 +3,7 @@ import { decodeFrame, encodeFrame, type WireMessage } from '../../../../shared/f
 import {
   LOST_CONNECTION_NOTICE,
   RECONNECTED_NOTICE,
+  closedByServerNotice,
   createWsApi,
   wsUrlFor,
   type WebSocketLike
@@ -30,9 +31,9 @@ class FakeSocket implements WebSocketLike {
     this.readyState = 1
     this.onopen?.({})
   }
-  drop(): void {
+  drop(code = 1006, reason = ''): void {
     this.readyState = 3
-    this.onclose?.({ code: 1006 })
+    this.onclose?.({ code, reason })
   }
   receive(message: WireMessage): void {
     const bytes = encodeFrame(message)
@@ -148,6 +149,31 @@ describe('createWsApi', () => {
     expect(reconnected).toHaveBeenCalledTimes(1)
     expect(notices).toHaveBeenLastCalledWith({ level: 'info', message: RECONNECTED_NOTICE })
     expect(FakeSocket.all).toHaveLength(3)
+  })
+
+  it('shows the reason the server gave for closing, then reconnects and says so', async () => {
+    const { api, socket, timers } = setup()
+    const notices = vi.fn()
+    const reconnected = vi.fn()
+    api.on('app:notice', notices)
+    api.onReconnect(reconnected)
+    socket().open()
+    const pending = api.invoke('capture:snapshot', {})
+    const reason = 'This page fell more than 64 MB behind the server and was disconnected.'
+    socket().drop(1013, reason)
+    await expect(pending).rejects.toThrow(/Lost connection to the app server/)
+    expect(notices).toHaveBeenCalledExactlyOnceWith({
+      level: 'warning',
+      message: closedByServerNotice(reason)
+    })
+    expect(closedByServerNotice(reason)).toBe(
+      'The app server closed the connection: This page fell more than 64 MB behind the server and was disconnected. Reconnecting…'
+    )
+    expect(timers.map((t) => t.ms)).toEqual([500])
+    timers[0].fn()
+    socket().open()
+    expect(reconnected).toHaveBeenCalledTimes(1)
+    expect(notices).toHaveBeenLastCalledWith({ level: 'info', message: RECONNECTED_NOTICE })
   })
 
   it('treats a failed first connection followed by success as a reconnect', async () => {

@@ -58,4 +58,21 @@ describe('ColumnCache', () => {
       same(buffer, cache, x1 - 4 * 100, x1, 100)
     }
   })
+
+  it('stays right when the grid covers one column more or less from frame to frame', () => {
+    // Wide columns on a fixed grid: the domain's part columns at each end come and go.
+    const buffer = new SeriesBuffer(5000)
+    const cache = new ColumnCache()
+    const source = points(3)
+    const step = 16
+    for (let frame = 0; frame < 200; frame++) {
+      const t = new Float64Array(9)
+      const v = new Float64Array(9)
+      for (let i = 0; i < 9; i++) [t[i], v[i]] = source.next().value
+      buffer.append(t, v)
+      const columns = 40 + (frame % 3 === 0 ? 1 : 0)
+      const x1 = Math.ceil(buffer.lastT / step) * step
+      same(buffer, cache, x1 - step * columns, x1, columns)
+    }
+  })
 })

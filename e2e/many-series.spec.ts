@@ -1,0 +1,72 @@
+// A dashboard of many series end to end: 60 topics of the reference CSV on a real Mosquitto
+// (180 series, 60 per chart), the app in serve mode, Chromium driving the UI by roles. Long
+// legends and the topic table are scroll boxes that hold only the rows in view; everything
+// must still be reachable by scrolling, toggled from the legend, and named for screen readers.
+import { connectProfile } from '../test-support/ws-api'
+import { expect, test } from './fixtures/app'
+
+const TOPICS = 60
+const topic = (i: number): string => `farm/s${String(i).padStart(2, '0')}`
+
+test.beforeEach(async ({ broker, api }) => {
+  await connectProfile(api, broker, {
+    id: 'farm',
+    name: 'Farm',
+    clientId: 'e2e-many-series',
+    topics: [{ filter: 'farm/#', qos: 1, decoder: { format: 'csv' } }]
+  })
+  await api.invoke('settings:select-profile', { profileId: 'farm' })
+  // Temperature i.25 °C on topic i, three readings each.
+  for (let i = 0; i < TOPICS; i++) {
+    await broker.publish(
+      topic(i),
+      [1, 2, 3].map((k) => `${i}.25,${1000 + k},${k}`),
+      { qos: 1 }
+    )
+  }
+})
+
+test('a long legend scrolls to every series, names its place, and hides a series', async ({
+  page,
+  app
+}) => {
+  await page.goto(app.url)
+  const chart = page.getByRole('figure', { name: 'temperature chart (°C)' })
+  const legend = chart.getByRole('list', { name: '°C legend' })
+  await expect(legend.getByRole('listitem').first()).toContainText('farm/s00 temperature')
+  // Only the rows in view are in the page, each with its place in the whole list.
+  const rows = await legend.getByRole('listitem').count()
+  expect(rows).toBeGreaterThan(5)
+  expect(rows).toBeLessThan(TOPICS)
+  await expect(legend.getByRole('listitem').first()).toHaveAttribute('aria-setsize', '60')
+  await expect(legend.getByRole('listitem').first()).toHaveAttribute('aria-posinset', '1')
+  await expect(legend.getByText('farm/s59 temperature')).toHaveCount(0)
+
+  // Scrolled to the end (from the keyboard: the list takes focus), the last series is there.
+  await legend.focus()
+  await page.keyboard.press('End')
+  const last = legend.getByRole('listitem').filter({ hasText: 'farm/s59 temperature' })
+  await expect(last).toContainText('59.25 °C')
+  await expect(last).toHaveAttribute('aria-posinset', '60')
+  const toggle = last.getByRole('button', { name: 'farm/s59 temperature' })
+  await toggle.click()
+  await expect(toggle).toHaveAttribute('aria-pressed', 'false')
+  // The plot's text summary names every series, and that one as hidden.
+  const summary = chart.locator('.chart-sr-only')
+  await expect(summary).toContainText('farm/s00 temperature: latest 0.25 °C')
+  await expect(summary).toContainText('farm/s59 temperature: hidden.')
+})
+
+test('a long topic table scrolls to every topic with its count', async ({ page, app }) => {
+  await page.goto(app.url)
+  const table = page.getByRole('region', { name: 'Topic statistics table (scrolls)' })
+  await expect(table.getByRole('row', { name: /farm\/s00 3 0/ })).toBeVisible()
+  await expect(table.getByRole('row', { name: /farm\/s59/ })).toHaveCount(0)
+  await table.focus()
+  await page.keyboard.press('End')
+  const last = table.getByRole('row', { name: /farm\/s59 3 0/ })
+  await expect(last).toBeVisible()
+  // The header row is 1: the 60th topic is row 61 of 61.
+  await expect(table.getByRole('table')).toHaveAttribute('aria-rowcount', '61')
+  await expect(last).toHaveAttribute('aria-rowindex', '61')
+})
