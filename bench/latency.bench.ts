@@ -1,12 +1,13 @@
 // Publish-to-screen latency: 1,000 messages per second on a real Mosquitto, the app in serve
 // mode, its page in headless Chromium. Each payload is its publish time (Date.now()); the
-// page (?bench=1, see src/renderer/src/charts/bench-probe.ts) records for every drawn value
+// page (?bench=1, see bench/app-page/bench-probe.ts) records for every drawn value
 // the wall-clock time after the frame that drew it was painted, minus that value.
 // Same machine, so Node's Date.now() and the page's timeOrigin + now() share a clock.
 import * as fs from 'node:fs'
 import mqtt from 'mqtt'
 import { mosquittoAvailable, startMosquitto } from '../test-support/mosquitto'
 import { startServe } from '../test-support/serve'
+import { benchPageEnv } from './app-page/app-page'
 import { waitUntil } from '../test-support/wait'
 import { connectWsApi } from '../test-support/ws-api'
 import { atMost, fmt, median, percentile, type Bench, type BenchResult } from './bench-lib'
@@ -50,7 +51,7 @@ const bench: Bench = {
     const available = mosquittoAvailable()
     if (!available.ok) throw new Error(`Mosquitto is not installed: ${available.reason}`)
     const broker = await startMosquitto({ anonymous: true, password: false })
-    const app = await startServe([])
+    const app = await startServe([], { env: await benchPageEnv() })
     const browser = await launchChromium()
     const publisher = await mqtt.connectAsync(broker.url('anonymous'), { clientId: 'latency-pub' })
     try {

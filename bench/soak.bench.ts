@@ -1,7 +1,7 @@
 // Soak: 1,000 messages a second over 200 topics (3-field CSV each, so 600 series) on a real
 // Mosquitto, the app in serve mode with its page open in headless Chromium, for 10 minutes
 // (SOAK_MINUTES=2 for a quick run). Every field of a payload is its publish time, so the
-// page's frame probe (?bench=1, see src/renderer/src/charts/bench-probe.ts) can tell how long
+// page's frame probe (?bench=1, see bench/app-page/bench-probe.ts) can tell how long
 // each drawn value took from publish to screen. Measured: that delay's p99 in the first and in
 // the last minute, the server's RSS growth after the first minute, and that every published
 // message was counted and captured.
@@ -9,6 +9,7 @@ import * as fs from 'node:fs'
 import mqtt from 'mqtt'
 import { mosquittoAvailable, startMosquitto } from '../test-support/mosquitto'
 import { startServe } from '../test-support/serve'
+import { benchPageEnv } from './app-page/app-page'
 import { waitUntil } from '../test-support/wait'
 import { connectWsApi } from '../test-support/ws-api'
 import { atMost, fmt, type Bench, type BenchResult } from './bench-lib'
@@ -106,7 +107,7 @@ const bench: Bench = {
     if (!available.ok) throw new Error(`Mosquitto is not installed: ${available.reason}`)
     const total = minutes()
     const broker = await startMosquitto({ anonymous: true, password: false, quiet: true })
-    const app = await startServe([])
+    const app = await startServe([], { env: await benchPageEnv() })
     const browser = await launchChromium()
     const publisher = await mqtt.connectAsync(broker.url('anonymous'), { clientId: 'soak-pub' })
     const pid = app.process.pid!

@@ -10,7 +10,7 @@ import { build } from 'vite'
 
 const here = path.dirname(fileURLToPath(import.meta.url))
 const root = path.resolve(here, '../..')
-const ENTRY = path.join(root, 'src/renderer/src/charts/bench/chart-bench-page.ts')
+const ENTRY = path.join(here, 'chart-bench-page.ts')
 const UPLOT_CSS = path.join(root, 'node_modules/uplot/dist/uPlot.min.css')
 
 export const CHROMIUM_ARGS = [

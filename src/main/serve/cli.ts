@@ -110,7 +110,8 @@ async function main(): Promise<void> {
     port: args.port,
     token: args.token,
     readOnly: args.readOnly,
-    rendererDir: path.resolve(here, '../renderer'),
+    // Another build of the page (the benchmarks' copy with their frame probe) may be served.
+    rendererDir: process.env.MQTT_MONITOR_RENDERER_DIR ?? path.resolve(here, '../renderer'),
     downloads,
     onClientDropped: (stats, reason) =>
       console.warn(

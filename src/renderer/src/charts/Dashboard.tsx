@@ -1,7 +1,6 @@
 import { startTransition, useEffect, useMemo, useRef, useState } from 'react'
 import type { Api } from '../../../shared/contract'
 import { newId, errorMessage } from '../util/id'
-import './bench-probe'
 import './charts.css'
 import { hasMultipleConnections } from './grouping'
 import {

@@ -1,4 +1,5 @@
-// An optional observer of every drawn frame, for benchmarks (installed only with ?bench=1).
+// An optional observer of every drawn frame: none in the product; the benchmarks build their
+// own copy of the page that sets one (bench/app-page, bench/chart-page).
 import type { ChartView } from './chart-view'
 
 export interface FrameInfo {

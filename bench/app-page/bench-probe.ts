@@ -1,9 +1,9 @@
-// Benchmark hook, active only when the page URL has ?bench=1: for every drawn frame it
+// The benchmarks' probe, built only into their own copy of the page (app-page.ts): for every drawn frame it
 // records, per topic, how long ago each newly drawn value was published, taking the value
 // itself as the publish time (epoch ms; the latency bench publishes Date.now() plus a
 // fraction of a millisecond that keeps repeated values apart). The time is
 // read in a task queued from the frame, which runs after the frame is painted.
-import { setFrameProbe } from './frame-probe'
+import { setFrameProbe } from '../../src/renderer/src/charts/frame-probe'
 
 export interface BenchState {
   latencies: Record<string, number[]>
@@ -86,6 +86,4 @@ function install(): void {
   })
 }
 
-if (typeof window !== 'undefined' && new URLSearchParams(window.location.search).has('bench')) {
-  install()
-}
+install()

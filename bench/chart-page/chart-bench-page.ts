@@ -2,12 +2,12 @@
 // (SeriesStore -> ChartView -> ChartRenderer, same DOM and CSS as LiveChart) against uPlot on
 // the same data, same plot size and same devicePixelRatio. Not part of the app bundle.
 import uPlot from 'uplot'
-import '../../styles.css'
-import '../charts.css'
-import { ChartRenderer } from '../chart-renderer'
-import { ChartView, type ChartLine } from '../chart-view'
-import { setFrameProbe } from '../frame-probe'
-import { SeriesStore } from '../series-store'
+import '../../src/renderer/src/styles.css'
+import '../../src/renderer/src/charts/charts.css'
+import { ChartRenderer } from '../../src/renderer/src/charts/chart-renderer'
+import { ChartView, type ChartLine } from '../../src/renderer/src/charts/chart-view'
+import { setFrameProbe } from '../../src/renderer/src/charts/frame-probe'
+import { SeriesStore } from '../../src/renderer/src/charts/series-store'
 
 export const PLOT = { width: 1000, height: 400 }
 // ChartRenderer's margins for one y axis (chart-axes.ts marginFor(false)).
