@@ -44,14 +44,15 @@ export class Ingest {
     this.fallback = { filter: '#', qos: 0, decoder: decoderSchema.parse({}) }
   }
 
-  handle(topic: string, payload: Uint8Array): void {
+  /** Returns the decoded field names (the decoder's own array, for the topic explorer). */
+  handle(topic: string, payload: Uint8Array): readonly string[] | undefined {
     let route = this.routes.get(topic)
     if (!route) route = this.route(topic)
     try {
       const outcome = route.decoder.decode(payload, Date.now())
       if (!outcome.ok) {
         this.store.countMessage(route.entry, route.decoder.format, outcome.error)
-        return
+        return undefined
       }
       const rows = outcome.rows
       let refused: string | undefined
@@ -60,6 +61,7 @@ export class Ingest {
         if (reason) refused ??= reason
       }
       this.store.countMessage(route.entry, route.decoder.format, refused ?? outcome.warning)
+      return rows[0]?.fields
     } catch (error) {
       // A decoder bug must cost one message, never the app (a persistent session would
       // deliver the same message again at every start).
@@ -68,6 +70,7 @@ export class Ingest {
         route.decoder.format,
         `could not be decoded (${String((error as Error)?.message ?? error).slice(0, 200)})`
       )
+      return undefined
     }
   }
 

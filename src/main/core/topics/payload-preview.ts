@@ -1,0 +1,95 @@
+// What the tree and the inspector say about a payload: its decoded values when the topic's
+// decoder reads it, else its text, else its bytes in hex. Decoding here is on demand, for
+// the few rows and messages on screen, never per received message.
+import type { Profile } from '../../../shared/schemas'
+import { decoderSchema } from '../../../shared/schemas'
+import type { PreviewKind, TopicMessage } from '../../../shared/topic-types'
+import { createDecoder, type Decoder } from '../decode'
+import { topicMatches } from '../ingest'
+
+const PREVIEW_CHARS = 120
+const PREVIEW_HEX_BYTES = 24
+const MAX_VALUES = 200
+
+/** A fresh decoder for the topic, as its subscription's Decoding configures it. */
+export function decoderFor(profile: Profile | null, topic: string): Decoder {
+  const config = profile?.topics.find((t) => topicMatches(t.filter, topic))
+  return createDecoder(config?.decoder ?? decoderSchema.parse({}))
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true })
+
+/** The payload as text when it is UTF-8 without control characters (tabs and newlines aside). */
+export function payloadText(payload: Uint8Array): string | null {
+  let text: string
+  try {
+    text = utf8.decode(payload)
+  } catch {
+    return null
+  }
+  // eslint-disable-next-line no-control-regex
+  return /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(text) ? null : text
+}
+
+export function hexHead(payload: Uint8Array, bytes = PREVIEW_HEX_BYTES): string {
+  const n = Math.min(payload.byteLength, bytes)
+  const parts: string[] = []
+  for (let i = 0; i < n; i++) parts.push(payload[i].toString(16).padStart(2, '0'))
+  return payload.byteLength > n ? `${parts.join(' ')} …` : parts.join(' ')
+}
+
+function fmtValue(v: number): string {
+  return Number.isFinite(v) ? String(v) : 'NaN'
+}
+
+export interface Decoded {
+  values?: { field: string; value: number }[]
+  rows?: number
+  decodeError?: string
+}
+
+/** The numeric fields of the payload's first row, as the topic's decoder reads them. */
+export function decodeValues(decoder: Decoder, payload: Uint8Array, at: number): Decoded {
+  try {
+    const outcome = decoder.decode(payload, at)
+    if (!outcome.ok) return { decodeError: outcome.error }
+    const row = outcome.rows[0]
+    if (!row) return { rows: 0 }
+    const values: { field: string; value: number }[] = []
+    for (let i = 0; i < row.fields.length && values.length < MAX_VALUES; i++) {
+      if (!Number.isNaN(row.values[i])) values.push({ field: row.fields[i], value: row.values[i] })
+    }
+    return { values, rows: outcome.rows.length }
+  } catch (error) {
+    return { decodeError: `could not be decoded (${String((error as Error)?.message ?? error)})` }
+  }
+}
+
+/** One line for the tree: decoded values, else text, else hex. */
+export function previewLine(
+  decoder: Decoder,
+  payload: Uint8Array,
+  at: number
+): { kind: PreviewKind; text: string } {
+  if (payload.byteLength === 0) return { kind: 'empty', text: '(empty)' }
+  const decoded = decodeValues(decoder, payload, at)
+  if (decoded.values && decoded.values.length > 0) {
+    const text = decoded.values.map((v) => `${v.field} ${fmtValue(v.value)}`).join(' · ')
+    return { kind: 'values', text: clip(text) }
+  }
+  const text = payloadText(payload)
+  if (text !== null) return { kind: 'text', text: clip(text.replace(/\s+/g, ' ').trim()) }
+  return { kind: 'hex', text: hexHead(payload) }
+}
+
+function clip(text: string): string {
+  return text.length > PREVIEW_CHARS ? `${text.slice(0, PREVIEW_CHARS)}…` : text
+}
+
+/** Fills a message's decoded fields in place. */
+export function withDecoded(message: TopicMessage, decoder: Decoder, full: Uint8Array): void {
+  const decoded = decodeValues(decoder, full, message.at)
+  if (decoded.values) message.values = decoded.values
+  if (decoded.rows !== undefined) message.rows = decoded.rows
+  if (decoded.decodeError) message.decodeError = decoded.decodeError
+}
