@@ -5,6 +5,9 @@ import { z } from 'zod'
 // schemas.ts imports this file (the settings hold the explorer's): no import back.
 const qosSchema = z.union([z.literal(0), z.literal(1), z.literal(2)])
 
+/** Nodes the core's topic tree holds at most (100,000 topics is the design load). */
+export const MAX_TREE_NODES = 250_000
+
 /** Flag bits of a tree node (TopicDelta.flags). */
 export const NODE_IS_TOPIC = 1
 export const NODE_RETAINED = 2

@@ -3,6 +3,7 @@
 // the few rows and messages on screen, never per received message.
 import type { Profile } from '../../../shared/schemas'
 import { decoderSchema } from '../../../shared/schemas'
+import { payloadText } from '../../../shared/payload-text'
 import type { PreviewKind, TopicMessage } from '../../../shared/topic-types'
 import { createDecoder, type Decoder } from '../decode'
 import { topicMatches } from '../ingest'
@@ -15,20 +16,6 @@ const MAX_VALUES = 200
 export function decoderFor(profile: Profile | null, topic: string): Decoder {
   const config = profile?.topics.find((t) => topicMatches(t.filter, topic))
   return createDecoder(config?.decoder ?? decoderSchema.parse({}))
-}
-
-const utf8 = new TextDecoder('utf-8', { fatal: true })
-
-/** The payload as text when it is UTF-8 without control characters (tabs and newlines aside). */
-export function payloadText(payload: Uint8Array): string | null {
-  let text: string
-  try {
-    text = utf8.decode(payload)
-  } catch {
-    return null
-  }
-  // eslint-disable-next-line no-control-regex
-  return /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(text) ? null : text
 }
 
 export function hexHead(payload: Uint8Array, bytes = PREVIEW_HEX_BYTES): string {

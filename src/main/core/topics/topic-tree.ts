@@ -2,14 +2,13 @@
 // keeps figures for itself and everything below it; what changed is collected for the next
 // delta to the UI. Bounded: a fixed number of nodes and of topic characters.
 import {
+  MAX_TREE_NODES,
   NODE_IS_TOPIC,
   NODE_RETAINED,
   RATE_WINDOW_MS,
   type TopicDelta
 } from '../../../shared/topic-types'
 
-/** Nodes the tree holds at most (100,000 topics is the design load; levels add some). */
-export const MAX_TREE_NODES = 250_000
 /** Characters of topic names the tree holds at most (a hostile broker's 64 KB topics). */
 export const MAX_TREE_CHARS = 32 * 1024 * 1024
 /** Levels of one topic; deeper levels are kept together in the last node. */
