@@ -2,11 +2,11 @@ import { execFile } from 'node:child_process'
 import { promisify } from 'node:util'
 import { expect, test, type Locator, type Page } from '@playwright/test'
 import mqtt from 'mqtt'
-import { waitForSubscribe } from './fixtures/broker-log'
-import { mosquittoAvailable, startMosquitto, type MosquittoBroker } from './fixtures/mosquitto'
+import { waitForSubscribe } from '../test-support/broker-log'
+import { mosquittoAvailable, startMosquitto, type MosquittoBroker } from '../test-support/mosquitto'
 import { openNewProfile } from './fixtures/profile-form'
-import { drainV5, runQueueScenario, saveNow } from './fixtures/queue-scenario'
-import { startServe, type ServedApp } from './fixtures/serve'
+import { drainV5, runQueueScenario, saveNow } from '../test-support/queue-scenario'
+import { startServe, type ServedApp } from '../test-support/serve'
 
 const available = mosquittoAvailable()
 test.skip(!available.ok, `Mosquitto is not installed: ${available.ok ? '' : available.reason}`)

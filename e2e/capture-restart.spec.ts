@@ -1,11 +1,11 @@
 import * as fs from 'node:fs'
 import { expect, test } from '@playwright/test'
 import { csvParse } from 'd3'
-import { waitForSubscribe } from './fixtures/broker-log'
-import { mosquittoAvailable, startMosquitto, type MosquittoBroker } from './fixtures/mosquitto'
-import { startServe, type ServedApp } from './fixtures/serve'
-import { connectWsApi } from './fixtures/ws-api'
-import { waitUntil } from './fixtures/wait'
+import { waitForSubscribe } from '../test-support/broker-log'
+import { mosquittoAvailable, startMosquitto, type MosquittoBroker } from '../test-support/mosquitto'
+import { startServe, type ServedApp } from '../test-support/serve'
+import { connectWsApi } from '../test-support/ws-api'
+import { waitUntil } from '../test-support/wait'
 
 const available = mosquittoAvailable()
 test.skip(!available.ok, `Mosquitto is not installed: ${available.ok ? '' : available.reason}`)

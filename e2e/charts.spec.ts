@@ -2,10 +2,10 @@
 // roles and labels. Readings carry their own timestamps (JSON `ts`), so what the crosshair
 // shows can be checked against what was published.
 import { expect, test, type Locator, type Page } from '@playwright/test'
-import { waitForSubscribe } from './fixtures/broker-log'
-import { mosquittoAvailable, startMosquitto, type MosquittoBroker } from './fixtures/mosquitto'
-import { startServe, type ServedApp } from './fixtures/serve'
-import { connectWsApi, type WsApi } from './fixtures/ws-api'
+import { waitForSubscribe } from '../test-support/broker-log'
+import { mosquittoAvailable, startMosquitto, type MosquittoBroker } from '../test-support/mosquitto'
+import { startServe, type ServedApp } from '../test-support/serve'
+import { connectWsApi, type WsApi } from '../test-support/ws-api'
 
 const available = mosquittoAvailable()
 test.skip(!available.ok, `Mosquitto is not installed: ${available.ok ? '' : available.reason}`)

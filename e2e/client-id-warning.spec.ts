@@ -1,8 +1,8 @@
 import { expect, test } from '@playwright/test'
 import { newProfile } from '../src/shared/defaults'
-import { mosquittoAvailable, startMosquitto, type MosquittoBroker } from './fixtures/mosquitto'
-import { startServe, type ServedApp } from './fixtures/serve'
-import { connectWsApi, type WsApi } from './fixtures/ws-api'
+import { mosquittoAvailable, startMosquitto, type MosquittoBroker } from '../test-support/mosquitto'
+import { startServe, type ServedApp } from '../test-support/serve'
+import { connectWsApi, type WsApi } from '../test-support/ws-api'
 
 const available = mosquittoAvailable()
 test.skip(!available.ok, `Mosquitto is not installed: ${available.ok ? '' : available.reason}`)

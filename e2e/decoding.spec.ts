@@ -1,8 +1,8 @@
 import { expect, test } from '@playwright/test'
-import { waitForSubscribe } from './fixtures/broker-log'
-import { mosquittoAvailable, startMosquitto, type MosquittoBroker } from './fixtures/mosquitto'
+import { waitForSubscribe } from '../test-support/broker-log'
+import { mosquittoAvailable, startMosquitto, type MosquittoBroker } from '../test-support/mosquitto'
 import { openNewProfile } from './fixtures/profile-form'
-import { startServe, type ServedApp } from './fixtures/serve'
+import { startServe, type ServedApp } from '../test-support/serve'
 
 const available = mosquittoAvailable()
 test.skip(!available.ok, `Mosquitto is not installed: ${available.ok ? '' : available.reason}`)

@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test'
-import { startServe, type ServedApp } from './fixtures/serve'
+import { startServe, type ServedApp } from '../test-support/serve'
 
 let app: ServedApp
 

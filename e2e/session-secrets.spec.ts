@@ -4,10 +4,10 @@
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { expect, test, type Page } from '@playwright/test'
-import { mosquittoAvailable, startMosquitto, type MosquittoBroker } from './fixtures/mosquitto'
+import { mosquittoAvailable, startMosquitto, type MosquittoBroker } from '../test-support/mosquitto'
 import { openNewProfile } from './fixtures/profile-form'
-import { startServe, type ServedApp } from './fixtures/serve'
-import { connectWsApi } from './fixtures/ws-api'
+import { startServe, type ServedApp } from '../test-support/serve'
+import { connectWsApi } from '../test-support/ws-api'
 
 const available = mosquittoAvailable()
 test.skip(!available.ok, `Mosquitto is not installed: ${available.ok ? '' : available.reason}`)

@@ -24,14 +24,16 @@ import type {
   AppCommand,
   AppInfo,
   CaptureBatch,
-  ConnectCheck,
   CaptureInfo,
+  CaptureProgress,
+  ConnectCheck,
   ConnectionStatus,
   ExportProgress,
   ExportResult,
   HistorySnapshot,
   Notice,
   PickFileResult,
+  RedecodeResult,
   SettingsView,
   UpdateStatus
 } from './types'
@@ -82,6 +84,11 @@ export const invokeContract = {
   'capture:set-retention': {
     req: z.object({ retentionMB: z.number().int().min(10).max(100_000_000) }),
     res: type<CaptureInfo[]>()
+  },
+  // Decode a capture again from its kept payloads with the decoding rules as they are now.
+  'capture:redecode': {
+    req: z.object({ captureId: z.string().min(1).max(100) }),
+    res: type<RedecodeResult>()
   },
   'export:start': { req: exportRequestSchema, res: type<ExportResult>() },
   'export:cancel': {
@@ -160,6 +167,9 @@ export const eventContract = {
   'connection:status': type<ConnectionStatus>(),
   'capture:batch': type<CaptureBatch>(),
   'export:progress': type<ExportProgress>(),
+  'capture:progress': type<CaptureProgress>(),
+  // The captured history changed under the charts (a capture decoded again): reload it.
+  'capture:reset': type<{ reason: string }>(),
   'app:notice': type<Notice>(),
   // Desktop menu and its shortcuts; the renderer acts on them (never sent in serve mode).
   'app:command': type<AppCommand>(),
@@ -191,6 +201,7 @@ export const writeChannels: ReadonlySet<InvokeChannel> = new Set<InvokeChannel>(
   'capture:new',
   'capture:delete',
   'capture:set-retention',
+  'capture:redecode',
   'export:start',
   'export:cancel',
   'dialog:pick-file',

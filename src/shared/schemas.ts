@@ -154,6 +154,8 @@ export const exportRequestSchema = z.object({
   toMs: z.number().finite().optional(),
   topics: z.array(z.string().max(1024)).max(10000).optional(),
   fields: z.array(z.string().max(200)).max(10000).optional(),
-  captureIds: z.array(z.string().max(100)).max(10000).optional()
+  captureIds: z.array(z.string().max(100)).max(10000).optional(),
+  // Wide rows end with each message's payload (text when UTF-8, else base64).
+  payload: z.boolean().default(false)
 })
 export type ExportRequest = z.input<typeof exportRequestSchema>

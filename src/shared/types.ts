@@ -110,6 +110,21 @@ export interface ExportResult {
   downloadUrl?: string
 }
 
+/** A capture decoded again: messages read, decoded from payloads, failing now, kept as were. */
+export interface RedecodeResult {
+  captureId: string
+  messages: number
+  decoded: number
+  failed: number
+  kept: number
+}
+
+export interface CaptureProgress {
+  captureId: string
+  /** 0..1 of the capture's bytes read. */
+  fraction: number
+}
+
 export interface CaptureInfo {
   id: string
   startedAt: number

@@ -38,7 +38,7 @@ export class Ingest {
   private readonly fallback: TopicConfig
 
   constructor(
-    private readonly profile: Profile,
+    private profile: Profile,
     private readonly store: CaptureStore
   ) {
     this.fallback = { filter: '#', qos: 0, decoder: decoderSchema.parse({}) }
@@ -48,18 +48,24 @@ export class Ingest {
   handle(topic: string, payload: Uint8Array): readonly string[] | undefined {
     let route = this.routes.get(topic)
     if (!route) route = this.route(topic)
+    const now = Date.now()
     try {
-      const outcome = route.decoder.decode(payload, Date.now())
+      const outcome = route.decoder.decode(payload, now)
       if (!outcome.ok) {
+        // Kept with its payload, so a capture can be decoded again once the rule is fixed.
+        this.store.appendUndecoded(route.entry, now, payload)
         this.store.countMessage(route.entry, route.decoder.format, outcome.error)
         return undefined
       }
       const rows = outcome.rows
       let refused: string | undefined
+      let kept = false
       for (let i = 0; i < rows.length; i++) {
-        const reason = this.store.append(route.entry, rows[i])
+        const reason = this.store.append(route.entry, rows[i], kept ? null : payload)
         if (reason) refused ??= reason
+        else kept = true
       }
+      if (!kept) this.store.appendUndecoded(route.entry, now, payload)
       this.store.countMessage(route.entry, route.decoder.format, refused ?? outcome.warning)
       return rows[0]?.fields
     } catch (error) {
@@ -74,17 +80,41 @@ export class Ingest {
     }
   }
 
+  /** New decoding rules (the profile was saved): each topic picks its decoder again. */
+  useProfile(profile: Profile): void {
+    this.profile = profile
+    this.routes.clear()
+  }
+
+  /** Forgets the topics seen (their entries belong to history that is being reloaded). */
+  clearRoutes(): void {
+    this.routes.clear()
+  }
+
   private route(topic: string): Route {
-    const config = this.profile.topics.find((t) => topicMatches(t.filter, topic)) ?? this.fallback
-    const decoder = createDecoder(config.decoder)
-    const units = config.decoder.units
-    const unitFor = (field: string): string =>
-      units[field] ??
-      (decoder.format === 'csv' || config.decoder.format === 'csv'
-        ? (DEFAULT_UNITS[field] ?? '')
-        : '')
+    const { decoder, unitFor } = decodingFor(this.profile, topic, this.fallback)
     const route = { entry: this.store.topicFor(this.profile.name, topic, unitFor), decoder }
     if (this.routes.size < MAX_ROUTES) this.routes.set(topic, route)
     return route
   }
+}
+
+/**
+ * How a profile decodes a topic: the decoder of its first matching filter (or the fallback's)
+ * and the unit of each field.
+ */
+export function decodingFor(
+  profile: Profile,
+  topic: string,
+  fallback: TopicConfig
+): { decoder: Decoder; unitFor: (field: string) => string } {
+  const config = profile.topics.find((t) => topicMatches(t.filter, topic)) ?? fallback
+  const decoder = createDecoder(config.decoder)
+  const units = config.decoder.units
+  const unitFor = (field: string): string =>
+    units[field] ??
+    (decoder.format === 'csv' || config.decoder.format === 'csv'
+      ? (DEFAULT_UNITS[field] ?? '')
+      : '')
+  return { decoder, unitFor }
 }

@@ -14,7 +14,8 @@ import { CaptureStore } from './capture/capture-store'
 import { clientIdWarning } from './connection/client-id-check'
 import { Connection } from './connection/connection'
 import { ExportService, type ExportTargetResolver } from './export/export-service'
-import { Ingest } from './ingest'
+import { decodingFor, Ingest, topicMatches } from './ingest'
+import { decoderSchema } from '../../shared/schemas'
 import { startDemoBroker, type DemoBroker } from './demo/demo-broker'
 import { startSimulatedSensors, type SimulatedSensors } from './demo/simulated-sensor'
 import type { SettingsBackend } from './settings/settings-backend'
@@ -224,7 +225,13 @@ export class MonitorCore {
         notices: this.startupNotices.slice()
       }),
       'settings:get': async () => this.settings.view(),
-      'settings:save-profile': async (req) => this.settings.saveProfile(req),
+      'settings:save-profile': async (req) => {
+        const view = this.settings.saveProfile(req)
+        // Decoding rules apply at once to a connected profile; the rest at its next connect.
+        const live = this.connections.get(req.profile.id)
+        live?.ingest.useProfile(this.settings.profile(req.profile.id))
+        return view
+      },
       'settings:delete-profile': async ({ profileId }) => {
         await this.closeConnection(profileId)
         return this.settings.deleteProfile(profileId)
@@ -255,6 +262,17 @@ export class MonitorCore {
         this.store.delete(captureId)
         return this.store.list()
       },
+      'capture:redecode': async ({ captureId }) => {
+        const outcome = await this.store.redecode(
+          captureId,
+          (connection, topic) => this.decodingNow(connection, topic),
+          (fraction) => this.emit('capture:progress', { captureId, fraction })
+        )
+        // The series and their ids changed: every topic's entry is new, every window reloads.
+        for (const { ingest } of this.connections.values()) ingest.clearRoutes()
+        this.emit('capture:reset', { reason: 'A capture was decoded again.' })
+        return { captureId, ...outcome }
+      },
       'capture:set-retention': async ({ retentionMB }) => {
         this.settings.saveCapture({ retentionMB })
         this.store.setRetention(retentionMB * 1024 * 1024)
@@ -284,6 +302,16 @@ export class MonitorCore {
       ...this.broker.handlers,
       ...this.topics.handlers
     }
+  }
+
+  /** The rule a topic of a connection (a profile, by name) decodes with now, for re-decoding. */
+  private decodingNow(connection: string, topic: string) {
+    const profile = this.settings.current.profiles.find((p) => p.name === connection)
+    if (!profile) return null
+    // `$` topics (the broker view's figures) are no profile's data unless a filter names them.
+    if (topic.startsWith('$') && !profile.topics.some((t) => topicMatches(t.filter, topic)))
+      return null
+    return decodingFor(profile, topic, { filter: '#', qos: 0, decoder: decoderSchema.parse({}) })
   }
 
   private async closeConnection(profileId: string): Promise<ConnectionStatus> {

@@ -4,8 +4,8 @@ import {
   mosquittoAvailable,
   startMosquitto,
   type MosquittoBroker
-} from '../../../../e2e/fixtures/mosquitto'
-import { CoreHarness } from './helpers/core-harness'
+} from '../../../../test-support/mosquitto'
+import { CoreHarness } from '../../../../test-support/core-harness'
 
 const available = mosquittoAvailable()
 if (!available.ok)
@@ -131,7 +131,7 @@ describe.skipIf(!available.ok)('the core against a real Mosquitto', () => {
   })
 
   it('reports a port with no broker as connection refused, and keeps retrying', async () => {
-    const { freePort } = await import('../../../../e2e/fixtures/ports')
+    const { freePort } = await import('../../../../test-support/ports')
     const port = await freePort()
     await app.saveProfile({
       id: 'none',

@@ -16,6 +16,8 @@ export interface ExportOptions extends ExportFilter {
   format: 'wide' | 'long'
   /** 'js' skips the WebAssembly formatter (tests compare the two). Default 'auto'. */
   engine?: 'auto' | 'js'
+  /** Wide rows add the message's payload (text, or base64) and its encoding. */
+  payload?: boolean
 }
 
 export interface ExportHooks {
@@ -53,9 +55,14 @@ export async function exportCsv(
   hooks: ExportHooks = {}
 ): Promise<ExportOutcome> {
   const plan = planExport(parts, options)
+  const payload = options.payload === true && options.format === 'wide'
   const header =
     options.format === 'wide'
-      ? [...leading(plan.withConnection), ...plan.columns.map((c) => columnName(c.field, c.unit))]
+      ? [
+          ...leading(plan.withConnection),
+          ...plan.columns.map((c) => columnName(c.field, c.unit)),
+          ...(payload ? ['payload', 'payload_encoding'] : [])
+        ]
       : [...leading(plan.withConnection), 'field', 'unit', 'value']
   const formatter = createFormatter(
     {
@@ -65,7 +72,8 @@ export async function exportCsv(
       ncols: plan.columns.length,
       fromMs: options.fromMs ?? -Infinity,
       toMs: options.toMs ?? Infinity,
-      topics: options.topics ? new Set(options.topics) : null
+      topics: options.topics ? new Set(options.topics) : null,
+      payload
     },
     BLOCK + ROW_RESERVE,
     options.engine
@@ -233,7 +241,9 @@ function createFormatter(
   engine: 'auto' | 'js' = 'auto'
 ): CsvFormatter {
   const kernel =
-    options.format === 'wide' && engine !== 'js' ? KernelFormatter.create(options, outBytes) : null
+    options.format === 'wide' && !options.payload && engine !== 'js'
+      ? KernelFormatter.create(options, outBytes)
+      : null
   return kernel ?? new RowFormatter(options, outBytes)
 }
 

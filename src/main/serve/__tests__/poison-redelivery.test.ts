@@ -11,10 +11,10 @@ import {
   mosquittoAvailable,
   startMosquitto,
   type MosquittoBroker
-} from '../../../../e2e/fixtures/mosquitto'
-import { logMark, waitForLog, waitForSubscribe } from '../../../../e2e/fixtures/broker-log'
-import { waitUntil } from '../../../../e2e/fixtures/wait'
-import { connectWsApi } from '../../../../e2e/fixtures/ws-api'
+} from '../../../../test-support/mosquitto'
+import { logMark, waitForLog, waitForSubscribe } from '../../../../test-support/broker-log'
+import { waitUntil } from '../../../../test-support/wait'
+import { connectWsApi } from '../../../../test-support/ws-api'
 import type { TopicStat } from '../../../shared/types'
 
 const available = mosquittoAvailable()

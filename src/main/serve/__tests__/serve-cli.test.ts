@@ -5,7 +5,7 @@ import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { connectWsApi } from '../../../../e2e/fixtures/ws-api'
+import { connectWsApi } from '../../../../test-support/ws-api'
 import { handshake, request } from './serve-helpers'
 
 const CLI = path.resolve('src/main/serve/cli.ts')

@@ -1,22 +1,22 @@
 import { execFile } from 'node:child_process'
 import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { logMark, waitForLog } from '../../../../../e2e/fixtures/broker-log'
+import { logMark, waitForLog } from '../../../../../test-support/broker-log'
 import {
   mosquittoAvailable,
   startMosquitto,
   type MosquittoBroker
-} from '../../../../../e2e/fixtures/mosquitto'
+} from '../../../../../test-support/mosquitto'
 import {
   drainV5,
   EXPIRY_SECONDS,
   runQueueScenario,
   saveNow,
   type QueueScenario
-} from '../../../../../e2e/fixtures/queue-scenario'
-import { waitUntil } from '../../../../../e2e/fixtures/wait'
+} from '../../../../../test-support/queue-scenario'
+import { waitUntil } from '../../../../../test-support/wait'
 import type { BrokerSysView, QshapeOptionsInput } from '../../../../shared/broker-types'
-import { CoreHarness } from '../../__tests__/helpers/core-harness'
+import { CoreHarness } from '../../../../../test-support/core-harness'
 
 const available = mosquittoAvailable()
 if (!available.ok) console.warn(`*** SKIPPING broker view and queue tests: ${available.reason} ***`)

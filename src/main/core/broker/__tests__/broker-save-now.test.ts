@@ -4,9 +4,9 @@ import {
   mosquittoAvailable,
   startMosquitto,
   type MosquittoBroker
-} from '../../../../../e2e/fixtures/mosquitto'
+} from '../../../../../test-support/mosquitto'
 import { dispatch } from '../../dispatch'
-import { CoreHarness } from '../../__tests__/helpers/core-harness'
+import { CoreHarness } from '../../../../../test-support/core-harness'
 
 const available = mosquittoAvailable()
 if (!available.ok) console.warn(`*** SKIPPING "save now" tests: ${available.reason} ***`)

@@ -2,15 +2,15 @@ import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { logMark, logSince, waitForLog } from '../../../../../e2e/fixtures/broker-log'
+import { logMark, logSince, waitForLog } from '../../../../../test-support/broker-log'
 import {
   mosquittoAvailable,
   startMosquitto,
   type MosquittoBroker
-} from '../../../../../e2e/fixtures/mosquitto'
-import { waitUntil } from '../../../../../e2e/fixtures/wait'
+} from '../../../../../test-support/mosquitto'
+import { waitUntil } from '../../../../../test-support/wait'
 import type { BrokerSysView } from '../../../../shared/broker-types'
-import { CoreHarness } from '../../__tests__/helpers/core-harness'
+import { CoreHarness } from '../../../../../test-support/core-harness'
 
 const available = mosquittoAvailable()
 if (!available.ok) console.warn(`*** SKIPPING broker watch lease tests: ${available.reason} ***`)

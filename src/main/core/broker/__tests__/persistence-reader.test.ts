@@ -6,13 +6,13 @@ import {
   mosquittoAvailable,
   startMosquitto,
   type MosquittoBroker
-} from '../../../../../e2e/fixtures/mosquitto'
+} from '../../../../../test-support/mosquitto'
 import {
   EXPIRY_SECONDS,
   runQueueScenario,
   saveNow,
   type QueueScenario
-} from '../../../../../e2e/fixtures/queue-scenario'
+} from '../../../../../test-support/queue-scenario'
 import { CHUNK, MSG_STATE_QUEUED } from '../persistence-format'
 import { PersistenceFileError, readPersistenceFile } from '../persistence-file'
 import { BufferSource, parsePersistence, type PersistenceContents } from '../persistence-reader'

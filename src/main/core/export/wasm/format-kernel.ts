@@ -1,6 +1,7 @@
 import {
   MESSAGE_FIELDSET_ID,
   MESSAGE_T,
+  MESSAGE_TEXT_LENGTH,
   MESSAGE_TEXT_OFFSET,
   MESSAGE_TOPIC_ID,
   RECORD_HEADER,
@@ -18,7 +19,15 @@ declare const WebAssembly: {
 
 interface Exports {
   memory: { buffer: ArrayBuffer; grow(pages: number): number }
-  setLayout(header: number, type: number, t: number, topic: number, set: number, text: number): void
+  setLayout(
+    header: number,
+    type: number,
+    t: number,
+    topic: number,
+    set: number,
+    text: number,
+    textLength: number
+  ): void
   formatWide(
     p: number,
     end: number,
@@ -72,7 +81,8 @@ export class KernelFormatter extends RowFormatter implements CsvFormatter {
       MESSAGE_T,
       MESSAGE_TOPIC_ID,
       MESSAGE_FIELDSET_ID,
-      MESSAGE_TEXT_OFFSET
+      MESSAGE_TEXT_OFFSET,
+      MESSAGE_TEXT_LENGTH
     )
     this.tailsStart = this.tailsAt = x.TAILS.value
     const regions = align(this.tailsStart + TAILS_BYTES)

@@ -6,13 +6,13 @@ import {
   mosquittoAvailable,
   startMosquitto,
   type MosquittoBroker
-} from '../../../../e2e/fixtures/mosquitto'
-import { PacketType, startMqttProxy, type MqttProxy } from '../../../../e2e/fixtures/mqtt-proxy'
-import { startServe, type ServedApp } from '../../../../e2e/fixtures/serve'
-import { waitUntil } from '../../../../e2e/fixtures/wait'
-import { connectWsApi, type WsApi } from '../../../../e2e/fixtures/ws-api'
-import { logMark, readings, waitForSubscribe } from '../../../../e2e/fixtures/broker-log'
-import { newProfile } from '../../../shared/defaults'
+} from '../../../../../test-support/mosquitto'
+import { PacketType, startMqttProxy, type MqttProxy } from '../../../../../test-support/mqtt-proxy'
+import { startServe, type ServedApp } from '../../../../../test-support/serve'
+import { waitUntil } from '../../../../../test-support/wait'
+import { connectWsApi, type WsApi } from '../../../../../test-support/ws-api'
+import { logMark, readings, waitForSubscribe } from '../../../../../test-support/broker-log'
+import { newProfile } from '../../../../shared/defaults'
 
 const SERVE_JS = path.resolve('out/main/serve.js')
 const available = mosquittoAvailable()

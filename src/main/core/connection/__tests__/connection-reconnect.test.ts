@@ -3,12 +3,12 @@ import {
   mosquittoAvailable,
   startMosquitto,
   type MosquittoBroker
-} from '../../../../e2e/fixtures/mosquitto'
-import { BACKOFF_CAP_MS, BACKOFF_START_MS, backoffDelay } from '../connection/connection'
-import { waitUntil } from '../../../../e2e/fixtures/wait'
-import type { ConnectionStatus } from '../../../shared/types'
-import { logMark, readings, waitForSubscribe } from '../../../../e2e/fixtures/broker-log'
-import { CoreHarness } from './helpers/core-harness'
+} from '../../../../../test-support/mosquitto'
+import { BACKOFF_CAP_MS, BACKOFF_START_MS, backoffDelay } from '../connection'
+import { waitUntil } from '../../../../../test-support/wait'
+import type { ConnectionStatus } from '../../../../shared/types'
+import { logMark, readings, waitForSubscribe } from '../../../../../test-support/broker-log'
+import { CoreHarness } from '../../../../../test-support/core-harness'
 
 describe('reconnect backoff', () => {
   it('doubles from 1 s to a 30 s cap, with jitter between half and the whole step', () => {

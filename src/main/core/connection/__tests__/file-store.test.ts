@@ -3,7 +3,7 @@ import * as os from 'node:os'
 import * as path from 'node:path'
 import type { Packet } from 'mqtt'
 import { afterEach, describe, expect, it } from 'vitest'
-import { FileStore } from '../connection/file-store'
+import { FileStore } from '../file-store'
 
 const dirs: string[] = []
 const tempDir = (): string => {

@@ -7,17 +7,17 @@ import {
   mosquittoAvailable,
   startMosquitto,
   type MosquittoBroker
-} from '../../../../e2e/fixtures/mosquitto'
-import { startServe, type ServedApp } from '../../../../e2e/fixtures/serve'
-import { waitUntil } from '../../../../e2e/fixtures/wait'
-import { connectWsApi, type WsApi } from '../../../../e2e/fixtures/ws-api'
-import { newProfile } from '../../../shared/defaults'
+} from '../../../../../test-support/mosquitto'
+import { startServe, type ServedApp } from '../../../../../test-support/serve'
+import { waitUntil } from '../../../../../test-support/wait'
+import { connectWsApi, type WsApi } from '../../../../../test-support/ws-api'
+import { newProfile } from '../../../../shared/defaults'
 import {
   logMark,
   readings,
   waitForLog,
   waitForSubscribe
-} from '../../../../e2e/fixtures/broker-log'
+} from '../../../../../test-support/broker-log'
 
 const SERVE_JS = path.resolve('out/main/serve.js')
 const available = mosquittoAvailable()

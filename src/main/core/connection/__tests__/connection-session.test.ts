@@ -4,11 +4,11 @@ import {
   mosquittoAvailable,
   startMosquitto,
   type MosquittoBroker
-} from '../../../../e2e/fixtures/mosquitto'
-import { PacketType, startMqttProxy } from '../../../../e2e/fixtures/mqtt-proxy'
-import type { Profile, ProtocolVersion, Qos } from '../../../shared/schemas'
-import { logMark, readings, waitForLog } from '../../../../e2e/fixtures/broker-log'
-import { CoreHarness } from './helpers/core-harness'
+} from '../../../../../test-support/mosquitto'
+import { PacketType, startMqttProxy } from '../../../../../test-support/mqtt-proxy'
+import type { Profile, ProtocolVersion, Qos } from '../../../../shared/schemas'
+import { logMark, readings, waitForLog } from '../../../../../test-support/broker-log'
+import { CoreHarness } from '../../../../../test-support/core-harness'
 
 const available = mosquittoAvailable()
 if (!available.ok) console.warn(`*** SKIPPING persistent-session tests: ${available.reason} ***`)

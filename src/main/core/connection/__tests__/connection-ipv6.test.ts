@@ -4,11 +4,11 @@ import {
   mosquittoAvailable,
   startMosquitto,
   type MosquittoBroker
-} from '../../../../e2e/fixtures/mosquitto'
-import { freePort } from '../../../../e2e/fixtures/ports'
-import { readings } from '../../../../e2e/fixtures/broker-log'
-import { tlsSchema, type Transport } from '../../../shared/schemas'
-import { CoreHarness } from './helpers/core-harness'
+} from '../../../../../test-support/mosquitto'
+import { freePort } from '../../../../../test-support/ports'
+import { readings } from '../../../../../test-support/broker-log'
+import { tlsSchema, type Transport } from '../../../../shared/schemas'
+import { CoreHarness } from '../../../../../test-support/core-harness'
 
 /** Whether this machine has an IPv6 loopback (`::1` on lo) a server can listen on. */
 function ipv6Loopback(): Promise<{ ok: true } | { ok: false; reason: string }> {

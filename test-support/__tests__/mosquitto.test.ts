@@ -4,12 +4,8 @@ import { createServer } from 'node:net'
 import type { SecureContextOptions } from 'node:tls'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt'
-import {
-  mosquittoAvailable,
-  startMosquitto,
-  type MosquittoBroker
-} from '../../../../e2e/fixtures/mosquitto'
-import { canConnect } from '../../../../e2e/fixtures/ports'
+import { mosquittoAvailable, startMosquitto, type MosquittoBroker } from '../mosquitto'
+import { canConnect } from '../ports'
 
 const available = mosquittoAvailable()
 if (!available.ok) {

@@ -4,11 +4,11 @@ import {
   mosquittoAvailable,
   startMosquitto,
   type MosquittoBroker
-} from '../../../../e2e/fixtures/mosquitto'
-import { freePort } from '../../../../e2e/fixtures/ports'
-import type { Profile } from '../../../shared/schemas'
-import { describeFailure } from '../connection/connection-errors'
-import { CoreHarness } from './helpers/core-harness'
+} from '../../../../../test-support/mosquitto'
+import { freePort } from '../../../../../test-support/ports'
+import type { Profile } from '../../../../shared/schemas'
+import { describeFailure } from '../connection-errors'
+import { CoreHarness } from '../../../../../test-support/core-harness'
 
 describe('describeFailure', () => {
   it('maps MQTT 3.1.1 return codes and MQTT 5 reason codes to the same words', () => {

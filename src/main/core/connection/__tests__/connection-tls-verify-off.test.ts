@@ -5,9 +5,9 @@ import {
   mosquittoAvailable,
   startMosquitto,
   type MosquittoBroker
-} from '../../../../e2e/fixtures/mosquitto'
-import { tlsSchema, type Transport } from '../../../shared/schemas'
-import { CoreHarness } from './helpers/core-harness'
+} from '../../../../../test-support/mosquitto'
+import { tlsSchema, type Transport } from '../../../../shared/schemas'
+import { CoreHarness } from '../../../../../test-support/core-harness'
 
 const available = mosquittoAvailable()
 if (!available.ok) console.warn(`*** SKIPPING TLS verify-off tests: ${available.reason} ***`)

@@ -5,10 +5,10 @@ import {
   mosquittoAvailable,
   startMosquitto,
   type MosquittoBroker
-} from '../../../../e2e/fixtures/mosquitto'
-import { waitUntil } from '../../../../e2e/fixtures/wait'
-import { logMark, readings, waitForSubscribe } from '../../../../e2e/fixtures/broker-log'
-import { CoreHarness } from './helpers/core-harness'
+} from '../../../../../test-support/mosquitto'
+import { waitUntil } from '../../../../../test-support/wait'
+import { logMark, readings, waitForSubscribe } from '../../../../../test-support/broker-log'
+import { CoreHarness } from '../../../../../test-support/core-harness'
 
 const available = mosquittoAvailable()
 if (!available.ok) console.warn(`*** SKIPPING multi-connection tests: ${available.reason} ***`)

@@ -3,11 +3,11 @@ import {
   mosquittoAvailable,
   startMosquitto,
   type MosquittoBroker
-} from '../../../../e2e/fixtures/mosquitto'
-import { newProfile } from '../../../shared/defaults'
-import type { ConnectionStatus } from '../../../shared/types'
-import { clientIdWarning } from '../connection/client-id-check'
-import { CoreHarness } from './helpers/core-harness'
+} from '../../../../../test-support/mosquitto'
+import { newProfile } from '../../../../shared/defaults'
+import type { ConnectionStatus } from '../../../../shared/types'
+import { clientIdWarning } from '../client-id-check'
+import { CoreHarness } from '../../../../../test-support/core-harness'
 
 const status = (state: ConnectionStatus['state']): ConnectionStatus => ({
   profileId: 'x',

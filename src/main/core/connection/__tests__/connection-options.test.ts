@@ -2,16 +2,16 @@ import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { makeTestCerts, type TestCerts } from '../../../../e2e/fixtures/certs'
-import { mosquittoAvailable } from '../../../../e2e/fixtures/mosquitto'
-import { newProfile } from '../../../shared/defaults'
-import { tlsSchema, willSchema, type Profile } from '../../../shared/schemas'
+import { makeTestCerts, type TestCerts } from '../../../../../test-support/certs'
+import { mosquittoAvailable } from '../../../../../test-support/mosquitto'
+import { newProfile } from '../../../../shared/defaults'
+import { tlsSchema, willSchema, type Profile } from '../../../../shared/schemas'
 import {
   buildMqttOptions,
   DEFAULT_SESSION_EXPIRY_S,
   normalizePath,
   ProfileError
-} from '../connection/mqtt-options'
+} from '../mqtt-options'
 
 const profile = (over: Partial<Profile> = {}): Profile => newProfile('p', over)
 

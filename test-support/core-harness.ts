@@ -1,23 +1,17 @@
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
-import type {
-  EventChannel,
-  EventPayload,
-  InvokeChannel,
-  Req,
-  Res
-} from '../../../../shared/contract'
-import { newProfile } from '../../../../shared/defaults'
-import type { Profile } from '../../../../shared/schemas'
-import type { ConnectionStatus, Notice } from '../../../../shared/types'
-import { dispatch } from '../../dispatch'
-import { MonitorCore, type CoreOptions } from '../../monitor-core'
-import { JsonFileBackend } from '../../settings/settings-backend'
-import { FileSecretStore } from '../../settings/secret-store'
-import type { MosquittoBroker } from '../../../../../e2e/fixtures/mosquitto'
-import { waitUntil } from '../../../../../e2e/fixtures/wait'
-import { logMark, waitForSubscribe } from '../../../../../e2e/fixtures/broker-log'
+import type { EventChannel, EventPayload, InvokeChannel, Req, Res } from '../src/shared/contract'
+import { newProfile } from '../src/shared/defaults'
+import type { Profile } from '../src/shared/schemas'
+import type { ConnectionStatus, Notice } from '../src/shared/types'
+import { dispatch } from '../src/main/core/dispatch'
+import { MonitorCore, type CoreOptions } from '../src/main/core/monitor-core'
+import { JsonFileBackend } from '../src/main/core/settings/settings-backend'
+import { FileSecretStore } from '../src/main/core/settings/secret-store'
+import type { MosquittoBroker } from './mosquitto'
+import { waitUntil } from './wait'
+import { logMark, waitForSubscribe } from './broker-log'
 
 /** What every test core shares (also the serve tests'): settings and secrets as files in dataDir. */
 export function baseCoreOptions(dataDir: string): Omit<CoreOptions, 'exportTarget'> {

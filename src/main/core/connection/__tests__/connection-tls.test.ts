@@ -4,10 +4,10 @@ import {
   startMosquitto,
   type MosquittoBroker,
   type TestCerts
-} from '../../../../e2e/fixtures/mosquitto'
-import { tlsSchema, type Profile, type TlsConfig } from '../../../shared/schemas'
-import { logMark, readings, waitForSubscribe } from '../../../../e2e/fixtures/broker-log'
-import { CoreHarness } from './helpers/core-harness'
+} from '../../../../../test-support/mosquitto'
+import { tlsSchema, type Profile, type TlsConfig } from '../../../../shared/schemas'
+import { logMark, readings, waitForSubscribe } from '../../../../../test-support/broker-log'
+import { CoreHarness } from '../../../../../test-support/core-harness'
 
 const available = mosquittoAvailable()
 if (!available.ok) console.warn(`*** SKIPPING TLS connection tests: ${available.reason} ***`)
