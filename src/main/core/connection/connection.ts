@@ -189,7 +189,11 @@ export class Connection {
   private subscribe(client: MqttClient): void {
     const topics = this.profile.topics
     if (topics.length === 0) return
-    const map = Object.fromEntries(topics.map((t) => [t.filter, { qos: t.qos }]))
+    // MQTT 5: retain as published, so the topic explorer sees which live messages were retained.
+    const rap = this.profile.protocolVersion === '5.0'
+    const map = Object.fromEntries(
+      topics.map((t) => [t.filter, rap ? { qos: t.qos, rap: true } : { qos: t.qos }])
+    )
     client.subscribe(map, (error, granted) => {
       if (error) {
         this.events.warning?.(`Subscribing failed: ${error.message}`)
