@@ -2,15 +2,16 @@ import { createPrivateKey } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import type { SecureContextOptions } from 'node:tls'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, describe, expect, it } from 'vitest'
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt'
-import { mosquittoAvailable, startMosquitto, type MosquittoBroker } from '../mosquitto'
+import { mosquittoAvailable, startMosquitto } from '../mosquitto'
+import { describeWithMosquitto } from '../vitest-suites'
 import { canConnect } from '../ports'
 
+// The errors suite starts its own brokers inside its tests.
 const available = mosquittoAvailable()
-if (!available.ok) {
-  console.warn(`\n*** SKIPPING Mosquitto fixture tests: ${available.reason} ***\n`)
-}
+if (!available.ok)
+  console.warn(`\n*** SKIPPING Mosquitto fixture errors: ${available.reason} ***\n`)
 
 const clients: MqttClient[] = []
 
@@ -49,17 +50,12 @@ function collect(client: MqttClient, n: number, timeoutMs = 20_000): Promise<str
 const numbered = (n: number, prefix: string): string[] =>
   Array.from({ length: n }, (_, i) => `${prefix}-${i}`)
 
-describe.skipIf(!available.ok)('mosquitto fixture (real broker)', { timeout: 30_000 }, () => {
-  let broker: MosquittoBroker
+const BROKER = { tls: true, websockets: true, persistence: true }
 
-  beforeAll(async () => {
-    broker = await startMosquitto({ tls: true, websockets: true, persistence: true })
-  }, 30_000)
-
+describeWithMosquitto('mosquitto fixture (real broker)', BROKER, (broker) => {
   afterAll(async () => {
     await Promise.all(clients.map((c) => c.endAsync(true).catch(() => undefined)))
-    await broker?.close()
-  }, 30_000)
+  })
 
   it('listens on distinct loopback ports and writes its config and log in its dir', () => {
     const ports = Object.values(broker.ports)

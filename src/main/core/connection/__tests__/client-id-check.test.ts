@@ -1,13 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import {
-  mosquittoAvailable,
-  startMosquitto,
-  type MosquittoBroker
-} from '../../../../../test-support/mosquitto'
+  describeWithMosquitto,
+  coreHarnessForSuite
+} from '../../../../../test-support/vitest-suites'
 import { newProfile } from '../../../../shared/defaults'
 import type { ConnectionStatus } from '../../../../shared/types'
 import { clientIdWarning } from '../client-id-check'
-import { CoreHarness } from '../../../../../test-support/core-harness'
 
 const status = (state: ConnectionStatus['state']): ConnectionStatus => ({
   profileId: 'x',
@@ -45,22 +43,10 @@ describe('clientIdWarning', () => {
   })
 })
 
-const available = mosquittoAvailable()
-if (!available.ok)
-  console.warn(`*** SKIPPING client ID check with a broker: ${available.reason} ***`)
+const BROKER = { anonymous: true, password: false }
 
-describe.skipIf(!available.ok)('connection:check before Connect (real Mosquitto)', () => {
-  let broker: MosquittoBroker
-  let app: CoreHarness
-
-  beforeAll(async () => {
-    broker = await startMosquitto({ anonymous: true, password: false })
-    app = await CoreHarness.start()
-  })
-  afterAll(async () => {
-    await app?.close()
-    await broker?.close()
-  })
+describeWithMosquitto('connection:check before Connect (real Mosquitto)', BROKER, (broker) => {
+  const app = coreHarnessForSuite()
 
   it("warns about the second profile with a connected one's client ID, until that one stops", async () => {
     const base = { host: '127.0.0.1', port: broker.ports.anonymous!, clientId: 'shared-id' }
@@ -72,11 +58,17 @@ describe.skipIf(!available.ok)('connection:check before Connect (real Mosquitto)
     expect(warning).toMatch(
       /^"First" is already connected to 127\.0\.0\.1 with client ID "shared-id"/
     )
-    expect(await app.invoke('connection:check', { profileId: 'third' })).toEqual({ warning: null })
-    expect(await app.invoke('connection:check', { profileId: 'first' })).toEqual({ warning: null })
+    expect(await app.invoke('connection:check', { profileId: 'third' })).toEqual({
+      warning: null
+    })
+    expect(await app.invoke('connection:check', { profileId: 'first' })).toEqual({
+      warning: null
+    })
 
     await app.invoke('connection:close', { profileId: 'first' })
-    expect(await app.invoke('connection:check', { profileId: 'second' })).toEqual({ warning: null })
+    expect(await app.invoke('connection:check', { profileId: 'second' })).toEqual({
+      warning: null
+    })
   })
 
   it('answers in words for a profile that does not exist', async () => {

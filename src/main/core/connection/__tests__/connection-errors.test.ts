@@ -1,14 +1,12 @@
 import { createServer, type Server, type Socket } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
-  mosquittoAvailable,
-  startMosquitto,
-  type MosquittoBroker
-} from '../../../../../test-support/mosquitto'
+  describeWithMosquitto,
+  coreHarnessForSuite
+} from '../../../../../test-support/vitest-suites'
 import { freePort } from '../../../../../test-support/ports'
 import type { Profile } from '../../../../shared/schemas'
 import { describeFailure } from '../connection-errors'
-import { CoreHarness } from '../../../../../test-support/core-harness'
 
 describe('describeFailure', () => {
   it('maps MQTT 3.1.1 return codes and MQTT 5 reason codes to the same words', () => {
@@ -39,25 +37,19 @@ describe('describeFailure', () => {
   })
 })
 
-const available = mosquittoAvailable()
-if (!available.ok) console.warn(`*** SKIPPING connection error tests: ${available.reason} ***`)
+const BROKER = { anonymous: false, password: true }
 
-describe.skipIf(!available.ok)('connection errors in plain words (real parts)', () => {
-  let broker: MosquittoBroker
-  let app: CoreHarness
+describeWithMosquitto('connection errors in plain words (real parts)', BROKER, (broker) => {
+  const app = coreHarnessForSuite()
   let silent: Server
   const held: Socket[] = []
 
   beforeAll(async () => {
-    broker = await startMosquitto({ anonymous: false, password: true })
-    app = await CoreHarness.start()
     // Accepts TCP and never answers MQTT: what a firewall black hole or a hung broker looks like.
     silent = createServer((socket) => held.push(socket))
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve))
   })
   afterAll(async () => {
-    await app?.close()
-    await broker?.close()
     held.forEach((s) => s.destroy())
     await new Promise((resolve) => silent?.close(resolve))
   })

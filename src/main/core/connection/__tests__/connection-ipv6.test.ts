@@ -1,14 +1,12 @@
 import * as net from 'node:net'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { expect, it } from 'vitest'
 import {
-  mosquittoAvailable,
-  startMosquitto,
-  type MosquittoBroker
-} from '../../../../../test-support/mosquitto'
+  describeWithMosquitto,
+  coreHarnessForSuite
+} from '../../../../../test-support/vitest-suites'
 import { freePort } from '../../../../../test-support/ports'
 import { readings } from '../../../../../test-support/broker-log'
 import { tlsSchema, type Transport } from '../../../../shared/schemas'
-import { CoreHarness } from '../../../../../test-support/core-harness'
 
 /** Whether this machine has an IPv6 loopback (`::1` on lo) a server can listen on. */
 function ipv6Loopback(): Promise<{ ok: true } | { ok: false; reason: string }> {
@@ -21,79 +19,77 @@ function ipv6Loopback(): Promise<{ ok: true } | { ok: false; reason: string }> {
   })
 }
 
-const available = mosquittoAvailable()
 const v6 = await ipv6Loopback()
-const why = !available.ok ? available.reason : !v6.ok ? v6.reason : ''
-if (why) console.warn(`*** SKIPPING IPv6 broker tests: ${why} ***`)
+const BROKER = {
+  host: '::1',
+  tls: true,
+  websockets: true,
+  wss: true,
+  skip: v6.ok ? '' : v6.reason
+} as const
 
-describe.skipIf(why !== '')('an IPv6 broker address on every transport (Mosquitto on ::1)', () => {
-  let broker: MosquittoBroker
-  let app: CoreHarness
+describeWithMosquitto(
+  'an IPv6 broker address on every transport (Mosquitto on ::1)',
+  BROKER,
+  (broker) => {
+    const app = coreHarnessForSuite()
 
-  beforeAll(async () => {
-    broker = await startMosquitto({ host: '::1', tls: true, websockets: true, wss: true })
-    app = await CoreHarness.start()
-  })
-  afterAll(async () => {
-    await app?.close()
-    await broker?.close()
-  })
+    const listener = { mqtt: 'anonymous', mqtts: 'tls', ws: 'websockets', wss: 'wss' } as const
 
-  const listener = { mqtt: 'anonymous', mqtts: 'tls', ws: 'websockets', wss: 'wss' } as const
-
-  it.each([
-    ['mqtt', '::1'],
-    ['mqtt', '[::1]'],
-    ['mqtts', '::1'],
-    ['ws', '::1'],
-    ['ws', '[::1]'],
-    ['wss', '::1']
-  ] as [Transport, string][])('%s to host %s connects and receives', async (transport, host) => {
-    const id = `v6-${transport}-${host.length}`
-    const topic = `v6/${id}`
-    const certs = broker.certs!
-    const secure = transport === 'mqtts' || transport === 'wss'
-    await app.connect(
-      {
-        id,
-        name: id,
-        clientId: `client-${id}`,
-        transport,
-        host,
-        port: broker.ports[listener[transport]]!,
-        topics: [{ filter: topic, qos: 1 }],
-        // The server certificate names IP ::1, so it is checked as usual.
-        ...(secure
-          ? {
-              tls: tlsSchema.parse({
-                ca: certs.caCert,
-                cert: certs.clientCert,
-                key: certs.clientKeyPlain
-              })
-            }
-          : {})
-      } as never,
-      { broker }
-    )
-    await broker.publish(topic, readings(3), { qos: 1 })
-    expect(await app.waitForCount(topic, 'temperature', 3)).toEqual([0, 1, 2])
-    await app.invoke('connection:close', { profileId: id })
-  })
-
-  it('names an IPv6 address in brackets when nothing listens there', async () => {
-    const port = await freePort('::1')
-    await app.saveProfile({
-      id: 'v6-refused',
-      name: 'v6',
-      clientId: 'v6-refused',
-      host: '::1',
-      port
+    it.each([
+      ['mqtt', '::1'],
+      ['mqtt', '[::1]'],
+      ['mqtts', '::1'],
+      ['ws', '::1'],
+      ['ws', '[::1]'],
+      ['wss', '::1']
+    ] as [Transport, string][])('%s to host %s connects and receives', async (transport, host) => {
+      const id = `v6-${transport}-${host.length}`
+      const topic = `v6/${id}`
+      const certs = broker.certs!
+      const secure = transport === 'mqtts' || transport === 'wss'
+      await app.connect(
+        {
+          id,
+          name: id,
+          clientId: `client-${id}`,
+          transport,
+          host,
+          port: broker.ports[listener[transport]]!,
+          topics: [{ filter: topic, qos: 1 }],
+          // The server certificate names IP ::1, so it is checked as usual.
+          ...(secure
+            ? {
+                tls: tlsSchema.parse({
+                  ca: certs.caCert,
+                  cert: certs.clientCert,
+                  key: certs.clientKeyPlain
+                })
+              }
+            : {})
+        } as never,
+        { broker }
+      )
+      await broker.publish(topic, readings(3), { qos: 1 })
+      expect(await app.waitForCount(topic, 'temperature', 3)).toEqual([0, 1, 2])
+      await app.invoke('connection:close', { profileId: id })
     })
-    await app.invoke('connection:open', { profileId: 'v6-refused' })
-    const status = await app.waitForState('v6-refused', 'reconnecting')
-    expect(status.message).toBe(
-      `Connection refused by [::1]:${port}: no broker is listening there.`
-    )
-    await app.invoke('connection:close', { profileId: 'v6-refused' })
-  })
-})
+
+    it('names an IPv6 address in brackets when nothing listens there', async () => {
+      const port = await freePort('::1')
+      await app.saveProfile({
+        id: 'v6-refused',
+        name: 'v6',
+        clientId: 'v6-refused',
+        host: '::1',
+        port
+      })
+      await app.invoke('connection:open', { profileId: 'v6-refused' })
+      const status = await app.waitForState('v6-refused', 'reconnecting')
+      expect(status.message).toBe(
+        `Connection refused by [::1]:${port}: no broker is listening there.`
+      )
+      await app.invoke('connection:close', { profileId: 'v6-refused' })
+    })
+  }
+)

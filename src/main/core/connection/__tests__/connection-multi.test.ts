@@ -1,30 +1,17 @@
 import * as fs from 'node:fs'
 import { csvParse } from 'd3'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { expect, it } from 'vitest'
 import {
-  mosquittoAvailable,
-  startMosquitto,
-  type MosquittoBroker
-} from '../../../../../test-support/mosquitto'
+  describeWithMosquitto,
+  coreHarnessForSuite
+} from '../../../../../test-support/vitest-suites'
 import { waitUntil } from '../../../../../test-support/wait'
 import { logMark, readings, waitForSubscribe } from '../../../../../test-support/broker-log'
-import { CoreHarness } from '../../../../../test-support/core-harness'
 
-const available = mosquittoAvailable()
-if (!available.ok) console.warn(`*** SKIPPING multi-connection tests: ${available.reason} ***`)
+const BROKER = { anonymous: true, password: true }
 
-describe.skipIf(!available.ok)('several connections at once (real Mosquitto)', () => {
-  let broker: MosquittoBroker
-  let app: CoreHarness
-
-  beforeAll(async () => {
-    broker = await startMosquitto({ anonymous: true, password: true })
-    app = await CoreHarness.start()
-  })
-  afterAll(async () => {
-    await app?.close()
-    await broker?.close()
-  })
+describeWithMosquitto('several connections at once (real Mosquitto)', BROKER, (broker) => {
+  const app = coreHarnessForSuite()
 
   it('keeps a status per connection and the connection name on every reading and CSV row', async () => {
     const mark = logMark(broker)

@@ -1,30 +1,17 @@
 import mqtt from 'mqtt'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { expect, it } from 'vitest'
 import {
-  mosquittoAvailable,
-  startMosquitto,
-  type MosquittoBroker
-} from '../../../../../test-support/mosquitto'
+  describeWithMosquitto,
+  coreHarnessForSuite
+} from '../../../../../test-support/vitest-suites'
 import { startMqttProxy } from '../../../../../test-support/mqtt-proxy'
 import { willSchema, type Profile } from '../../../../shared/schemas'
 import { logMark, readings, waitForLog } from '../../../../../test-support/broker-log'
-import { CoreHarness } from '../../../../../test-support/core-harness'
 
-const available = mosquittoAvailable()
-if (!available.ok) console.warn(`*** SKIPPING protocol/listener tests: ${available.reason} ***`)
+const BROKER = { anonymous: true, password: true, websockets: true }
 
-describe.skipIf(!available.ok)('listeners and MQTT versions (real Mosquitto)', () => {
-  let broker: MosquittoBroker
-  let app: CoreHarness
-
-  beforeAll(async () => {
-    broker = await startMosquitto({ anonymous: true, password: true, websockets: true })
-    app = await CoreHarness.start()
-  })
-  afterAll(async () => {
-    await app?.close()
-    await broker?.close()
-  })
+describeWithMosquitto('listeners and MQTT versions (real Mosquitto)', BROKER, (broker) => {
+  const app = coreHarnessForSuite()
 
   /** Connects `profile`, waits for the broker to have its QoS 1 subscription, publishes 3. */
   async function qos1RoundTrip(profile: Partial<Profile> & { id: string }, password?: string) {
@@ -82,7 +69,12 @@ describe.skipIf(!available.ok)('listeners and MQTT versions (real Mosquitto)', (
       const will = new Promise<{ topic: string; payload: string; qos: number; retain: boolean }>(
         (resolve) =>
           watcher.on('message', (topic, payload, packet) =>
-            resolve({ topic, payload: payload.toString(), qos: packet.qos, retain: packet.retain })
+            resolve({
+              topic,
+              payload: payload.toString(),
+              qos: packet.qos,
+              retain: packet.retain
+            })
           )
       )
       await watcher.subscribeAsync('will/lab', { qos: 1 })

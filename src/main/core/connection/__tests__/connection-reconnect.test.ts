@@ -1,9 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import {
-  mosquittoAvailable,
-  startMosquitto,
-  type MosquittoBroker
-} from '../../../../../test-support/mosquitto'
+  describeWithMosquitto,
+  coreHarnessForSuite
+} from '../../../../../test-support/vitest-suites'
 import { BACKOFF_CAP_MS, BACKOFF_START_MS, backoffDelay } from '../connection'
 import { waitUntil } from '../../../../../test-support/wait'
 import type { ConnectionStatus } from '../../../../shared/types'
@@ -23,22 +22,11 @@ describe('reconnect backoff', () => {
   })
 })
 
-const available = mosquittoAvailable()
-if (!available.ok) console.warn(`*** SKIPPING reconnect tests: ${available.reason} ***`)
+const BROKER = { anonymous: true, password: false }
 
-describe.skipIf(!available.ok)('reconnecting to a restarted broker (real Mosquitto)', () => {
-  let broker: MosquittoBroker
-  let app: CoreHarness
-
-  beforeAll(async () => {
-    // No persistence: after a restart the broker has forgotten every session.
-    broker = await startMosquitto({ anonymous: true, password: false })
-    app = await CoreHarness.start()
-  })
-  afterAll(async () => {
-    await app?.close()
-    await broker?.close()
-  })
+describeWithMosquitto('reconnecting to a restarted broker (real Mosquitto)', BROKER, (broker) => {
+  // No persistence: after a restart the broker has forgotten every session.
+  const app = coreHarnessForSuite()
 
   it.each([
     ['clean session on', true],

@@ -1,32 +1,19 @@
 import * as fs from 'node:fs'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { expect, it } from 'vitest'
 import {
-  mosquittoAvailable,
-  startMosquitto,
-  type MosquittoBroker
-} from '../../../../../test-support/mosquitto'
+  describeWithMosquitto,
+  coreHarnessForSuite
+} from '../../../../../test-support/vitest-suites'
 import { PacketType, startMqttProxy } from '../../../../../test-support/mqtt-proxy'
 import type { Profile, ProtocolVersion, Qos } from '../../../../shared/schemas'
 import { logMark, readings, waitForLog } from '../../../../../test-support/broker-log'
-import { CoreHarness } from '../../../../../test-support/core-harness'
-
-const available = mosquittoAvailable()
-if (!available.ok) console.warn(`*** SKIPPING persistent-session tests: ${available.reason} ***`)
 
 const range = (n: number, from = 0): number[] => Array.from({ length: n }, (_, i) => from + i)
 
-describe.skipIf(!available.ok)('persistent sessions (real Mosquitto, persistence on)', () => {
-  let broker: MosquittoBroker
-  let app: CoreHarness
+const BROKER = { anonymous: true, password: false, persistence: true }
 
-  beforeAll(async () => {
-    broker = await startMosquitto({ anonymous: true, password: false, persistence: true })
-    app = await CoreHarness.start()
-  })
-  afterAll(async () => {
-    await app?.close()
-    await broker?.close()
-  })
+describeWithMosquitto('persistent sessions (real Mosquitto, persistence on)', BROKER, (broker) => {
+  const app = coreHarnessForSuite()
 
   /** Saves a clean-session-off profile, connects it and waits for the broker's SUBSCRIBE. */
   async function subscribeOnce(id: string, qos: Qos, more: Partial<Profile> = {}): Promise<string> {

@@ -1,16 +1,12 @@
 import * as fs from 'node:fs'
 import * as tls from 'node:tls'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, expect, it } from 'vitest'
 import {
-  mosquittoAvailable,
-  startMosquitto,
-  type MosquittoBroker
-} from '../../../../../test-support/mosquitto'
+  describeWithMosquitto,
+  coreHarnessForSuite
+} from '../../../../../test-support/vitest-suites'
+import type { MosquittoBroker } from '../../../../../test-support/mosquitto'
 import { tlsSchema, type Transport } from '../../../../shared/schemas'
-import { CoreHarness } from '../../../../../test-support/core-harness'
-
-const available = mosquittoAvailable()
-if (!available.ok) console.warn(`*** SKIPPING TLS verify-off tests: ${available.reason} ***`)
 
 const NEEDS_CERT =
   'The broker requires a client certificate: choose a client certificate and key signed by a CA the broker trusts.'
@@ -39,21 +35,18 @@ async function tls12Server(broker: MosquittoBroker): Promise<tls.Server> {
 
 // "Verify server certificate" off must only skip checking the server: a handshake the server
 // refuses still has to reach the user in plain words, once, not as "could not connect" retried.
-describe.skipIf(!available.ok)('"Verify server certificate" off (real Mosquitto)', () => {
-  let broker: MosquittoBroker
+const BROKER = { tls: true, wss: true }
+
+describeWithMosquitto('"Verify server certificate" off (real Mosquitto)', BROKER, (broker) => {
+  const app = coreHarnessForSuite()
   let server12: tls.Server
-  let app: CoreHarness
   let n = 0
 
   beforeAll(async () => {
-    broker = await startMosquitto({ tls: true, wss: true })
     server12 = await tls12Server(broker)
-    app = await CoreHarness.start()
   })
   afterAll(async () => {
-    await app?.close()
     await new Promise((resolve) => server12?.close(resolve))
-    await broker?.close()
   })
 
   async function errorOf(

@@ -1,31 +1,21 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { beforeAll, expect, it } from 'vitest'
 import {
-  mosquittoAvailable,
-  startMosquitto,
-  type MosquittoBroker,
-  type TestCerts
-} from '../../../../../test-support/mosquitto'
+  describeWithMosquitto,
+  coreHarnessForSuite
+} from '../../../../../test-support/vitest-suites'
+import type { TestCerts } from '../../../../../test-support/mosquitto'
 import { tlsSchema, type Profile, type TlsConfig } from '../../../../shared/schemas'
 import { logMark, readings, waitForSubscribe } from '../../../../../test-support/broker-log'
-import { CoreHarness } from '../../../../../test-support/core-harness'
 
-const available = mosquittoAvailable()
-if (!available.ok) console.warn(`*** SKIPPING TLS connection tests: ${available.reason} ***`)
+const TLS = { tls: true, wss: true }
 
-describe.skipIf(!available.ok)('TLS with a required client certificate (real Mosquitto)', () => {
-  let broker: MosquittoBroker
+describeWithMosquitto('TLS with a required client certificate (real Mosquitto)', TLS, (broker) => {
+  const app = coreHarnessForSuite()
   let certs: TestCerts
-  let app: CoreHarness
   let n = 0
 
-  beforeAll(async () => {
-    broker = await startMosquitto({ tls: true, wss: true })
+  beforeAll(() => {
     certs = broker.certs!
-    app = await CoreHarness.start()
-  })
-  afterAll(async () => {
-    await app?.close()
-    await broker?.close()
   })
 
   /** The profile that works: our CA, our client certificate, its passphrase-protected key. */
