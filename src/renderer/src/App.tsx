@@ -257,6 +257,7 @@ export function App({ api, store, stats, onReconnect, token }: Props): React.JSX
                 savedLayout={settings?.ui.layout}
                 layoutLoaded={settings !== null}
                 readOnly={readOnly}
+                picks={picks}
               />
               <TopicStats stats={stats} />
               <BrokerSection api={api} store={store} profile={savedProfile} info={info} />

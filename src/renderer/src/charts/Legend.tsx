@@ -26,6 +26,8 @@ interface Props {
 }
 
 const REFRESH_MS = 250
+/** From this many series the legend scrolls and has a search box. */
+const SEARCH_FROM = 9
 
 function statsText(s: WindowStats, unit: string): string {
   const f = (v: number): string => formatWithUnit(v, unit)
@@ -39,6 +41,7 @@ function statsText(s: WindowStats, unit: string): string {
  */
 export function Legend({ view, name, title, items, hidden, onToggle, summaryId }: Props) {
   const [, setTick] = useState(0)
+  const [search, setSearch] = useState('')
 
   useEffect(() => {
     const refresh = throttle(() => setTick((n) => n + 1), REFRESH_MS)
@@ -64,10 +67,31 @@ export function Legend({ view, name, title, items, hidden, onToggle, summaryId }
   const window = view.zoomed ? 'zoomed range' : windowById(view.window).words
   const summary = `${title}: ${window}, ${mode}, ${span}. ${lines.join(' ')}`
 
+  const long = items.length >= SEARCH_FROM
+  const needle = search.trim().toLowerCase()
+  const listed =
+    long && needle ? items.filter((i) => i.label.toLowerCase().includes(needle)) : items
+
   return (
     <>
-      <ul className="legend" aria-label={name}>
-        {items.map((item) => {
+      {long && (
+        <div className="legend-search">
+          <input
+            type="search"
+            aria-label={`Search the ${name}`}
+            placeholder={`Search ${items.length} series`}
+            value={search}
+            onChange={(e) => setSearch(e.target.value)}
+          />
+          {needle && (
+            <span className="hint" role="status">
+              {listed.length} of {items.length} series
+            </span>
+          )}
+        </div>
+      )}
+      <ul className={long ? 'legend legend-long' : 'legend'} aria-label={name}>
+        {listed.map((item) => {
           const s = stats.get(item.id)
           const off = hidden.includes(item.id)
           return (

@@ -1,19 +1,14 @@
 import * as crypto from 'node:crypto'
 import mqtt from 'mqtt'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, expect, it } from 'vitest'
+import { CoreHarness } from '../../../../../test-support/core-harness'
 import {
-  mosquittoAvailable,
-  startMosquitto,
-  type MosquittoBroker
-} from '../../../../../test-support/mosquitto'
+  coreHarnessForSuite,
+  describeWithMosquitto
+} from '../../../../../test-support/vitest-suites'
 import { waitUntil } from '../../../../../test-support/wait'
 import { NODE_RETAINED, type TopicDelta } from '../../../../shared/topic-types'
 import { dispatch } from '../../dispatch'
-import { CoreHarness } from '../../../../../test-support/core-harness'
-
-const available = mosquittoAvailable()
-if (!available.ok)
-  console.warn(`*** SKIPPING topic explorer + Mosquitto tests: ${available.reason} ***`)
 
 /** The node id of a topic, from the whole tree as the UI loads it. */
 async function nodeOf(app: CoreHarness, profileId: string, topic: string): Promise<number> {
@@ -37,14 +32,11 @@ async function nodeOf(app: CoreHarness, profileId: string, topic: string): Promi
   return id
 }
 
-describe.skipIf(!available.ok)('the topic explorer against a real Mosquitto', () => {
-  let broker: MosquittoBroker
-  let app: CoreHarness
+describeWithMosquitto('the topic explorer (real Mosquitto)', { password: false }, (broker) => {
+  const app = coreHarnessForSuite()
   let client: mqtt.MqttClient
 
   beforeAll(async () => {
-    broker = await startMosquitto({ anonymous: true, password: false })
-    app = await CoreHarness.start()
     await app.connect(
       {
         id: 'v5',
@@ -63,8 +55,6 @@ describe.skipIf(!available.ok)('the topic explorer against a real Mosquitto', ()
   })
   afterAll(async () => {
     await client?.endAsync()
-    await app?.close()
-    await broker?.close()
   })
 
   it('keeps each message with its QoS, retain flag and MQTT 5 properties, and counts it in the tree', async () => {
