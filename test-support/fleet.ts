@@ -19,7 +19,7 @@ export interface FleetOptions {
   devices?: number
   /** Lines devices are spread over (default 10). */
   lines?: number
-  /** Each device publishes once per interval (default 1000 ms), spread evenly. */
+  /** Each device publishes once per interval (default 1000 ms), spread evenly; 0: only round(). */
   intervalMs?: number
   /** Publish the retained `meta` of every device first (default true). */
   meta?: boolean
@@ -141,15 +141,18 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
 
   // Spread each round over the interval in 10 ms steps.
   const STEP_MS = 10
-  const perStep = Math.max(1, Math.ceil((devices * STEP_MS) / interval))
+  const perStep = interval > 0 ? Math.max(1, Math.ceil((devices * STEP_MS) / interval)) : 0
   let next = 0
   let stopped = false
-  const timer = setInterval(() => {
-    for (let k = 0; k < perStep && !stopped; k++) {
-      void publishDevice(next).catch(() => undefined)
-      next = (next + 1) % devices
-    }
-  }, STEP_MS)
+  const timer =
+    interval > 0
+      ? setInterval(() => {
+          for (let k = 0; k < perStep && !stopped; k++) {
+            void publishDevice(next).catch(() => undefined)
+            next = (next + 1) % devices
+          }
+        }, STEP_MS)
+      : undefined
 
   return {
     get sent() {

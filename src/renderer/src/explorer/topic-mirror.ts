@@ -69,7 +69,10 @@ export class TopicMirror {
     this.notify()
   }
 
-  /** A delta; held back until the snapshot is loaded. */
+  /**
+   * A delta; held back until the snapshot is loaded. One that skips a seq means a delta was
+   * lost on the way (a new node with it): `onGap` then asks for a fresh snapshot.
+   */
   apply(delta: TopicDelta): void {
     if (!this.loaded) {
       // Bounded: only the deltas of one snapshot round trip wait here.
@@ -77,9 +80,17 @@ export class TopicMirror {
       return
     }
     if (delta.seq <= this.seq && !delta.full) return
+    if (delta.seq > this.seq + 1 && !delta.full) {
+      this.unload()
+      this.onGap?.()
+      return
+    }
     this.applyOne(delta)
     this.notify()
   }
+
+  /** Called when a delta was missed (set by whoever loads snapshots). */
+  onGap: (() => void) | null = null
 
   /** Forget everything until the next snapshot (the connection to the core was lost). */
   unload(): void {

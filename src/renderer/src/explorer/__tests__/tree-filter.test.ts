@@ -152,6 +152,19 @@ describe('the tree panel rows', () => {
     expect(mirror.childrenOf(root.id).map((id) => mirror.names[id])).toEqual(['a', 'b'])
   })
 
+  it('asks for a fresh snapshot when a delta was missed', () => {
+    const { tree, root, mirror } = mirrored(['a'])
+    let asked = 0
+    mirror.onGap = () => asked++
+    tree.record(root, 'b', 2, false)
+    tree.drain(2) // lost on the way
+    tree.record(root, 'c', 3, false)
+    mirror.apply(tree.drain(3)!)
+    expect([asked, mirror.loaded]).toEqual([1, false])
+    mirror.load(tree.snapshot(4))
+    expect(mirror.childrenOf(root.id).map((id) => mirror.names[id])).toEqual(['a', 'b', 'c'])
+  })
+
   it('filters 100,000 topics with counts', () => {
     const topics: string[] = []
     for (let i = 0; i < 100_000; i++)
