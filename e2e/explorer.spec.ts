@@ -310,6 +310,41 @@ test('topics, payloads and field names from the broker are text, never markup', 
   expect(await page.evaluate('window.__xss')).toBeUndefined()
 })
 
+test('a large payload opens page by page, saying its full size; Copy takes all of it', async ({
+  page,
+  broker,
+  app,
+  api
+}) => {
+  await connectProfile(api, broker, {
+    id: 'plant',
+    name: 'Plant broker',
+    clientId: 'e2e-explorer-large',
+    topics: [{ filter: 'files/#', qos: 1 }]
+  })
+  // 200,000 bytes of text, each 10-byte line numbered, so any page can be checked.
+  const text =
+    Array.from({ length: 20_000 }, (_, i) => String(i).padStart(9, '0')).join('\n') + '\n'
+  const client = await mqtt.connectAsync(broker.url('anonymous'))
+  await client.publishAsync('files/big', text.slice(0, -1), { qos: 1 })
+  await client.endAsync()
+  await page.context().grantPermissions(['clipboard-read', 'clipboard-write'])
+  await page.goto(app.url)
+  await open(page, 'files')
+  await item(page, 'big').click()
+  const panel = inspector(page)
+  await panel.getByRole('tab', { name: 'Text' }).click()
+  const pager = panel.getByRole('group', { name: 'Payload pages' })
+  await expect(pager).toContainText('199,999 bytes in all; showing bytes 0–65,535 (page 1 of 4)')
+  await expect(panel.getByLabel('Payload as text')).toContainText('000006552')
+  await pager.getByRole('button', { name: 'Next page' }).click()
+  await expect(pager).toContainText('showing bytes 65,536–131,071 (page 2 of 4)')
+  await expect(panel.getByLabel('Payload as text')).toContainText('000013106')
+  await panel.getByRole('button', { name: 'Copy payload' }).click()
+  await expect(panel.getByRole('status')).toHaveText('Copied 199,999 bytes as text.')
+  expect(await page.evaluate('navigator.clipboard.readText()')).toBe(text.slice(0, -1))
+})
+
 test('a read-only dashboard shows the topics but offers no way to publish, and refuses it', async ({
   page,
   broker,
