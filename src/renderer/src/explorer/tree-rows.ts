@@ -25,12 +25,20 @@ export const EMPTY_ROWS: TreeRows = {
 export interface Expansion {
   /** Nodes the user opened (no filter). */
   open: ReadonlySet<number>
-  /** Nodes the user closed while a filter shows everything with matches open. */
+  /** Nodes the user closed while a filter shows its matches opened. */
   closedUnderFilter: ReadonlySet<number>
 }
 
+/** A filter with up to this many matches opens every branch that leads to one. */
+export const OPEN_MATCHES_LIMIT = 2000
+
+/** Whether a filter shows its matches opened (a few) or leaves opening to the user (many). */
+export function opensAll(filter: FilterResult | null): filter is FilterResult {
+  return filter !== null && filter.matches.length <= OPEN_MATCHES_LIMIT
+}
+
 export function isExpanded(id: number, e: Expansion, filter: FilterResult | null): boolean {
-  return filter ? !e.closedUnderFilter.has(id) : e.open.has(id)
+  return opensAll(filter) ? !e.closedUnderFilter.has(id) : e.open.has(id)
 }
 
 /** Children shown under a node: all of them, or those with matches under a filter. */

@@ -1,6 +1,14 @@
 // What the tree panel shows, outside React: the filter and its result, which nodes are
 // open, the rows, and the active (selected) row. The component reads it when it draws.
-import { buildRows, canExpand, EMPTY_ROWS, isExpanded, rowOf, type TreeRows } from './tree-rows'
+import {
+  buildRows,
+  canExpand,
+  EMPTY_ROWS,
+  isExpanded,
+  opensAll,
+  rowOf,
+  type TreeRows
+} from './tree-rows'
 import { compileFilter, countFiltered, runFilter, type FilterResult } from './tree-filter'
 import type { TopicMirror } from './topic-mirror'
 
@@ -76,7 +84,7 @@ export class TreeViewModel {
   }
 
   setExpanded(id: number, on: boolean): void {
-    if (this.filter) {
+    if (opensAll(this.filter)) {
       if (on) this.closedUnderFilter.delete(id)
       else this.closedUnderFilter.add(id)
     } else if (on) this.open.add(id)
