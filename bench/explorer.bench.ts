@@ -13,7 +13,9 @@ import mqtt from 'mqtt'
 import type { Page } from '@playwright/test'
 import { mosquittoAvailable, startMosquitto } from '../test-support/mosquitto'
 import { startServe } from '../test-support/serve'
-import { connectProfile, connectWsApi } from '../test-support/ws-api'
+import { connectWsApi, seriesValues, waitForConnected } from '../test-support/ws-api'
+import { waitUntil } from '../test-support/wait'
+import { newProfile } from '../src/shared/defaults'
 import { atLeast, atMost, fmt, median, percentile, type Bench, type BenchResult } from './bench-lib'
 import { launchChromium } from './chart-page/harness'
 
@@ -104,11 +106,16 @@ interface TraceEvent {
   args?: { name?: string }
 }
 
+/** One frame at 60 Hz. */
+const FRAME_MS = 1000 / 60
+
 /**
- * Main-thread time per frame: the renderer's top-level tasks summed from the end of one
- * BeginMainFrame to the end of the next (the page's own thread, the busiest renderer one).
+ * Main-thread time in each 60 Hz frame slot of the trace: the page's top-level tasks (its own
+ * thread: the busiest renderer main thread) cut at slot boundaries and summed per slot.
+ * Every slot counts for the p99 (a long task fills several); the median is over slots with
+ * any work, so idle slots do not flatter it.
  */
-function frameTimes(events: TraceEvent[]): number[] {
+function frameTimes(events: TraceEvent[]): { all: number[]; working: number[] } {
   const names = new Map<string, string>()
   for (const e of events)
     if (e.name === 'thread_name') names.set(`${e.pid}:${e.tid}`, e.args?.name ?? '')
@@ -120,21 +127,31 @@ function frameTimes(events: TraceEvent[]): number[] {
   }
   const main = [...busy].sort((a, b) => b[1] - a[1])[0]?.[0]
   if (!main) throw new Error('no renderer main thread in the trace')
-  const mine = events.filter((e) => `${e.pid}:${e.tid}` === main && e.ph === 'X')
-  const tasks = mine.filter((e) => e.name === 'ThreadControllerImpl::RunTask')
-  const frames = mine
-    .filter((e) => e.name === 'ProxyMain::BeginMainFrame')
-    .map((e) => e.ts + (e.dur ?? 0))
-    .sort((a, b) => a - b)
-  const out: number[] = []
-  let t = 0
-  for (let f = 1; f < frames.length; f++) {
-    let sum = 0
-    while (t < tasks.length && tasks[t].ts < frames[f - 1]) t++
-    for (let k = t; k < tasks.length && tasks[k].ts < frames[f]; k++) sum += tasks[k].dur ?? 0
-    out.push(sum / 1000)
+  const tasks = events.filter(
+    (e) =>
+      `${e.pid}:${e.tid}` === main && e.ph === 'X' && e.name === 'ThreadControllerImpl::RunTask'
+  )
+  let start = Infinity
+  let end = -Infinity
+  for (const e of events) {
+    if (!(e.ts > 0)) continue
+    start = Math.min(start, e.ts / 1000)
+    end = Math.max(end, (e.ts + (e.dur ?? 0)) / 1000)
   }
-  return out
+  const slots = new Float64Array(Math.max(1, Math.ceil((end - start) / FRAME_MS)))
+  for (const t of tasks) {
+    let from = t.ts / 1000 - start
+    const to = from + (t.dur ?? 0) / 1000
+    while (from < to) {
+      const slot = Math.floor(from / FRAME_MS)
+      if (slot >= slots.length) break
+      const cut = Math.min(to, (slot + 1) * FRAME_MS)
+      slots[slot] += cut - from
+      from = cut
+    }
+  }
+  const all = Array.from(slots)
+  return { all, working: all.filter((ms) => ms > 0) }
 }
 
 function runWorker(args: string[]) {
@@ -226,15 +243,25 @@ const bench: Bench = {
     const results: BenchResult[] = []
     try {
       const api = await connectWsApi(app.url)
-      await connectProfile(api, broker, {
-        id: 'bench',
-        name: 'Bench',
-        clientId: 'explorer-bench-app',
-        topics: [{ filter: 'bench/#', qos: 0 }]
+      await api.invoke('settings:save-profile', {
+        profile: newProfile('bench', {
+          name: 'Bench',
+          host: broker.host,
+          port: broker.ports.anonymous,
+          clientId: 'explorer-bench-app',
+          topics: [{ filter: 'bench/#', qos: 0 } as never]
+        })
       })
+      await api.invoke('connection:open', { profileId: 'bench' })
+      await waitForConnected(api, 'bench')
+      // A quiet broker does not log subscriptions: a probe that arrives says it is in place.
+      await waitUntil(async () => {
+        await publisher.publishAsync('bench/probe', '1')
+        return (await seriesValues(api, 'bench/probe', 'value')).length > 0
+      }, 'the app to subscribe')
       const page = await browser.newPage({ viewport: { width: 1400, height: 900 } })
       await page.goto(app.url)
-      await page.getByText('0 topics', { exact: true }).waitFor({ timeout: 30_000 })
+      await page.getByText('1 topic', { exact: true }).waitFor({ timeout: 30_000 })
       await new Promise((r) => setTimeout(r, 2000))
       const pid = app.process.pid!
       const idle = { core: rssMB(pid), heap: await jsHeapMB(page) }
@@ -242,7 +269,7 @@ const bench: Bench = {
       // Every topic once, then wait for the tree to have them all.
       await publishAll(publisher, TOPICS)
       await page
-        .getByText(`${TOPICS.toLocaleString('en-US')} topics`, { exact: true })
+        .getByText(`${(TOPICS + 1).toLocaleString('en-US')} topics`, { exact: true })
         .waitFor({ timeout: 180_000 })
 
       const running = publishAtRate(publisher)
@@ -265,19 +292,22 @@ const bench: Bench = {
       const history = await api.invoke('topics:history', { nodeId: snapshot.roots[0].id, limit: 1 })
       await api.close()
 
-      const p99 = percentile(frames, 99)
-      const mid = median(frames)
-      const frameNote = `${fmt(frames.length)} frames in ${MEASURE_MS / 1000} s, ${fmt(sent)} messages published; max ${fmt(Math.max(...frames), 1)} ms`
+      const p99 = percentile(frames.all, 99)
+      const mid = median(frames.working)
+      const frameNote = `${fmt(frames.all.length)} frame slots of 16.7 ms in ${MEASURE_MS / 1000} s (${fmt(frames.working.length)} with work), ${fmt(sent)} messages published; busiest slot ${fmt(
+        frames.all.reduce((a, b) => Math.max(a, b), 0),
+        1
+      )} ms`
       results.push(
         {
-          name: 'Main-thread time per frame, p99',
+          name: 'Main-thread time per 60 Hz frame, p99',
           ours: `${fmt(p99, 1)} ms`,
           reference: 'budget 16 ms',
           ...atMost(p99 / 16, 1),
           note: frameNote
         },
         {
-          name: 'Main-thread time per frame, median',
+          name: 'Main-thread time per 60 Hz frame with work, median',
           ours: `${fmt(mid, 1)} ms`,
           reference: 'budget 4 ms',
           ...atMost(mid / 4, 1)

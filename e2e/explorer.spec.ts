@@ -1,5 +1,7 @@
 // The topic explorer end to end: a real Mosquitto with a fleet of 500 devices in mixed formats
 // and retained metadata, the app in serve mode, Chromium driving the panel by roles and labels.
+import * as fs from 'node:fs'
+import * as path from 'node:path'
 import mqtt from 'mqtt'
 import type { Locator, Page } from '@playwright/test'
 import { fleetPayload, fleetTopic, metaTopic, startFleet, type Fleet } from '../test-support/fleet'
@@ -17,6 +19,19 @@ import { expect, test } from './fixtures/app'
 test.use({ mosquitto: { password: false } })
 
 const ROUNDS = 4
+
+/** The explorer's part of the settings file (what the app remembers). */
+function readExplorer(dataDir: string): unknown {
+  try {
+    return (
+      JSON.parse(fs.readFileSync(path.join(dataDir, 'settings.json'), 'utf8')) as {
+        explorer?: unknown
+      }
+    ).explorer
+  } catch {
+    return undefined
+  }
+}
 
 /** The app connected (MQTT 5, plant/# and xss/#), then the fleet's metadata and ROUNDS rounds. */
 async function withFleet(broker: MosquittoBroker, api: WsApi): Promise<Fleet> {
@@ -196,7 +211,38 @@ test('a field charted from the inspector shows exactly the published values; the
   await expect(summary).toContainText(`latest ${15 + 2 + ROUNDS * 0.5}, min 17, max 19, mean 18`)
   expect(await seriesValues(api, fleetTopic(2), 'value')).toEqual([...published, 19])
   await expect(page.getByRole('note')).toContainText(/Plant broker: 1 of [\d,]+ series charted/)
+
+  // A branch: every numeric field below dev0 (the reference CSV) and its metadata, by unit.
+  await filter(page, '')
+  await open(page, 'plant')
+  await open(page, 'line0')
+  await item(page, 'dev0').click()
+  await inspector(page).getByRole('button', { name: 'Chart numeric fields below' }).click()
+  await expect(inspector(page).getByRole('status')).toHaveText('Charted 5 series in 5 new charts.')
+  await expect(page.getByRole('figure', { name: 'temperature chart (°C)' })).toBeVisible()
+  await expect(page.getByRole('figure', { name: 'pressure chart (hPa)' })).toBeVisible()
+  await expect(page.getByRole('note')).toContainText(/Plant broker: 6 of [\d,]+ series charted/)
   await fleet.stop()
+})
+
+test('the panel remembers being hidden and its width', async ({ page, app }) => {
+  await page.goto(app.url)
+  const panel = page.getByRole('complementary', { name: 'Topic explorer' })
+  const separator = panel.getByRole('separator', { name: 'Resize the topic panel' })
+  await expect(separator).toHaveAttribute('aria-valuenow', '420')
+  await separator.focus()
+  await page.keyboard.press('ArrowRight')
+  await page.keyboard.press('ArrowRight')
+  await expect(separator).toHaveAttribute('aria-valuenow', '460')
+  await page.getByRole('button', { name: 'Hide topics' }).click()
+  await expect(panel).toHaveCount(0)
+  await expect
+    .poll(async () => (await page.request.get(app.url)).ok() && readExplorer(app.dataDir))
+    .toMatchObject({ panelHidden: true, panelWidth: 460 })
+  await page.reload()
+  await expect(page.getByRole('button', { name: 'Show topics' })).toBeVisible()
+  await page.getByRole('button', { name: 'Show topics' }).click()
+  await expect(separator).toHaveAttribute('aria-valuenow', '460')
 })
 
 test('publish from the panel (checked JSON, MQTT 5 properties) and see it arrive in the tree; clear a retained message', async ({

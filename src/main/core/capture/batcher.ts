@@ -5,8 +5,9 @@ const DEFAULT_INTERVAL_MS = 50
 const DEFAULT_MAX_POINTS = 250_000
 
 class Pending {
-  t = new Float64Array(256)
-  v = new Float64Array(256)
+  // Small at first: with 100,000 topics a batch touches thousands of series, most with a point.
+  t = new Float64Array(8)
+  v = new Float64Array(8)
   n = 0
 
   push(t: number, v: number): void {

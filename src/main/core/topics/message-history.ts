@@ -1,7 +1,12 @@
-// The last messages of every topic, under one memory budget for all topics together and a
-// count limit per topic. When over budget the oldest message goes first, except that a
-// topic's latest message outlives every older message of any topic: the inspector (and the
-// tree's preview) can show what each topic last said for as long as the budget allows.
+// The last messages of every topic, in one memory budget for all topics together: records
+// are appended to fixed-size byte chunks, and when the budget is reached the oldest chunk goes
+// (the oldest messages first, whatever their topic). No object per message is kept, so the
+// budget is the memory used, and a busy broker makes no garbage for the collector here.
+//
+// A record: [u32 length][u32 topic][f64 seq][f64 at][f64 previous record of the topic]
+//           [u8 flags][3 bytes 0][u32 properties length][u32 payload length][4 bytes 0]
+//           [properties][payload], padded to 8 bytes. Positions are absolute (bytes appended since start), so a position
+// below the oldest chunk's start names a message that is gone.
 import type { MessageProps } from '../../../shared/topic-types'
 
 export interface KeptMessage {
@@ -12,12 +17,10 @@ export interface KeptMessage {
   dup: boolean
   payload: Uint8Array
   props: MessageProps | null
-  /** Bytes this message is counted as (payload, properties and bookkeeping). */
-  cost: number
 }
 
 /**
- * Where the inspector reads a topic's messages. Memory now; a journal-backed source (the
+ * Where the inspector reads a topic's messages. Memory here; a journal-backed source (the
  * capture keeping payloads) can stand behind the same calls.
  */
 export interface MessageSource {
@@ -28,82 +31,51 @@ export interface MessageSource {
   kept(topicId: number): number
 }
 
-/** What one kept message costs besides its bytes: the objects around it (a V8 estimate). */
-export const MESSAGE_OVERHEAD_BYTES = 240
+const HEADER = 48
+/** Chunks are this size (a budget is used in chunks of it: small budgets get smaller ones). */
+export const CHUNK_BYTES = 1024 * 1024
+const RETAIN = 1
+const DUP = 2
 
-/** One topic's messages, oldest first from `head`. */
-class TopicLog {
-  items: KeptMessage[] = []
-  head = 0
-  /** Slots in the eviction queue whose message already went (the per-topic limit took it). */
-  stale = 0
-
-  get length(): number {
-    return this.items.length - this.head
-  }
-
-  push(m: KeptMessage): void {
-    this.items.push(m)
-  }
-
-  shift(): KeptMessage {
-    const m = this.items[this.head]
-    this.items[this.head++] = undefined as unknown as KeptMessage
-    // Compact now and then so the array does not keep a long dead prefix.
-    if (this.head > 64 && this.head * 2 > this.items.length) {
-      this.items = this.items.slice(this.head)
-      this.head = 0
-    }
-    return m
-  }
-
-  at(i: number): KeptMessage {
-    return this.items[this.head + i]
-  }
+interface Chunk {
+  /** Absolute position of byte 0. */
+  base: number
+  bytes: Uint8Array
+  view: DataView
+  /** Bytes written. */
+  used: number
 }
 
-/** A growable ring of topic ids: one slot per kept message, in arrival order. */
-class IdQueue {
-  private buf = new Int32Array(1024)
-  private start = 0
-  length = 0
+const encoder = new TextEncoder()
+const decoder = new TextDecoder()
 
-  push(id: number): void {
-    if (this.length === this.buf.length) {
-      const next = new Int32Array(this.buf.length * 2)
-      for (let i = 0; i < this.length; i++) next[i] = this.buf[(this.start + i) % this.buf.length]
-      this.buf = next
-      this.start = 0
-    }
-    this.buf[(this.start + this.length) % this.buf.length] = id
-    this.length++
-  }
-
-  shift(): number {
-    const id = this.buf[this.start]
-    this.start = (this.start + 1) % this.buf.length
-    this.length--
-    return id
-  }
+function align8(n: number): number {
+  return (n + 7) & ~7
 }
 
-export function propsCost(props: MessageProps | null): number {
-  if (!props) return 0
-  let n = 64
-  n += (props.contentType?.length ?? 0) * 2
-  n += (props.responseTopic?.length ?? 0) * 2
-  n += props.correlationData?.byteLength ?? 0
-  for (const [k, v] of props.userProperties ?? []) n += 48 + (k.length + v.length) * 2
-  n += (props.subscriptionIds?.length ?? 0) * 8
-  return n
+/** MQTT 5 properties as JSON bytes (correlation data as an array of bytes). */
+function encodeProps(props: MessageProps | null): Uint8Array | null {
+  if (!props) return null
+  const plain = props.correlationData
+    ? { ...props, correlationData: Array.from(props.correlationData) }
+    : props
+  return encoder.encode(JSON.stringify(plain))
+}
+
+function decodeProps(bytes: Uint8Array): MessageProps {
+  const raw = JSON.parse(decoder.decode(bytes)) as Omit<MessageProps, 'correlationData'> & {
+    correlationData?: number[]
+  }
+  const { correlationData, ...rest } = raw
+  return correlationData ? { ...rest, correlationData: Uint8Array.from(correlationData) } : rest
 }
 
 export class MessageHistory implements MessageSource {
-  private readonly logs: (TopicLog | undefined)[] = []
-  private readonly queue = new IdQueue()
-  private used = 0
-  private count = 0
+  private chunks: Chunk[] = []
+  /** Per topic id: absolute position of its newest record, -1 for none. */
+  private latestAt = new Float64Array(1024).fill(-1)
   private nextSeq = 1
+  private end = 0
   private dropped = 0
 
   constructor(
@@ -111,8 +83,11 @@ export class MessageHistory implements MessageSource {
     private perTopic: number
   ) {}
 
+  /** Bytes held (whole chunks: what the budget limits). */
   get usedBytes(): number {
-    return this.used
+    let n = 0
+    for (const c of this.chunks) n += c.bytes.byteLength
+    return n
   }
 
   get budgetBytes(): number {
@@ -123,17 +98,12 @@ export class MessageHistory implements MessageSource {
     return this.perTopic
   }
 
-  /** Messages kept, all topics together. */
-  get size(): number {
-    return this.count
-  }
-
-  /** Messages let go to stay within the limits, since start. */
-  get droppedCount(): number {
+  /** Chunks dropped to stay within the budget, since start. */
+  get droppedChunks(): number {
     return this.dropped
   }
 
-  /** Keeps a message (the payload is copied: the caller's buffer may be reused). */
+  /** Keeps a message (copied in: the caller's buffer may be reused). */
   add(
     topicId: number,
     at: number,
@@ -142,115 +112,160 @@ export class MessageHistory implements MessageSource {
     dup: boolean,
     payload: Uint8Array,
     props: MessageProps | null
-  ): KeptMessage {
-    const message: KeptMessage = {
-      seq: this.nextSeq++,
-      at,
-      qos,
-      retain,
-      dup,
-      payload: new Uint8Array(payload),
-      props,
-      cost: payload.byteLength + MESSAGE_OVERHEAD_BYTES + propsCost(props)
-    }
-    if (message.cost > this.budget) {
-      // Larger than the whole budget: not kept (the tree still counts it).
-      this.dropped++
-      return message
-    }
-    let log = this.logs[topicId]
-    if (!log) this.logs[topicId] = log = new TopicLog()
-    log.push(message)
-    this.queue.push(topicId)
-    this.used += message.cost
-    this.count++
-    if (log.length > this.perTopic) {
-      this.release(log.shift())
-      log.stale++
-    }
-    if (this.used > this.budget) this.evict()
-    return message
+  ): void {
+    const seq = this.nextSeq++
+    const propBytes = encodeProps(props)
+    const propLength = propBytes ? propBytes.byteLength : 0
+    const length = align8(HEADER + propLength + payload.byteLength)
+    if (length > this.budget) return // larger than the whole budget: not kept
+    const chunk = this.room(length)
+    if (!chunk) return
+    const p = chunk.used
+    const v = chunk.view
+    v.setUint32(p, length, true)
+    v.setUint32(p + 4, topicId, true)
+    v.setFloat64(p + 8, seq, true)
+    v.setFloat64(p + 16, at, true)
+    v.setFloat64(p + 24, this.latestOf(topicId), true)
+    v.setUint32(p + 32, qos | (retain ? RETAIN << 2 : 0) | (dup ? DUP << 2 : 0), true)
+    v.setUint32(p + 36, propLength, true)
+    v.setUint32(p + 40, payload.byteLength, true)
+    if (propBytes) chunk.bytes.set(propBytes, p + HEADER)
+    chunk.bytes.set(payload, p + HEADER + propLength)
+    this.setLatest(topicId, chunk.base + p)
+    chunk.used += length
+    this.end = chunk.base + chunk.used
   }
 
   list(topicId: number, limit: number, beforeSeq?: number): KeptMessage[] {
-    const log = this.logs[topicId]
     const out: KeptMessage[] = []
-    if (!log) return out
-    for (let i = log.length - 1; i >= 0 && out.length < limit; i--) {
-      const m = log.at(i)
-      if (beforeSeq === undefined || m.seq < beforeSeq) out.push(m)
+    let walked = 0
+    for (let pos = this.latestOf(topicId); this.live(pos) && walked < this.perTopic; walked++) {
+      const r = this.at(pos)
+      if (beforeSeq === undefined || r.seq < beforeSeq) {
+        out.push(this.read(r.chunk, r.offset))
+        if (out.length >= limit) break
+      }
+      pos = r.prev
     }
     return out
   }
 
   get(topicId: number, seq: number): KeptMessage | undefined {
-    const log = this.logs[topicId]
-    if (!log) return undefined
-    // Sorted by seq: a binary search.
-    let lo = 0
-    let hi = log.length - 1
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1
-      const m = log.at(mid)
-      if (m.seq === seq) return m
-      if (m.seq < seq) lo = mid + 1
-      else hi = mid - 1
+    let walked = 0
+    for (let pos = this.latestOf(topicId); this.live(pos) && walked < this.perTopic; walked++) {
+      const r = this.at(pos)
+      if (r.seq === seq) return this.read(r.chunk, r.offset)
+      if (r.seq < seq) return undefined
+      pos = r.prev
     }
     return undefined
   }
 
   latest(topicId: number): KeptMessage | undefined {
-    const log = this.logs[topicId]
-    return log && log.length > 0 ? log.at(log.length - 1) : undefined
+    const pos = this.latestOf(topicId)
+    if (!this.live(pos)) return undefined
+    const r = this.at(pos)
+    return this.read(r.chunk, r.offset)
   }
 
   kept(topicId: number): number {
-    return this.logs[topicId]?.length ?? 0
+    let n = 0
+    for (let pos = this.latestOf(topicId); this.live(pos) && n < this.perTopic; n++)
+      pos = this.at(pos).prev
+    return n
   }
 
   setLimits(budget: number, perTopic: number): void {
     this.budget = budget
-    if (perTopic < this.perTopic) {
-      for (const log of this.logs) {
-        while (log && log.length > perTopic) {
-          this.release(log.shift())
-          log.stale++
-        }
-      }
-    }
     this.perTopic = perTopic
-    if (this.used > this.budget) this.evict()
+    while (this.chunks.length > 0 && this.usedBytes > this.budget) this.dropOldest()
   }
 
-  private release(m: KeptMessage): void {
-    this.used -= m.cost
-    this.count--
+  private chunkBytes(): number {
+    return Math.max(64 * 1024, Math.min(CHUNK_BYTES, Math.floor(this.budget / 16)))
+  }
+
+  /** The chunk to write `length` bytes into: the current one, or a new one (oldest go first). */
+  private room(length: number): Chunk | null {
+    const last = this.chunks[this.chunks.length - 1]
+    if (last && last.used + length <= last.bytes.byteLength) return last
+    const size = Math.max(this.chunkBytes(), length)
+    while (this.chunks.length > 0 && this.usedBytes + size > this.budget) this.dropOldest()
+    if (size > this.budget) return null
+    const bytes = new Uint8Array(size)
+    const chunk: Chunk = {
+      // A new chunk starts where the last one's written part ended: its unused tail is skipped.
+      base: last ? last.base + last.used : this.end,
+      bytes,
+      view: new DataView(bytes.buffer),
+      used: 0
+    }
+    this.chunks.push(chunk)
+    return chunk
+  }
+
+  private dropOldest(): void {
+    this.chunks.shift()
     this.dropped++
   }
 
-  /**
-   * Oldest first. A slot whose topic holds only its latest message goes to the back of the
-   * queue instead, so superseded messages of other topics go before it; once a whole pass
-   * finds nothing else to drop, latest messages go too, oldest first.
-   */
-  private evict(): void {
-    let passed = 0
-    let onlyLatest = false
-    while (this.used > this.budget && this.queue.length > 0) {
-      const id = this.queue.shift()
-      const log = this.logs[id]!
-      if (log.stale > 0) {
-        log.stale--
-        continue
-      }
-      if (log.length === 1 && !onlyLatest) {
-        this.queue.push(id)
-        // A whole pass without an older message: every topic is down to its latest.
-        if (++passed >= this.queue.length) onlyLatest = true
-        continue
-      }
-      this.release(log.shift())
-      passed = 0
+  private live(pos: number): boolean {
+    return pos >= 0 && this.chunks.length > 0 && pos >= this.chunks[0].base
+  }
+
+  private chunkOf(pos: number): Chunk {
+    // Few chunks (a budget over the chunk size): a binary search by base.
+    let lo = 0
+    let hi = this.chunks.length - 1
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1
+      if (this.chunks[mid].base <= pos) lo = mid
+      else hi = mid - 1
     }
+    return this.chunks[lo]
+  }
+
+  private at(pos: number): { chunk: Chunk; offset: number; seq: number; prev: number } {
+    const chunk = this.chunkOf(pos)
+    const offset = pos - chunk.base
+    return {
+      chunk,
+      offset,
+      seq: chunk.view.getFloat64(offset + 8, true),
+      prev: chunk.view.getFloat64(offset + 24, true)
+    }
+  }
+
+  private read(chunk: Chunk, p: number): KeptMessage {
+    const v = chunk.view
+    const flags = v.getUint32(p + 32, true)
+    const propLength = v.getUint32(p + 36, true)
+    const payloadLength = v.getUint32(p + 40, true)
+    const start = p + HEADER + propLength
+    return {
+      seq: v.getFloat64(p + 8, true),
+      at: v.getFloat64(p + 16, true),
+      qos: (flags & 3) as 0 | 1 | 2,
+      retain: ((flags >> 2) & RETAIN) !== 0,
+      dup: ((flags >> 2) & DUP) !== 0,
+      payload: chunk.bytes.slice(start, start + payloadLength),
+      props: propLength ? decodeProps(chunk.bytes.subarray(p + HEADER, start)) : null
+    }
+  }
+
+  private latestOf(topicId: number): number {
+    return topicId < this.latestAt.length ? this.latestAt[topicId] : -1
+  }
+
+  private setLatest(topicId: number, pos: number): void {
+    if (topicId >= this.latestAt.length) {
+      let size = this.latestAt.length
+      while (size <= topicId) size *= 2
+      const next = new Float64Array(size).fill(-1)
+      next.set(this.latestAt)
+      this.latestAt = next
+    }
+    this.latestAt[topicId] = pos
   }
 }

@@ -52,21 +52,41 @@ export function decodeValues(decoder: Decoder, payload: Uint8Array, at: number):
   }
 }
 
-/** One line for the tree: decoded values, else text, else hex. */
+/**
+ * One line for the tree: decoded values, else text, else hex. `head` is the payload's start
+ * (`size` bytes in all): a payload kept only in part is previewed as text or hex.
+ */
 export function previewLine(
   decoder: Decoder,
-  payload: Uint8Array,
+  head: Uint8Array,
+  size: number,
   at: number
 ): { kind: PreviewKind; text: string } {
-  if (payload.byteLength === 0) return { kind: 'empty', text: '(empty)' }
-  const decoded = decodeValues(decoder, payload, at)
-  if (decoded.values && decoded.values.length > 0) {
+  if (size === 0) return { kind: 'empty', text: '(empty)' }
+  const whole = head.byteLength === size
+  const decoded = whole ? decodeValues(decoder, head, at) : null
+  if (decoded?.values && decoded.values.length > 0) {
     const text = decoded.values.map((v) => `${v.field} ${fmtValue(v.value)}`).join(' · ')
     return { kind: 'values', text: clip(text) }
   }
-  const text = payloadText(payload)
-  if (text !== null) return { kind: 'text', text: clip(text.replace(/\s+/g, ' ').trim()) }
-  return { kind: 'hex', text: hexHead(payload) }
+  const more = whole ? '' : '…'
+  // A multi-byte character cut at the end of a partial head is dropped, not garbled.
+  const text = payloadText(whole ? head : trimUtf8(head))
+  if (text !== null) return { kind: 'text', text: clip(text.replace(/\s+/g, ' ').trim() + more) }
+  return {
+    kind: 'hex',
+    text: hexHead(head) + (whole || head.byteLength > PREVIEW_HEX_BYTES ? '' : ' …')
+  }
+}
+
+/** The bytes up to the last whole UTF-8 character. */
+function trimUtf8(bytes: Uint8Array): Uint8Array {
+  let end = bytes.byteLength
+  let back = 0
+  while (end - back > 0 && back < 4 && (bytes[end - back - 1] & 0xc0) === 0x80) back++
+  const lead = bytes[end - back - 1]
+  if (lead !== undefined && lead >= 0xc0) end = end - back - 1
+  return bytes.subarray(0, end)
 }
 
 function clip(text: string): string {

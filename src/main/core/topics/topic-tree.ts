@@ -11,6 +11,8 @@ import {
 
 /** Characters of topic names the tree holds at most (a hostile broker's 64 KB topics). */
 export const MAX_TREE_CHARS = 32 * 1024 * 1024
+/** Bytes of each topic's last payload kept for its preview (a sensor's payload whole). */
+export const PREVIEW_BYTES = 256
 /** Levels of one topic; deeper levels are kept together in the last node. */
 export const MAX_TREE_DEPTH = 64
 
@@ -25,6 +27,9 @@ export class TopicNode {
   retained = false
   /** Numeric fields the topic's payloads decode to (what a filter on field names sees). */
   fields: readonly string[] | null = null
+  /** The last payload's first bytes (all of it when short), for the one-line preview. */
+  last: Uint8Array | null = null
+  lastSize = 0
   dirty = false
 
   constructor(
@@ -135,6 +140,14 @@ export class TopicTree {
       }
     }
     return node
+  }
+
+  /** Keeps the head of the topic's last payload (reusing the array when the size repeats). */
+  setLast(node: TopicNode, payload: Uint8Array): void {
+    const n = Math.min(payload.byteLength, PREVIEW_BYTES)
+    if (node.last?.byteLength === n) node.last.set(payload.subarray(0, n))
+    else node.last = payload.slice(0, n)
+    node.lastSize = payload.byteLength
   }
 
   /** The topic's decoded field names changed (the decoder reuses one array per field list). */

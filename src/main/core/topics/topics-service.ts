@@ -101,6 +101,7 @@ export class TopicsService {
     this.schedule()
     if (!node) return
     this.tree.setFields(node, fields)
+    this.tree.setLast(node, payload)
     const qos = packet?.qos ?? 0
     this.history.add(node.id, at, qos, retain, packet?.dup ?? false, payload, messageProps(packet))
   }
@@ -113,14 +114,9 @@ export class TopicsService {
     const out: TopicPreview[] = []
     for (const id of ids) {
       const node = this.tree.node(id)
-      if (!node?.isTopic || !node.root) continue
-      const latest = this.source.latest(id)
-      if (!latest) {
-        out.push({ id, kind: 'gone', text: '' })
-        continue
-      }
+      if (!node?.isTopic || !node.root || !node.last) continue
       const decoder = decoderFor(this.profileOf(node.root), node.topic)
-      out.push({ id, ...previewLine(decoder, latest.payload, latest.at) })
+      out.push({ id, ...previewLine(decoder, node.last, node.lastSize, node.lastAt) })
     }
     return out
   }

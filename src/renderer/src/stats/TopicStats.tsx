@@ -63,7 +63,7 @@ export function TopicStats({ stats }: Props): React.JSX.Element | null {
   const now = stats.updatedAt
   const rows = stats.sorted(sort.by, sort.descending, now)
   if (rows.length === 0) return null
-  const multiple = rows.some((r) => r.stat.connection !== rows[0].stat.connection)
+  const multiple = stats.connections > 1
   const scrolls = rows.length >= SCROLL_FROM
   const first = scrolls ? Math.max(0, Math.floor(view.top / ROW_HEIGHT) - OVERSCAN) : 0
   const last = scrolls

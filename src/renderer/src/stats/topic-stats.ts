@@ -26,6 +26,7 @@ export class TopicStatsStore {
   private readonly byKey = new Map<string, StatRow>()
   private readonly listeners = new Set<() => void>()
   private byNameCache: StatRow[] | null = null
+  private readonly connectionNames = new Set<string>()
   /** Bumps on every change. */
   version = 0
   /** When the latest totals arrived: rates are shown as of then. */
@@ -35,6 +36,11 @@ export class TopicStatsStore {
     return this.byKey.size
   }
 
+  /** How many connections the topics come from (a column for it when more than one). */
+  get connections(): number {
+    return this.connectionNames.size
+  }
+
   /** Every topic's latest counters, by connection and topic. */
   get all(): readonly TopicStat[] {
     return this.sorted('name', false, Date.now()).map((r) => r.stat)
@@ -42,6 +48,7 @@ export class TopicStatsStore {
 
   load(stats: readonly TopicStat[]): void {
     this.byKey.clear()
+    this.connectionNames.clear()
     this.byNameCache = null
     this.update(stats, true)
   }
@@ -54,6 +61,7 @@ export class TopicStatsStore {
       const row = this.byKey.get(k)
       if (!row) {
         this.byKey.set(k, { stat: s, rate: 0, at: now })
+        this.connectionNames.add(s.connection)
         this.byNameCache = null
         continue
       }

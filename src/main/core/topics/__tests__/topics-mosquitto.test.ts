@@ -262,6 +262,17 @@ describeWithMosquitto('the topic explorer (real Mosquitto)', { password: false }
     }
   })
 
+  it('applies a new history budget at once and remembers it', async () => {
+    const id = await nodeOf(app, 'v5', 'plant/blob')
+    expect((await app.invoke('topics:history', { nodeId: id })).budgetBytes).toBe(64 * 1024 * 1024)
+    const saved = await app.invoke('topics:save-settings', { historyMB: 0, perTopic: 10 })
+    expect(saved).toMatchObject({ historyMB: 0, perTopic: 10 })
+    const after = await app.invoke('topics:history', { nodeId: id })
+    expect([after.budgetBytes, after.usedBytes, after.kept, after.perTopic]).toEqual([0, 0, 0, 10])
+    expect((await app.invoke('settings:get')).explorer).toMatchObject({ historyMB: 0 })
+    await app.invoke('topics:save-settings', { historyMB: 64, perTopic: 1000 })
+  })
+
   it('refuses publishing and explorer settings on a read-only dashboard', async () => {
     for (const [channel, req] of [
       ['topics:publish', { profileId: 'v5', topic: 'out/ro', payload: 'x' }],
@@ -272,3 +283,27 @@ describeWithMosquitto('the topic explorer (real Mosquitto)', { password: false }
     }
   })
 })
+
+describeWithMosquitto(
+  '$SYS in the topic tree (real Mosquitto)',
+  { password: false, sysInterval: 1 },
+  (broker) => {
+    const app = coreHarnessForSuite()
+
+    it('shows the broker’s $SYS topics when the profile subscribes to them', async () => {
+      await app.connect(
+        {
+          id: 'sys',
+          name: 'Sys',
+          host: '127.0.0.1',
+          port: broker.ports.anonymous!,
+          topics: [{ filter: '$SYS/#', qos: 0 } as never]
+        },
+        { broker }
+      )
+      const uptime = await nodeOf(app, 'sys', '$SYS/broker/uptime')
+      const [preview] = await app.invoke('topics:preview', { ids: [uptime] })
+      expect(preview.text).toMatch(/seconds/)
+    })
+  }
+)
