@@ -139,15 +139,19 @@ function frameTimes(events: TraceEvent[]): { all: number[]; working: number[] } 
     end = Math.max(end, (e.ts + (e.dur ?? 0)) / 1000)
   }
   const slots = new Float64Array(Math.max(1, Math.ceil((end - start) / FRAME_MS)))
+  const add = (slot: number, ms: number): void => {
+    if (slot >= 0 && slot < slots.length) slots[slot] += ms
+  }
   for (const t of tasks) {
-    let from = t.ts / 1000 - start
+    const from = t.ts / 1000 - start
     const to = from + (t.dur ?? 0) / 1000
-    while (from < to) {
-      const slot = Math.floor(from / FRAME_MS)
-      if (slot >= slots.length) break
-      const cut = Math.min(to, (slot + 1) * FRAME_MS)
-      slots[slot] += cut - from
-      from = cut
+    const a = Math.floor(from / FRAME_MS)
+    const b = Math.floor(to / FRAME_MS)
+    if (a === b) add(a, to - from)
+    else {
+      add(a, (a + 1) * FRAME_MS - from)
+      for (let k = a + 1; k < b; k++) add(k, FRAME_MS)
+      add(b, to - b * FRAME_MS)
     }
   }
   const all = Array.from(slots)
