@@ -48,13 +48,13 @@ function useTopicMirror(api: Api, onReconnect: Props['onReconnect'], active: boo
       )
     }
     const offReconnect = onReconnect(load)
-    mirror.onGap = load
+    mirror.onGap(load)
     load()
     return () => {
       seq++
       off()
       offReconnect()
-      mirror.onGap = null
+      mirror.onGap(null)
       mirror.unload()
     }
   }, [api, onReconnect, mirror, active])

@@ -82,15 +82,19 @@ export class TopicMirror {
     if (delta.seq <= this.seq && !delta.full) return
     if (delta.seq > this.seq + 1 && !delta.full) {
       this.unload()
-      this.onGap?.()
+      this.gap?.()
       return
     }
     this.applyOne(delta)
     this.notify()
   }
 
-  /** Called when a delta was missed (set by whoever loads snapshots). */
-  onGap: (() => void) | null = null
+  private gap: (() => void) | null = null
+
+  /** `load` is called when a delta was missed (whoever loads snapshots sets it). */
+  onGap(load: (() => void) | null): void {
+    this.gap = load
+  }
 
   /** Forget everything until the next snapshot (the connection to the core was lost). */
   unload(): void {

@@ -155,7 +155,7 @@ describe('the tree panel rows', () => {
   it('asks for a fresh snapshot when a delta was missed', () => {
     const { tree, root, mirror } = mirrored(['a'])
     let asked = 0
-    mirror.onGap = () => asked++
+    mirror.onGap(() => asked++)
     tree.record(root, 'b', 2, false)
     tree.drain(2) // lost on the way
     tree.record(root, 'c', 3, false)
