@@ -33,6 +33,7 @@ import type {
   HistorySnapshot,
   Notice,
   PickFileResult,
+  ProtoCheck,
   RedecodeResult,
   SettingsView,
   UpdateStatus
@@ -96,8 +97,16 @@ export const invokeContract = {
     res: type<boolean>()
   },
   'dialog:pick-file': {
-    req: z.object({ purpose: z.enum(['ca', 'cert', 'key', 'mosquitto-db', 'pid-file']) }),
+    req: z.object({
+      purpose: z.enum(['ca', 'cert', 'key', 'mosquitto-db', 'pid-file', 'proto'])
+    }),
     res: type<PickFileResult>()
+  },
+  // The settings form: does this .proto file load (on the machine running the core), and
+  // which message types does it have?
+  'decoder:check-proto': {
+    req: z.object({ file: z.string().max(4096) }),
+    res: type<ProtoCheck>()
   },
   // Desktop updates: the current state, and "restart and install" once one is downloaded.
   'update:status': { req: none, res: type<UpdateStatus>() },
@@ -205,6 +214,8 @@ export const writeChannels: ReadonlySet<InvokeChannel> = new Set<InvokeChannel>(
   'export:start',
   'export:cancel',
   'dialog:pick-file',
+  // Reads the serving machine's files: not for a read-only dashboard.
+  'decoder:check-proto',
   'update:install',
   'broker:save-now',
   'topics:publish',

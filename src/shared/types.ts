@@ -152,6 +152,9 @@ export interface PickFileResult {
   path: string | null
 }
 
+/** A .proto file checked from the settings form: its message types, or what is wrong. */
+export type ProtoCheck = { ok: true; types: string[] } | { ok: false; message: string }
+
 /** Before connecting: a reason to ask first (another live profile uses the same client ID). */
 export interface ConnectCheck {
   warning: string | null

@@ -14,6 +14,8 @@ import { CaptureStore } from './capture/capture-store'
 import { clientIdWarning } from './connection/client-id-check'
 import { Connection } from './connection/connection'
 import { ExportService, type ExportTargetResolver } from './export/export-service'
+import { SparkplugState } from './decode'
+import { checkProtoFile } from './decode/proto-schema'
 import { decodingFor, Ingest, topicMatches } from './ingest'
 import { decoderSchema } from '../../shared/schemas'
 import { startDemoBroker, type DemoBroker } from './demo/demo-broker'
@@ -126,6 +128,11 @@ export class MonitorCore {
     return () => set.delete(listener as Listener<EventChannel>)
   }
 
+  /** What a connection knows about its Sparkplug B nodes and devices (for the topic tree). */
+  sparkplugState(profileId: string): SparkplugState | undefined {
+    return this.connections.get(profileId)?.ingest.sparkplug
+  }
+
   notify(notice: Notice): void {
     this.emit('app:notice', notice)
   }
@@ -174,7 +181,9 @@ export class MonitorCore {
     const existing = this.connections.get(profileId)
     if (existing) void existing.connection.close()
     const secrets = this.settings.secrets
-    const ingest = new Ingest(profile, this.store)
+    const ingest = new Ingest(profile, this.store, {
+      publish: (topic, payload) => connection.publishNow(topic, payload)
+    })
     const connection = new Connection(
       profile,
       {
@@ -263,10 +272,8 @@ export class MonitorCore {
         return this.store.list()
       },
       'capture:redecode': async ({ captureId }) => {
-        const outcome = await this.store.redecode(
-          captureId,
-          (connection, topic) => this.decodingNow(connection, topic),
-          (fraction) => this.emit('capture:progress', { captureId, fraction })
+        const outcome = await this.store.redecode(captureId, this.decodingNow(), (fraction) =>
+          this.emit('capture:progress', { captureId, fraction })
         )
         // The series and their ids changed: every topic's entry is new, every window reloads.
         for (const { ingest } of this.connections.values()) ingest.clearRoutes()
@@ -289,6 +296,7 @@ export class MonitorCore {
         }
         return { path: await this.options.pickFile(purpose) }
       },
+      'decoder:check-proto': async ({ file }) => checkProtoFile(file),
       'update:status': async () =>
         this.options.updates?.status() ?? {
           state: 'unsupported',
@@ -304,14 +312,28 @@ export class MonitorCore {
     }
   }
 
-  /** The rule a topic of a connection (a profile, by name) decodes with now, for re-decoding. */
-  private decodingNow(connection: string, topic: string) {
-    const profile = this.settings.current.profiles.find((p) => p.name === connection)
-    if (!profile) return null
-    // `$` topics (the broker view's figures) are no profile's data unless a filter names them.
-    if (topic.startsWith('$') && !profile.topics.some((t) => topicMatches(t.filter, topic)))
-      return null
-    return decodingFor(profile, topic, { filter: '#', qos: 0, decoder: decoderSchema.parse({}) })
+  /**
+   * The rule a topic of a connection (a profile, by name) decodes with now, for re-decoding a
+   * capture: Sparkplug messages are read in order against one state per connection for the
+   * run (their births name the aliases of the data after them), which never publishes.
+   */
+  private decodingNow() {
+    const sparkplug = new Map<string, SparkplugState>()
+    return (connection: string, topic: string) => {
+      const profile = this.settings.current.profiles.find((p) => p.name === connection)
+      if (!profile) return null
+      // `$` topics (the broker view's figures) are no profile's data unless a filter names them.
+      if (topic.startsWith('$') && !profile.topics.some((t) => topicMatches(t.filter, topic)))
+        return null
+      let state = sparkplug.get(connection)
+      if (!state) sparkplug.set(connection, (state = new SparkplugState()))
+      return decodingFor(
+        profile,
+        topic,
+        { filter: '#', qos: 0, decoder: decoderSchema.parse({}) },
+        { sparkplug: state }
+      )
+    }
   }
 
   private async closeConnection(profileId: string): Promise<ConnectionStatus> {

@@ -1,4 +1,5 @@
 import * as fs from 'node:fs'
+import { promisify } from 'node:util'
 import type { JournalPartRef, PartDamage } from '../capture/capture-store'
 import { RecordChunks } from '../capture/record-chunks'
 import { columnName, csvLine, UTF8_BOM } from './csv-text'
@@ -6,6 +7,7 @@ import { planExport, type ExportFilter } from './export-plan'
 import { ROW_RESERVE, RowFormatter, type CsvFormatter, type FormatOptions } from './row-formatter'
 import { KernelFormatter } from './wasm/format-kernel'
 
+const writeAsync = promisify(fs.write)
 /** Output is written in pieces of about this size. */
 const BLOCK = 1024 * 1024
 const PROGRESS_EVERY_MS = 100
@@ -110,8 +112,9 @@ export async function exportCsv(
 
 /** One export's reading, formatting and writing. */
 class ExportRun {
-  /** Bytes in the file so far. */
+  /** Bytes in the file so far, counting the write in flight. */
   written = 0
+  private inFlight: Promise<void> = Promise.resolve()
   skippedBytes = 0
   private readonly totalBytes: number
   private doneBytes = 0
@@ -133,19 +136,25 @@ class ExportRun {
   }
 
   async all(): Promise<'done' | 'cancelled'> {
-    for (const part of this.parts) {
-      const mark = { offset: this.written + this.f.at, rows: this.f.rows }
-      let ok = await this.part(part, false)
-      if (ok === 'damaged') {
-        // Take back what the damaged read wrote, then read the part record by record.
-        this.rewind(mark)
-        ok = await this.part(part, true)
+    try {
+      for (const part of this.parts) {
+        const mark = { offset: this.written + this.f.at, rows: this.f.rows }
+        let ok = await this.part(part, false)
+        if (ok === 'damaged') {
+          // Take back what the damaged read wrote, then read the part record by record.
+          await this.rewind(mark)
+          ok = await this.part(part, true)
+        }
+        if (ok === 'cancelled') return 'cancelled'
+        this.doneBytes += part.bytes
       }
-      if (ok === 'cancelled') return 'cancelled'
-      this.doneBytes += part.bytes
+      await this.flush()
+      await this.settle()
+      return 'done'
+    } finally {
+      // No write may outlive the file it writes to, whatever ended the export.
+      await this.inFlight.catch(() => undefined)
     }
-    this.flush()
-    return 'done'
   }
 
   /** Formats one part; unchecked when its CRC is known (and 'damaged' if it then fails). */
@@ -166,7 +175,7 @@ class ExportRun {
         let p = chunk.start
         while (p < chunk.end) {
           p = f.formatRun(chunk, p, BLOCK)
-          if (f.at >= BLOCK || p < chunk.end) this.flush()
+          if (f.at >= BLOCK || p < chunk.end) await this.flush()
         }
         this.progress(chunk.consumed)
         if (performance.now() - this.lastYield > YIELD_EVERY_MS) {
@@ -197,23 +206,35 @@ class ExportRun {
     return 'done'
   }
 
-  /** Writes the output buffer at the end of the file and empties it. */
-  private flush(): void {
+  /**
+   * Writes the output buffer at the end of the file, at most one write in flight: the next
+   * buffer is formatted while this one is written, and its own write waits for this one.
+   */
+  private async flush(): Promise<void> {
     const { f } = this
-    let done = 0
-    while (done < f.at) done += fs.writeSync(this.fd, f.out, done, f.at - done, this.written + done)
-    this.written += f.at
+    const bytes = f.out.subarray(0, f.at)
+    await this.inFlight // the other buffer is free again, and writes stay in order
+    this.inFlight = writeAll(this.fd, bytes, this.written)
+    // Its failure (a full disk) is thrown by the next await of it, not left unhandled.
+    this.inFlight.catch(() => undefined)
+    this.written += bytes.length
     f.drained()
   }
 
+  /** Every write done (the end of the export, or before cutting the file back). */
+  async settle(): Promise<void> {
+    await this.inFlight
+  }
+
   /** Back to where a part began: the file cut there, the rows counted then. */
-  private rewind(mark: { offset: number; rows: number }): void {
+  private async rewind(mark: { offset: number; rows: number }): Promise<void> {
     const { f } = this
+    await this.settle()
     if (mark.offset > this.written) f.at = mark.offset - this.written
     else {
       if (mark.offset < this.written) fs.ftruncateSync(this.fd, mark.offset)
       this.written = mark.offset
-      f.drained()
+      f.at = 0
     }
     f.rows = mark.rows
   }
@@ -227,6 +248,13 @@ class ExportRun {
       bytesWritten: this.written + this.f.at,
       fraction: Math.min(1, (this.doneBytes + partDone) / this.totalBytes)
     })
+  }
+}
+
+async function writeAll(fd: number, bytes: Uint8Array, position: number): Promise<void> {
+  for (let done = 0; done < bytes.length;) {
+    const { bytesWritten } = await writeAsync(fd, bytes, done, bytes.length - done, position + done)
+    done += bytesWritten
   }
 }
 

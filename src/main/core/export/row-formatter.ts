@@ -65,7 +65,10 @@ export interface CsvFormatter {
    * bytes or more; returns where it stopped (always on a record boundary).
    */
   formatRun(chunk: RecordChunk, p: number, fill: number): number
-  /** The output was written: start again at the beginning of the home buffer. */
+  /**
+   * The output is being written: go on at the start of the other of the two output buffers
+   * (the one whose write the exporter has seen finish).
+   */
   drained(): void
   release(): void
 }
@@ -79,6 +82,8 @@ export class RowFormatter implements CsvFormatter {
   rows = 0
   kernelRows = 0
   readonly readBuffer?: Buffer
+  /** The two output buffers: one is written out while the other is filled. */
+  protected homes: [Uint8Array, Uint8Array]
   protected home: Uint8Array
   // Indexed by journal id (small integers): an array lookup per record, not a Map's hash.
   // A topic's `,<connection>,<topic>,` (RFC 4180-quoted), or null when filtered out.
@@ -94,7 +99,8 @@ export class RowFormatter implements CsvFormatter {
     readonly options: FormatOptions,
     size: number
   ) {
-    this.out = this.home = new Uint8Array(size)
+    this.homes = [new Uint8Array(size), new Uint8Array(size)]
+    this.out = this.home = this.homes[0]
     this.wideFormat = options.format === 'wide'
     this.slices = new Int32Array(Math.max(2, options.ncols * 2))
   }
@@ -115,6 +121,7 @@ export class RowFormatter implements CsvFormatter {
   }
 
   drained(): void {
+    this.home = this.home === this.homes[0] ? this.homes[1] : this.homes[0]
     this.out = this.home
     this.at = 0
   }

@@ -3,34 +3,20 @@
 // names and values, and nothing is lost. A real Mosquitto and the real core.
 import * as fs from 'node:fs'
 import { csvParse } from 'd3-dsv'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { expect, it } from 'vitest'
 import { decoderSchema } from '../../../../shared/schemas'
-import { CoreHarness } from '../../../../../test-support/core-harness'
 import {
-  mosquittoAvailable,
-  startMosquitto,
-  type MosquittoBroker
-} from '../../../../../test-support/mosquitto'
-
-const available = mosquittoAvailable()
-if (!available.ok) console.warn(`*** SKIPPING re-decode tests: ${available.reason} ***`)
+  coreHarnessForSuite,
+  describeWithMosquitto
+} from '../../../../../test-support/vitest-suites'
 
 const readings = Array.from(
   { length: 50 },
   (_, i) => `${(20 + i / 10).toFixed(2)},${(1000 + i).toFixed(2)},${(70 + i / 4).toFixed(2)}`
 )
 
-describe.skipIf(!available.ok)('decode a capture again', () => {
-  let broker: MosquittoBroker
-  let app: CoreHarness
-  beforeAll(async () => {
-    broker = await startMosquitto({ anonymous: true, password: false })
-    app = await CoreHarness.start()
-  })
-  afterAll(async () => {
-    await app?.close()
-    await broker?.close()
-  })
+describeWithMosquitto('decode a capture again', { password: false }, (broker) => {
+  const app = coreHarnessForSuite()
 
   it('after the CSV columns are named right, charts and export follow; nothing is lost', async () => {
     const profile = {

@@ -88,15 +88,16 @@ export class KernelFormatter extends RowFormatter implements CsvFormatter {
     const regions = align(this.tailsStart + TAILS_BYTES)
     const readAt = regions
     const outAt = align(readAt + PORCH + CHUNK)
-    const pages = Math.ceil((outAt + outBytes + 1024) / 65536) - x.memory.buffer.byteLength / 65536
+    const out2At = align(outAt + outBytes)
+    const pages = Math.ceil((out2At + outBytes + 1024) / 65536) - x.memory.buffer.byteLength / 65536
     if (pages > 0) x.memory.grow(pages)
     const memory = x.memory.buffer
     this.maxIds = x.MAX_IDS.value
     this.topics = new DataView(memory, x.TOPICS.value, this.maxIds * 8)
     this.fieldSets = new DataView(memory, x.FIELDSETS.value, this.maxIds * 8)
     this.readBuffer = Buffer.from(memory, readAt, PORCH + CHUNK)
-    this.home = Buffer.from(memory, outAt, outBytes)
-    this.out = this.home
+    this.homes = [Buffer.from(memory, outAt, outBytes), Buffer.from(memory, out2At, outBytes)]
+    this.out = this.home = this.homes[0]
   }
 
   /** A kernel formatter (a warm instance when one is free), or null without WebAssembly. */
