@@ -55,7 +55,7 @@ async function withFleet(broker: MosquittoBroker, api: WsApi): Promise<Fleet> {
   return fleet
 }
 
-const tree = (page: Page): Locator => page.getByRole('tree', { name: 'Topics' })
+const tree = (page: Page): Locator => page.getByRole('tree', { name: 'Topic tree' })
 const item = (page: Page, name: string): Locator =>
   tree(page).getByRole('treeitem', { name, exact: true })
 const inspector = (page: Page): Locator => page.getByRole('region', { name: 'Message inspector' })

@@ -92,11 +92,16 @@ export function ExplorerPanel(props: Props): React.JSX.Element {
 
   useEffect(() => () => clearTimeout(saveTimer.current), [])
 
+  // Changes within the save delay go together (a resize, then hiding: both are kept).
+  const pending = useRef<Partial<Pick<ExplorerSettings, 'panelWidth' | 'panelHidden'>>>({})
   const save = (change: Partial<Pick<ExplorerSettings, 'panelWidth' | 'panelHidden'>>): void => {
     if (readOnly) return
+    pending.current = { ...pending.current, ...change }
     clearTimeout(saveTimer.current)
     saveTimer.current = setTimeout(() => {
-      api.invoke('topics:save-settings', change).then(
+      const all = pending.current
+      pending.current = {}
+      api.invoke('topics:save-settings', all).then(
         () => setSaveError(''),
         (e: unknown) => setSaveError(errorMessage(e))
       )

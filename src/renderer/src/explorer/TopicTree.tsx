@@ -275,7 +275,7 @@ export function TopicTree({ api, model, onSelect }: Props): React.JSX.Element {
         ref={scroller}
         className="topic-tree"
         role="tree"
-        aria-label="Topics"
+        aria-label="Topic tree"
         tabIndex={0}
         aria-activedescendant={
           activeRow >= first && activeRow < last ? `topic-node-${model.active}` : undefined
