@@ -96,10 +96,12 @@ export class TopicMirror {
     this.gap = load
   }
 
-  /** Forget everything until the next snapshot (the connection to the core was lost). */
+  /** Forgets everything until the next snapshot (the panel was hidden, or a delta lost). */
   unload(): void {
     this.loaded = false
     this.pending = []
+    this.reset()
+    this.notify()
   }
 
   isTopic(id: number): boolean {
@@ -192,6 +194,14 @@ export class TopicMirror {
   }
 
   private reset(): void {
+    this.parent = new Int32Array(0)
+    this.depth = new Uint8Array(0)
+    this.messages = new Float64Array(0)
+    this.topics = new Float64Array(0)
+    this.lastAt = new Float64Array(0)
+    this.rate = new Float64Array(0)
+    this.flags = new Uint8Array(0)
+    this.filterSeq = new Int32Array(0)
     this.count = 0
     this.roots = []
     this.names = []
@@ -200,7 +210,6 @@ export class TopicMirror {
     this.unsorted = []
     this.topicNames = []
     this.lowerTopics = []
-    this.filterSeq.fill(0)
     this.filterCounter = 0
     this.changed = new Set()
     this.seq = -1

@@ -156,6 +156,24 @@ export function runFilter(
 }
 
 /**
+ * A text filter that contains the previous one (a character typed) matches a subset of its
+ * topics: only those are tested again, not every topic.
+ */
+export function narrowFilter(
+  mirror: TopicMirror,
+  filter: CompiledFilter & { kind: 'text' },
+  from: FilterResult
+): FilterResult {
+  const result = new FilterResult(filter, mirror.count)
+  for (const id of from.matches)
+    if (matchesText(mirror, id, filter.needle)) mark(result, mirror, id)
+  // Nodes the previous run had not seen are looked at by the next run as usual.
+  result.examined = from.examined
+  result.fieldsSeen = from.fieldsSeen
+  return result
+}
+
+/**
  * Sums the matching topics' figures into every node above them (when the mirror moved on):
  * one pass from the highest id down, since a parent's id is always lower than its child's.
  */

@@ -9,7 +9,13 @@ import {
   rowOf,
   type TreeRows
 } from './tree-rows'
-import { compileFilter, countFiltered, runFilter, type FilterResult } from './tree-filter'
+import {
+  compileFilter,
+  countFiltered,
+  narrowFilter,
+  runFilter,
+  type FilterResult
+} from './tree-filter'
 import type { TopicMirror } from './topic-mirror'
 
 export class TreeViewModel {
@@ -41,7 +47,18 @@ export class TreeViewModel {
     const start = performance.now()
     this.filterText = text
     const compiled = compileFilter(text)
-    this.filter = compiled.kind === 'none' ? null : runFilter(this.mirror, compiled)
+    const before = this.filter
+    const narrower =
+      compiled.kind === 'text' &&
+      before?.filter.kind === 'text' &&
+      compiled.needle.includes(before.filter.needle) &&
+      before.mark.length >= this.mirror.count
+    this.filter =
+      compiled.kind === 'none'
+        ? null
+        : narrower
+          ? runFilter(this.mirror, compiled, narrowFilter(this.mirror, compiled, before))
+          : runFilter(this.mirror, compiled)
     this.filteredAt = this.mirror.structureVersion
     this.closedUnderFilter = new Set()
     this.rebuild()

@@ -119,6 +119,22 @@ describe('the tree panel rows', () => {
     expect(model.rows.length).toBe(0)
   })
 
+  it('typing narrows the last answer to the same matches as a fresh run', () => {
+    const { mirror } = mirrored(FLEET, { 'plant/line1/dev17/json': ['temp', 'Pressure'] })
+    const typed = new TreeViewModel(mirror)
+    for (const text of ['d', 'de', 'dev', 'dev1', 'dev17']) {
+      typed.setFilter(text)
+      const fresh = new TreeViewModel(mirror)
+      fresh.setFilter(text)
+      expect(typed.filter!.matches.sort()).toEqual(fresh.filter!.matches.sort())
+    }
+    typed.setFilter('p')
+    typed.setFilter('pr')
+    expect(typed.filter!.matches.map((id) => mirror.topicOf(id))).toEqual([
+      'plant/line1/dev17/json'
+    ])
+  })
+
   it('keeps a filter up to date as new topics and field names arrive', () => {
     const { tree, root, mirror } = mirrored(FLEET)
     const model = new TreeViewModel(mirror)
