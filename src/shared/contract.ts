@@ -10,6 +10,16 @@ import {
   type QshapeResult
 } from './broker-types'
 import { exportRequestSchema, profileInputSchema } from './schemas'
+import {
+  explorerSettingsInputSchema,
+  publishRequestSchema,
+  type ExplorerSettings,
+  type PayloadPage,
+  type PublishResult,
+  type TopicDelta,
+  type TopicHistory,
+  type TopicPreview
+} from './topic-types'
 import type {
   AppCommand,
   AppInfo,
@@ -129,7 +139,37 @@ export const invokeContract = {
       file: z.string().trim().min(1).max(4096).optional()
     }),
     res: type<{ saved: boolean; message: string }>()
-  }
+  },
+  // The topic explorer: the whole tree (then topics:delta events), one-line previews of the
+  // topics on screen, a topic's kept messages, a large payload page by page, publishing.
+  'topics:snapshot': { req: none, res: type<TopicDelta>() },
+  'topics:preview': {
+    req: z.object({ ids: z.array(z.number().int().min(0)).max(500) }),
+    res: type<TopicPreview[]>()
+  },
+  'topics:history': {
+    req: z.object({
+      nodeId: z.number().int().min(0),
+      limit: z.number().int().min(1).max(1000).default(100),
+      beforeSeq: z.number().int().min(0).optional()
+    }),
+    res: type<TopicHistory>()
+  },
+  'topics:payload': {
+    req: z.object({
+      nodeId: z.number().int().min(0),
+      seq: z.number().int().min(0),
+      offset: z.number().int().min(0),
+      length: z
+        .number()
+        .int()
+        .min(1)
+        .max(1024 * 1024)
+    }),
+    res: type<PayloadPage>()
+  },
+  'topics:publish': { req: publishRequestSchema, res: type<PublishResult>() },
+  'topics:save-settings': { req: explorerSettingsInputSchema, res: type<ExplorerSettings>() }
 } as const
 
 export const eventContract = {
@@ -144,7 +184,9 @@ export const eventContract = {
   'app:command': type<AppCommand>(),
   // Desktop update check progress (never sent in serve mode).
   'app:update': type<UpdateStatus>(),
-  'broker:sys': type<BrokerSysView>()
+  'broker:sys': type<BrokerSysView>(),
+  // Tree nodes created or changed, at most every ~50 ms.
+  'topics:delta': type<TopicDelta>()
 } as const
 
 export type InvokeChannel = keyof typeof invokeContract
@@ -175,7 +217,9 @@ export const writeChannels: ReadonlySet<InvokeChannel> = new Set<InvokeChannel>(
   // Reads the serving machine's files: not for a read-only dashboard.
   'decoder:check-proto',
   'update:install',
-  'broker:save-now'
+  'broker:save-now',
+  'topics:publish',
+  'topics:save-settings'
 ])
 
 /** Every invoke answers with this envelope so errors cross any transport as plain words. */

@@ -2,8 +2,11 @@
 // after a JSON header instead of as JSON numbers: a batch of 10,000 points stays 160 kB and
 // costs no number formatting or parsing on either side.
 //
+// Byte arrays (payloads the topic explorer shows) travel the same way, marked as such.
+//
 // Layout: [u32 LE header length][header JSON, UTF-8][zero padding to 8][array bytes ...]
 // The header is {"v": <value with arrays replaced by {"$f64": i}>, "a": [[offset, length], ...]}
+// where a Uint8Array's entry is [offset, length, 1]; every array starts 8-aligned.
 
 import type { InvokeChannel, EventChannel, Envelope } from './contract'
 
@@ -16,18 +19,18 @@ export type WireMessage =
   | { kind: 'event'; channel: EventChannel; payload: unknown }
 
 export function encodeFrame(value: unknown): Uint8Array {
-  const arrays: Float64Array[] = []
+  const arrays: (Float64Array | Uint8Array)[] = []
   const json = JSON.stringify(value, (_key, v: unknown) => {
-    if (v instanceof Float64Array) {
+    if (v instanceof Float64Array || v instanceof Uint8Array) {
       arrays.push(v)
       return { [MARK]: arrays.length - 1 }
     }
     return v
   })
   let offset = 0
-  const table: [number, number][] = arrays.map((a) => {
-    const entry: [number, number] = [offset, a.length]
-    offset += a.byteLength
+  const table: number[][] = arrays.map((a) => {
+    const entry = a instanceof Uint8Array ? [offset, a.length, 1] : [offset, a.length]
+    offset = align8(offset + a.byteLength)
     return entry
   })
   const header = new TextEncoder().encode(
@@ -51,11 +54,15 @@ export function decodeFrame(bytes: Uint8Array): unknown {
   if (4 + headerLength > bytes.byteLength) throw new Error('frame header truncated')
   const header = JSON.parse(new TextDecoder().decode(bytes.subarray(4, 4 + headerLength))) as {
     v: unknown
-    a: [number, number][]
+    a: [number, number, number?][]
   }
   const dataStart = align8(4 + headerLength)
-  const arrays = header.a.map(([offset, length]) => {
+  const arrays = header.a.map(([offset, length, kind]): Float64Array | Uint8Array => {
     const start = dataStart + offset
+    if (kind === 1) {
+      if (start + length > bytes.byteLength) throw new Error('frame data truncated')
+      return bytes.slice(start, start + length)
+    }
     if (start + length * 8 > bytes.byteLength) throw new Error('frame data truncated')
     const absolute = bytes.byteOffset + start
     // A view needs 8-byte alignment; copy when the transport handed us an unaligned slice.
@@ -71,7 +78,7 @@ export function decodeFrame(bytes: Uint8Array): unknown {
 /** Levels a frame with arrays (a chart batch, a snapshot) may nest: a few in practice. */
 const MAX_REVIVE_DEPTH = 64
 
-function revive(value: unknown, arrays: Float64Array[], depth: number): unknown {
+function revive(value: unknown, arrays: (Float64Array | Uint8Array)[], depth: number): unknown {
   if (depth > MAX_REVIVE_DEPTH) throw new Error('frame nested too deeply')
   if (Array.isArray(value)) return value.map((v) => revive(v, arrays, depth + 1))
   if (value !== null && typeof value === 'object') {

@@ -2,6 +2,7 @@
 // arguments. Types are inferred from them, so validation and typing never drift apart.
 import { z } from 'zod'
 import { shapeProblem, type ShapeLimits } from './json-shape'
+import { explorerSettingsSchema } from './topic-types'
 
 export const qosSchema = z.union([z.literal(0), z.literal(1), z.literal(2)])
 export type Qos = z.infer<typeof qosSchema>
@@ -163,7 +164,8 @@ export const settingsSchema = z.object({
   // Profiles connected when the app last closed: connected again at start.
   autoConnect: z.array(z.string().max(100)).max(500).default([]),
   ui: uiSchema.default(uiSchema.parse({})),
-  capture: captureSettingsSchema.default(captureSettingsSchema.parse({}))
+  capture: captureSettingsSchema.default(captureSettingsSchema.parse({})),
+  explorer: explorerSettingsSchema.default(explorerSettingsSchema.parse({}))
 })
 export type Settings = z.infer<typeof settingsSchema>
 

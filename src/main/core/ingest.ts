@@ -56,7 +56,8 @@ export class Ingest {
     this.sparkplug = new SparkplugState({ publish: this.publisher(profile) })
   }
 
-  handle(topic: string, payload: Uint8Array): void {
+  /** Returns the decoded field names (the decoder's own array, for the topic explorer). */
+  handle(topic: string, payload: Uint8Array): readonly string[] | undefined {
     let route = this.routes.get(topic)
     if (!route) route = this.route(topic)
     const now = Date.now()
@@ -66,7 +67,7 @@ export class Ingest {
         // Kept with its payload, so a capture can be decoded again once the rule is fixed.
         this.store.appendUndecoded(route.entry, now, payload)
         this.store.countMessage(route.entry, route.decoder.format, outcome.error)
-        return
+        return undefined
       }
       const rows = outcome.rows
       let refused: string | undefined
@@ -92,6 +93,7 @@ export class Ingest {
       }
       if (!kept) this.store.appendUndecoded(route.entry, now, payload)
       this.store.countMessage(route.entry, route.decoder.format, refused ?? outcome.warning)
+      return rows[0]?.fields
     } catch (error) {
       // A decoder bug must cost one message, never the app (a persistent session would
       // deliver the same message again at every start).
@@ -100,6 +102,7 @@ export class Ingest {
         route.decoder.format,
         `could not be decoded (${String((error as Error)?.message ?? error).slice(0, 200)})`
       )
+      return undefined
     }
   }
 

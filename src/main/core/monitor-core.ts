@@ -23,6 +23,7 @@ import { startSimulatedSensors, type SimulatedSensors } from './demo/simulated-s
 import type { SettingsBackend } from './settings/settings-backend'
 import { SettingsService } from './settings/settings-service'
 import type { SecretStore } from './settings/secret-store'
+import { setupTopics, type TopicsFeature } from './topics'
 
 const MAX_STARTUP_NOTICES = 20
 
@@ -63,6 +64,7 @@ export class MonitorCore {
   private demo: { broker: DemoBroker; sensors: SimulatedSensors } | null = null
   private closing = false
   private readonly broker: BrokerFeature
+  private readonly topics: TopicsFeature
 
   private constructor(private readonly options: CoreOptions) {
     this.broker = setupBroker({
@@ -74,6 +76,13 @@ export class MonitorCore {
       profile: (id) => this.settings.profile(id),
       emit: (view) => this.emit('broker:sys', view),
       ...options.broker
+    })
+    this.topics = setupTopics({
+      connection: (id) => this.connections.get(id)?.connection,
+      profile: (id) => this.settings.profile(id),
+      explorerSettings: () => this.settings.current.explorer,
+      saveExplorer: (change) => this.settings.saveExplorer(change),
+      emit: (delta) => this.emit('topics:delta', delta)
     })
     this.handlers = this.createHandlers()
   }
@@ -132,6 +141,7 @@ export class MonitorCore {
     if (this.closing) return
     this.closing = true
     this.broker.close()
+    this.topics.close()
     await Promise.all([...this.connections.values()].map(({ connection }) => connection.close()))
     this.connections.clear()
     await this.store.close()
@@ -182,8 +192,11 @@ export class MonitorCore {
       },
       {
         status: (status) => this.emit('connection:status', status),
-        message: (topic, payload) => {
-          if (!this.broker.message(profile, topic, payload)) ingest.handle(topic, payload)
+        message: (topic, payload, packet) => {
+          const fields = this.broker.message(profile, topic, payload)
+            ? undefined
+            : ingest.handle(topic, payload)
+          this.topics.message(profile, topic, payload, packet, fields)
         },
         warning: (message) =>
           this.notify({ level: 'warning', message: `${profile.name}: ${message}` })
@@ -193,6 +206,7 @@ export class MonitorCore {
     this.connections.set(profileId, { connection, ingest })
     if (!existing) this.store.startCapture()
     this.broker.connectionOpened(profileId)
+    this.topics.connectionOpened(profile)
     connection.open()
     this.rememberConnected()
     return connection
@@ -293,7 +307,8 @@ export class MonitorCore {
           throw new AppError('unsupported', 'Updates are installed by the desktop app only.')
         return this.options.updates.install()
       },
-      ...this.broker.handlers
+      ...this.broker.handlers,
+      ...this.topics.handlers
     }
   }
 

@@ -7,6 +7,8 @@ import { BrokerSection } from './broker/BrokerSection'
 import { CapturesPanel } from './captures/CapturesPanel'
 import { ConnectionBar } from './connection/ConnectionBar'
 import { ExportButton } from './export/ExportButton'
+import { ChartPicks } from './explorer/chart-picks'
+import { ExplorerPanel } from './explorer/ExplorerPanel'
 import { NoticeList } from './notices/NoticeList'
 import { addNotice, type ShownNotice } from './notices/notice-list'
 import { DesktopOptions } from './app/DesktopOptions'
@@ -156,6 +158,16 @@ export function App({ api, store, stats, onReconnect, token }: Props): React.JSX
     onError: setActionError
   })
   const consent = useSecretConsent(api, info?.sessionOnlySecrets ?? false)
+  // "Chart" in the topic explorer reaches the dashboard's layout through this.
+  const [picks] = useState(() => new ChartPicks())
+  const connected = (settings?.profiles ?? [])
+    .filter((p) => statuses.get(p.id)?.state === 'connected')
+    .map((p) => ({
+      profileId: p.id,
+      name: p.name,
+      protocolVersion: p.protocolVersion,
+      connected: true
+    }))
 
   return (
     <div className="app">
@@ -228,15 +240,29 @@ export function App({ api, store, stats, onReconnect, token }: Props): React.JSX
             <h2>Live charts</h2>
             <ExportButton api={api} readOnly={readOnly} token={token} />
           </div>
-          <Dashboard
-            store={store}
-            api={api}
-            savedLayout={settings?.ui.layout}
-            layoutLoaded={settings !== null}
-            readOnly={readOnly}
-          />
-          <TopicStats stats={stats} />
-          <BrokerSection api={api} store={store} profile={savedProfile} info={info} />
+          <div className="workspace">
+            <ExplorerPanel
+              api={api}
+              onReconnect={onReconnect}
+              readOnly={readOnly}
+              settings={settings?.explorer}
+              connections={connected}
+              picks={picks}
+              store={store}
+            />
+            <div className="workspace-main">
+              <Dashboard
+                store={store}
+                api={api}
+                savedLayout={settings?.ui.layout}
+                layoutLoaded={settings !== null}
+                readOnly={readOnly}
+                picks={picks}
+              />
+              <TopicStats stats={stats} />
+              <BrokerSection api={api} store={store} profile={savedProfile} info={info} />
+            </div>
+          </div>
         </main>
       </div>
     </div>

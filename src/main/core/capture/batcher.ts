@@ -3,7 +3,8 @@ import type { CaptureBatch, SeriesData, SeriesDef, TopicStat } from '../../../sh
 const DEFAULT_INTERVAL_MS = 50
 /** Pending points that trigger an early flush, so one batch never grows unbounded. */
 const DEFAULT_MAX_POINTS = 250_000
-const PENDING_SIZE = 64
+/** Small at first: with 100,000 topics a batch touches thousands of series, most with a point. */
+const PENDING_SIZE = 8
 /** A series' pending arrays grown past this by a burst are let go after the flush. */
 const PENDING_KEEP = 4096
 /** A series without points for this many flushes gives its pending arrays up. */

@@ -3,8 +3,11 @@ import type { FieldSetDef, TopicDef } from './journal-format'
 import { SeriesRing } from './series-ring'
 import { fmtCount, MAX_FIELD_SETS_PER_TOPIC, MAX_FIELDS_PER_TOPIC } from '../limits'
 
-/** Points a new series' ring starts with: a topic with many fields must not cost much. */
-const RING_START_POINTS = 64
+/**
+ * Points a new series' ring starts with: a topic with many fields, or a broker with 100,000
+ * topics, must not cost much before the points arrive (the ring doubles as they do).
+ */
+const RING_START_POINTS = 8
 
 /** What the hot path needs for one distinct list of fields on one topic. */
 export interface FieldSlot {

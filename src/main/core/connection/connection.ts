@@ -1,4 +1,9 @@
-import mqtt, { type MqttClient, type IConnackPacket } from 'mqtt'
+import mqtt, {
+  type IClientPublishOptions,
+  type IConnackPacket,
+  type IPublishPacket,
+  type MqttClient
+} from 'mqtt'
 import type { Profile } from '../../../shared/schemas'
 import type { ConnectionState, ConnectionStatus } from '../../../shared/types'
 import { describeFailure, timedOut, type Failure } from './connection-errors'
@@ -16,7 +21,8 @@ export const BACKOFF_CAP_MS = 30_000
 
 export interface ConnectionEvents {
   status(status: ConnectionStatus): void
-  message(topic: string, payload: Buffer): void
+  /** `packet` carries QoS, retain and MQTT 5 properties (the topic explorer keeps them). */
+  message(topic: string, payload: Buffer, packet: IPublishPacket): void
   /** A subscription the broker refused, or another non-fatal problem worth showing. */
   warning?(message: string): void
 }
@@ -131,6 +137,14 @@ export class Connection {
     else this.staleFilters.add(filter)
   }
 
+  /** Publishes now; refused in words while not connected (nothing is queued behind the user's back). */
+  async publish(topic: string, payload: Buffer, options: IClientPublishOptions): Promise<void> {
+    const client = this.client
+    if (!client?.connected)
+      throw new Error(`${this.profile.name} is not connected: connect first, then publish.`)
+    await client.publishAsync(topic, payload, options)
+  }
+
   /**
    * Publishes one QoS 0 message, not retained, while connected (a Sparkplug rebirth request
    * is only worth sending now); returns whether it was handed to the client.
@@ -154,7 +168,7 @@ export class Connection {
 
   private wire(client: MqttClient): void {
     client.on('connect', (connack) => this.onConnect(client, connack))
-    client.on('message', (topic, payload) => this.events.message(topic, payload))
+    client.on('message', (topic, payload, packet) => this.events.message(topic, payload, packet))
     client.on('error', (error) => {
       const failure = this.describe(error)
       this.lastFailure = failure
@@ -189,7 +203,11 @@ export class Connection {
   private subscribe(client: MqttClient): void {
     const topics = this.profile.topics
     if (topics.length === 0) return
-    const map = Object.fromEntries(topics.map((t) => [t.filter, { qos: t.qos }]))
+    // MQTT 5: retain as published, so the topic explorer sees which live messages were retained.
+    const rap = this.profile.protocolVersion === '5.0'
+    const map = Object.fromEntries(
+      topics.map((t) => [t.filter, rap ? { qos: t.qos, rap: true } : { qos: t.qos }])
+    )
     client.subscribe(map, (error, granted) => {
       if (error) {
         this.events.warning?.(`Subscribing failed: ${error.message}`)

@@ -130,6 +130,12 @@ export class SettingsService {
     return this.view()
   }
 
+  saveExplorer(explorer: Partial<Settings['explorer']>): SettingsView {
+    const given = Object.fromEntries(Object.entries(explorer).filter(([, v]) => v !== undefined))
+    this.update({ ...this.settings, explorer: { ...this.settings.explorer, ...given } })
+    return this.view()
+  }
+
   setAutoConnect(ids: string[]): void {
     this.update({ ...this.settings, autoConnect: ids })
   }

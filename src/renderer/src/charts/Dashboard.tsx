@@ -1,11 +1,21 @@
 import { startTransition, useEffect, useMemo, useRef, useState } from 'react'
 import type { Api } from '../../../shared/contract'
+import type { ChartPicks } from '../explorer/chart-picks'
 import { newId, errorMessage } from '../util/id'
 import './charts.css'
+import {
+  addPicked,
+  AUTO_SERIES_LIMIT,
+  autoCharted,
+  chartTargets,
+  unchartedConnections
+} from './chart-choice'
 import { hasMultipleConnections } from './grouping'
 import {
   addChart,
   defaultLayout,
+  keyFromDef,
+  keyOf,
   moveChart,
   parseLayout,
   removeChart,
@@ -22,6 +32,8 @@ interface Props {
   savedLayout?: unknown
   layoutLoaded?: boolean
   readOnly?: boolean
+  /** "Chart" in the topic explorer: picks arrive here and join the layout. */
+  picks?: ChartPicks
 }
 
 const SAVE_DELAY_MS = 400
@@ -31,7 +43,7 @@ const SAVE_DELAY_MS = 400
  * following new series); after that it is explicit and saved with the settings.
  * Re-renders only when the set of series or the layout changes, never per batch.
  */
-export function Dashboard({ store, api, savedLayout, layoutLoaded, readOnly }: Props) {
+export function Dashboard({ store, api, savedLayout, layoutLoaded, readOnly, picks }: Props) {
   // New series re-render every chart and legend: as a transition, which React renders in
   // slices between frames and messages instead of in one block (hundreds of series can
   // appear within a few batches).
@@ -51,7 +63,8 @@ export function Dashboard({ store, api, savedLayout, layoutLoaded, readOnly }: P
     setLayout(parseLayout(savedLayout))
   }
   const multiple = useMemo(() => hasMultipleConnections(defs), [defs])
-  const shown = useMemo(() => layout ?? defaultLayout(defs), [layout, defs])
+  const shown = useMemo(() => layout ?? defaultLayout(autoCharted(defs)), [layout, defs])
+  const uncharted = useMemo(() => unchartedConnections(defs, shown), [defs, shown])
 
   useEffect(() => () => clearTimeout(saveTimer.current), [])
 
@@ -67,6 +80,30 @@ export function Dashboard({ store, api, savedLayout, layoutLoaded, readOnly }: P
     }, SAVE_DELAY_MS)
   }
   const edit = (change: (l: DashboardLayout) => DashboardLayout): void => save(change(shown))
+
+  // The explorer's "Chart" joins the layout as it is now (the latest render's).
+  const latest = useRef({ shown, defs, save })
+  useEffect(() => {
+    latest.current = { shown, defs, save }
+    picks?.setTargets(chartTargets(shown, defs))
+  })
+  useEffect(
+    () =>
+      picks?.handle((pick) => {
+        const { shown: now, defs: known, save: commit } = latest.current
+        const units = new Map(known.map((d) => [keyOf(keyFromDef(d)), d.unit]))
+        const result = addPicked(
+          now,
+          pick.keys,
+          pick.target,
+          (k) => units.get(keyOf(k)) ?? '',
+          () => `chart-${newId()}`
+        )
+        if (result.layout !== now) commit(result.layout)
+        return { ok: result.layout !== now, message: result.message }
+      }),
+    [picks]
+  )
 
   return (
     <section className="dashboard" aria-label="Charts">
@@ -87,6 +124,15 @@ export function Dashboard({ store, api, savedLayout, layoutLoaded, readOnly }: P
           </p>
         )}
       </div>
+      {uncharted.map((u) => (
+        <p key={u.connection} className="hint uncharted" role="note">
+          {u.connection}: {u.charted.toLocaleString('en-US')} of{' '}
+          {u.available.toLocaleString('en-US')} series charted. With more than {AUTO_SERIES_LIMIT}{' '}
+          series a connection is charted only as you pick: select a topic in the Topics panel and
+          use Chart beside a field, or Chart numeric fields below on a branch; or use a chart’s
+          Series button.
+        </p>
+      ))}
       {shown.charts.length === 0 && (
         <p className="dashboard-empty">
           {defs.length === 0

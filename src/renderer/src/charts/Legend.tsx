@@ -28,6 +28,8 @@ interface Props {
 const REFRESH_MS = 250
 /** A long legend costs layout on every refresh: it refreshes less often, by its length. */
 const REFRESH_MS_PER_ITEM = 5
+/** From this many series the legend has a search box. */
+const SEARCH_FROM = 9
 
 function statsText(s: WindowStats, unit: string): string {
   const f = (v: number): string => formatWithUnit(v, unit)
@@ -88,7 +90,12 @@ export function Legend({ view, name, title, items, hidden, onToggle, summaryId }
     toggleRef.current = onToggle
   })
   const toggle = useCallback((id: number) => toggleRef.current(id), [])
-  const long = items.length > LONG_LEGEND
+  const [search, setSearch] = useState('')
+  const searchable = items.length >= SEARCH_FROM
+  const needle = search.trim().toLowerCase()
+  const listed =
+    searchable && needle ? items.filter((i) => i.label.toLowerCase().includes(needle)) : items
+  const long = listed.length > LONG_LEGEND
   // The first row scrolled into view of a long legend.
   const [firstRow, setFirstRow] = useState(0)
 
@@ -102,8 +109,8 @@ export function Legend({ view, name, title, items, hidden, onToggle, summaryId }
     }
   }, [view, refreshMs])
 
-  const first = long ? Math.max(0, Math.min(firstRow, items.length - ROWS_IN_VIEW) - 2) : 0
-  const end = long ? Math.min(items.length, first + ROWS_IN_VIEW + 2) : items.length
+  const first = long ? Math.max(0, Math.min(firstRow, listed.length - ROWS_IN_VIEW) - 2) : 0
+  const end = long ? Math.min(listed.length, first + ROWS_IN_VIEW + 2) : listed.length
   const stats = new Map(items.map((i) => [i.id, view.stats(i.id)]))
   const domain = view.domain
   const mode = view.paused ? 'paused' : view.zoomed ? 'zoomed' : 'live'
@@ -121,6 +128,22 @@ export function Legend({ view, name, title, items, hidden, onToggle, summaryId }
 
   return (
     <>
+      {searchable && (
+        <div className="legend-search">
+          <input
+            type="search"
+            aria-label={`Search the ${name}`}
+            placeholder={`Search ${items.length} series`}
+            value={search}
+            onChange={(e) => setSearch(e.target.value)}
+          />
+          {needle && (
+            <span className="hint" role="status">
+              {listed.length} of {items.length} series
+            </span>
+          )}
+        </div>
+      )}
       <ul
         className={long ? 'legend legend-long' : 'legend'}
         aria-label={name}
@@ -131,7 +154,7 @@ export function Legend({ view, name, title, items, hidden, onToggle, summaryId }
         }
       >
         {first > 0 && <li aria-hidden="true" style={{ height: first * ROW_PX }} />}
-        {items.slice(first, end).map((item, k) => {
+        {listed.slice(first, end).map((item, k) => {
           const s = stats.get(item.id)
           return (
             <Row
@@ -142,12 +165,12 @@ export function Legend({ view, name, title, items, hidden, onToggle, summaryId }
               stats={s ? statsText(s, item.unit) : ''}
               onToggle={toggle}
               position={long ? first + k + 1 : undefined}
-              count={long ? items.length : undefined}
+              count={long ? listed.length : undefined}
             />
           )
         })}
-        {end < items.length && (
-          <li aria-hidden="true" style={{ height: (items.length - end) * ROW_PX }} />
+        {end < listed.length && (
+          <li aria-hidden="true" style={{ height: (listed.length - end) * ROW_PX }} />
         )}
       </ul>
       <p id={summaryId} className="chart-sr-only">

@@ -8,6 +8,7 @@ export { lowerBound, lowerBoundNear, upperBound, visibleRange } from './search'
 
 export const DEFAULT_CAPACITY = 2_000_000
 const INITIAL_SIZE = 1024
+const START_SIZE = 16
 
 /**
  * One series: sorted by t, holding at most `capacity` points (the oldest are dropped).
@@ -30,7 +31,9 @@ export class SeriesBuffer {
     if (!(capacity >= 1)) throw new Error('capacity must be at least 1')
     // Slack lets the window slide for capacity/8 points between copies.
     this.maxBacking = capacity + Math.max(16, Math.ceil(capacity / 8))
-    const size = Math.min(INITIAL_SIZE, this.maxBacking)
+    // Small at first (it doubles as points come): a broker with 100,000 topics has as many
+    // series, most of them with a few points.
+    const size = Math.min(START_SIZE, this.maxBacking)
     this.tBuf = new Float64Array(size)
     this.vBuf = new Float64Array(size)
   }

@@ -1,105 +1,147 @@
-import { memo, startTransition, useEffect, useState } from 'react'
-import type { TopicStat } from '../../../shared/types'
+import { useCallback, useEffect, useState, useSyncExternalStore } from 'react'
+import { decayedRate } from '../../../shared/topic-types'
 import { throttle } from '../charts/throttle'
-import type { TopicStatsStore } from './topic-stats'
+import type { StatSort, TopicStatsStore } from './topic-stats'
 import './stats.css'
 
 interface Props {
   stats: TopicStatsStore
 }
 
-const REFRESH_MS = 500
-/** A long table costs layout on every refresh: it refreshes less often, by its length. */
-const REFRESH_MS_PER_ROW = 5
-/** Tables longer than this scroll in a box and hold only the rows in view (and a few around). */
-const LONG_TABLE = 24
-/** Row height of a long table (stats.css) and rows in its box, with a margin. */
-const ROW_PX = 26
-const ROWS_IN_VIEW = 16
+const ROW_HEIGHT = 26
+const OVERSCAN = 8
+/** With this many topics the table scrolls inside itself and draws only the rows in view. */
+const SCROLL_FROM = 15
 
-const keyOf = (s: TopicStat): string => `${s.connection}\u0000${s.topic}`
+const COLUMNS: { id: StatSort | null; label: string; numeric: boolean }[] = [
+  { id: 'name', label: 'Topic', numeric: false },
+  { id: 'messages', label: 'Messages', numeric: true },
+  { id: 'errors', label: 'Decode errors', numeric: true },
+  { id: 'rate', label: 'Rate (msg/s)', numeric: true },
+  { id: null, label: 'Last error', numeric: false }
+]
 
-interface RowProps {
-  stat: TopicStat
-  multiple: boolean
-  /** In a long table: the row's number (the header is row 1). */
-  index?: number
+function fmtRate(r: number): string {
+  return r >= 100 ? String(Math.round(r)) : r >= 0.01 ? r.toFixed(2) : '0'
 }
 
-/** One topic's row; re-rendered only when its counters changed. */
-const Row = memo(function Row({ stat, multiple, index }: RowProps) {
-  return (
-    <tr aria-rowindex={index}>
-      {multiple && <td>{stat.connection}</td>}
-      <td>{stat.topic}</td>
-      <td className="num">{stat.messages}</td>
-      <td className="num">{stat.errors}</td>
-      <td>{stat.lastError ?? ''}</td>
-    </tr>
-  )
-})
-
 /**
- * A table under the charts, refreshed at most twice a second (once a second at 200 topics).
- * A long one scrolls in a box, and rows out of view keep what they showed.
+ * The per-topic counters under the charts: sortable by name, messages, errors and rate;
+ * only the rows in view are drawn; refreshed at most twice a second (every 2 s past 10,000
+ * topics, where a sort by rate is the cost).
  */
 export function TopicStats({ stats }: Props): React.JSX.Element | null {
-  // Refreshes render as a transition: in slices between frames and messages, never as one
-  // block (hundreds of rows can appear at once).
-  const [rows, setRows] = useState(() => stats.all)
-  useEffect(() => {
-    const refresh = throttle(
-      () => startTransition(() => setRows(stats.all)),
-      () => Math.max(REFRESH_MS, stats.size * REFRESH_MS_PER_ROW)
-    )
-    refresh()
-    const off = stats.subscribe(refresh)
-    return () => {
-      off()
-      refresh.cancel()
-    }
-  }, [stats])
-  const [firstRow, setFirstRow] = useState(0)
+  const subscribe = useCallback(
+    (onChange: () => void) => {
+      const refresh = throttle(onChange, stats.size > 10_000 ? 2000 : 500)
+      const off = stats.subscribe(refresh)
+      return () => {
+        off()
+        refresh.cancel()
+      }
+    },
+    [stats]
+  )
+  useSyncExternalStore(subscribe, () => stats.version)
+  const [sort, setSort] = useState<{ by: StatSort; descending: boolean }>({
+    by: 'name',
+    descending: false
+  })
+  const [view, setView] = useState({ top: 0, height: 400 })
+  const [scroller, setScroller] = useState<HTMLDivElement | null>(null)
 
+  useEffect(() => {
+    if (!scroller) return
+    const observer = new ResizeObserver(() =>
+      setView((v) => ({ ...v, height: scroller.clientHeight }))
+    )
+    observer.observe(scroller)
+    return () => observer.disconnect()
+  }, [scroller])
+
+  // Rates as of the latest totals (the table redraws when they arrive).
+  const now = stats.updatedAt
+  const rows = stats.sorted(sort.by, sort.descending, now)
   if (rows.length === 0) return null
-  const multiple = rows.some((r) => r.connection !== rows[0].connection)
-  const long = rows.length > LONG_TABLE
-  const first = long ? Math.max(0, Math.min(firstRow, rows.length - ROWS_IN_VIEW) - 2) : 0
-  const end = long ? Math.min(rows.length, first + ROWS_IN_VIEW + 2) : rows.length
+  const multiple = stats.connections > 1
+  const scrolls = rows.length >= SCROLL_FROM
+  const first = scrolls ? Math.max(0, Math.floor(view.top / ROW_HEIGHT) - OVERSCAN) : 0
+  const last = scrolls
+    ? Math.min(rows.length, Math.ceil((view.top + view.height) / ROW_HEIGHT) + OVERSCAN)
+    : rows.length
+  const columns = multiple
+    ? [{ id: null, label: 'Connection', numeric: false }, ...COLUMNS]
+    : COLUMNS
+
+  const sortBy = (by: StatSort): void =>
+    setSort((s) =>
+      s.by === by ? { by, descending: !s.descending } : { by, descending: by !== 'name' }
+    )
+
   return (
     <section className="topic-stats" aria-labelledby="topic-stats-title">
       <h2 id="topic-stats-title">Topic statistics</h2>
       <div
-        className={long ? 'stats-box stats-box-long' : 'stats-box'}
-        tabIndex={long ? 0 : undefined}
-        aria-label={long ? 'Topic statistics table (scrolls)' : undefined}
-        role={long ? 'region' : undefined}
-        onScroll={
-          long ? (e) => setFirstRow(Math.floor(e.currentTarget.scrollTop / ROW_PX)) : undefined
-        }
+        ref={setScroller}
+        className={scrolls ? 'topic-stats-scroll' : undefined}
+        onScroll={(e) => {
+          const top = e.currentTarget.scrollTop
+          setView((v) => (v.top === top ? v : { ...v, top }))
+        }}
       >
-        <table aria-rowcount={long ? rows.length + 1 : undefined}>
+        <table aria-rowcount={rows.length + 1}>
           <thead>
-            <tr>
-              {multiple && <th scope="col">Connection</th>}
-              <th scope="col">Topic</th>
-              <th scope="col">Messages</th>
-              <th scope="col">Decode errors</th>
-              <th scope="col">Last error</th>
+            <tr aria-rowindex={1}>
+              {columns.map((c) => (
+                <th
+                  key={c.label}
+                  scope="col"
+                  aria-sort={
+                    c.id && sort.by === c.id
+                      ? sort.descending
+                        ? 'descending'
+                        : 'ascending'
+                      : undefined
+                  }
+                >
+                  {c.id ? (
+                    <button type="button" className="sort-button" onClick={() => sortBy(c.id!)}>
+                      {c.label}
+                      <span aria-hidden="true">
+                        {sort.by === c.id ? (sort.descending ? ' ▼' : ' ▲') : ''}
+                      </span>
+                    </button>
+                  ) : (
+                    c.label
+                  )}
+                </th>
+              ))}
             </tr>
           </thead>
           <tbody>
-            {first > 0 && <tr aria-hidden="true" style={{ height: first * ROW_PX }} />}
-            {rows.slice(first, end).map((r, k) => (
-              <Row
-                key={keyOf(r)}
-                stat={r}
-                multiple={multiple}
-                index={long ? first + k + 2 : undefined}
-              />
+            {first > 0 && (
+              <tr aria-hidden="true" style={{ height: first * ROW_HEIGHT }}>
+                <td colSpan={columns.length} />
+              </tr>
+            )}
+            {rows.slice(first, last).map((r, i) => (
+              <tr
+                key={`${r.stat.connection}\u0000${r.stat.topic}`}
+                aria-rowindex={first + i + 2}
+                style={scrolls ? { height: ROW_HEIGHT } : undefined}
+              >
+                {multiple && <td>{r.stat.connection}</td>}
+                <td>{r.stat.topic}</td>
+                <td className="num">{r.stat.messages}</td>
+                <td className="num">{r.stat.errors}</td>
+                <td className="num">{fmtRate(decayedRate(r.rate, r.at, now))}</td>
+                <td>{r.stat.lastError ?? ''}</td>
+              </tr>
             ))}
-            {end < rows.length && (
-              <tr aria-hidden="true" style={{ height: (rows.length - end) * ROW_PX }} />
+            {last < rows.length && (
+              <tr aria-hidden="true" style={{ height: (rows.length - last) * ROW_HEIGHT }}>
+                <td colSpan={columns.length} />
+              </tr>
             )}
           </tbody>
         </table>

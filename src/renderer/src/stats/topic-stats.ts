@@ -1,51 +1,93 @@
-// Per-topic counters (messages, decode errors, last error) as the core reports them.
+// Per-topic counters (messages, decode errors, last error) as the core reports them, with a
+// message rate measured here from successive totals. Updates only touch a map; the sorted
+// list is made when the table draws, so a broker with 100,000 topics costs no sort per batch.
 import type { TopicStat } from '../../../shared/types'
+import { decayedRate, RATE_WINDOW_MS } from '../../../shared/topic-types'
 
 const key = (s: TopicStat): string => `${s.connection}\u0000${s.topic}`
-const byName = (a: TopicStat, b: TopicStat): number =>
-  a.connection.localeCompare(b.connection) || a.topic.localeCompare(b.topic)
+
+export interface StatRow {
+  stat: TopicStat
+  /** Messages per second as of `at` (a moving average; it decays from there). */
+  rate: number
+  at: number
+}
+
+export type StatSort = 'name' | 'messages' | 'rate' | 'errors'
+
+const byName = (a: StatRow, b: StatRow): number => {
+  const c =
+    a.stat.connection < b.stat.connection ? -1 : a.stat.connection > b.stat.connection ? 1 : 0
+  if (c !== 0) return c
+  return a.stat.topic < b.stat.topic ? -1 : a.stat.topic > b.stat.topic ? 1 : 0
+}
 
 export class TopicStatsStore {
-  private readonly byKey = new Map<string, TopicStat>()
-  /** Keys sorted by connection and topic; sorted again only when a topic is new. */
-  private order: string[] = []
-  private list: TopicStat[] = []
-  private stale = false
+  private readonly byKey = new Map<string, StatRow>()
   private readonly listeners = new Set<() => void>()
-
-  /** Every topic's latest counters, sorted; the same array until something changed. */
-  get all(): readonly TopicStat[] {
-    if (this.stale) {
-      this.stale = false
-      this.list = this.order.map((k) => this.byKey.get(k)!)
-    }
-    return this.list
-  }
+  private byNameCache: StatRow[] | null = null
+  private readonly connectionNames = new Set<string>()
+  /** Bumps on every change. */
+  version = 0
+  /** When the latest totals arrived: rates are shown as of then. */
+  updatedAt = 0
 
   get size(): number {
     return this.byKey.size
   }
 
+  /** How many connections the topics come from (a column for it when more than one). */
+  get connections(): number {
+    return this.connectionNames.size
+  }
+
+  /** Every topic's latest counters, by connection and topic. */
+  get all(): readonly TopicStat[] {
+    return this.sorted('name', false, Date.now()).map((r) => r.stat)
+  }
+
   load(stats: readonly TopicStat[]): void {
     this.byKey.clear()
-    this.order = []
+    this.connectionNames.clear()
+    this.byNameCache = null
     this.update(stats, true)
   }
 
   /** Stats in a batch are the latest totals of the topics that changed. */
-  update(stats: readonly TopicStat[], force = false): void {
+  update(stats: readonly TopicStat[], force = false, now = Date.now()): void {
     if (stats.length === 0 && !force) return
-    let added = false
     for (const s of stats) {
       const k = key(s)
-      if (!this.byKey.has(k)) added = true
-      this.byKey.set(k, s)
+      const row = this.byKey.get(k)
+      if (!row) {
+        this.byKey.set(k, { stat: s, rate: 0, at: now })
+        this.connectionNames.add(s.connection)
+        this.byNameCache = null
+        continue
+      }
+      const added = Math.max(0, s.messages - row.stat.messages)
+      row.rate = decayedRate(row.rate, row.at, now) + (added * 1000) / RATE_WINDOW_MS
+      row.at = now
+      row.stat = s
     }
-    if (added) {
-      this.order = [...this.byKey.values()].sort(byName).map(key)
-    }
-    this.stale = true
+    this.version++
+    this.updatedAt = now
     for (const l of this.listeners) l()
+  }
+
+  /** The rows in the table's order (a new array when sorted by a changing figure). */
+  sorted(by: StatSort, descending: boolean, now: number): StatRow[] {
+    if (!this.byNameCache) this.byNameCache = [...this.byKey.values()].sort(byName)
+    const base = this.byNameCache
+    if (by === 'name') return descending ? base.slice().reverse() : base
+    const figure =
+      by === 'messages'
+        ? (r: StatRow) => r.stat.messages
+        : by === 'errors'
+          ? (r: StatRow) => r.stat.errors
+          : (r: StatRow) => decayedRate(r.rate, r.at, now)
+    // Stable on the name order: equal figures stay alphabetical.
+    return base.slice().sort((a, b) => (descending ? figure(b) - figure(a) : figure(a) - figure(b)))
   }
 
   subscribe(listener: () => void): () => void {

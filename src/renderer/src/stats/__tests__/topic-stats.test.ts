@@ -1,40 +1,41 @@
-import { describe, expect, it, vi } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { TopicStat } from '../../../../shared/types'
 import { TopicStatsStore } from '../topic-stats'
 
-const stat = (topic: string, messages: number, connection = 'lab'): TopicStat => ({
-  connection,
+const stat = (topic: string, messages: number, errors = 0): TopicStat => ({
+  connection: 'Plant',
   topic,
   messages,
-  errors: 0
+  errors
 })
+const topics = (rows: { stat: TopicStat }[]): string[] => rows.map((r) => r.stat.topic)
 
-describe('TopicStatsStore', () => {
-  it('lists every topic once, sorted, with the newest counters, and tells listeners', () => {
+describe('the topic statistics', () => {
+  it('sorts by name, messages, errors and rate, either way', () => {
     const store = new TopicStatsStore()
-    const listener = vi.fn()
-    store.subscribe(listener)
-    store.load([stat('b', 1), stat('a', 1)])
-    store.update([stat('b', 5), stat('c', 2), stat('a', 3, 'attic')])
-    expect(store.all.map((s) => `${s.connection}/${s.topic}=${s.messages}`)).toEqual([
-      'attic/a=3',
-      'lab/a=1',
-      'lab/b=5',
-      'lab/c=2'
-    ])
-    expect(store.size).toBe(4)
-    expect(listener).toHaveBeenCalledTimes(2)
+    store.load([stat('b', 0), stat('a', 0), stat('c', 0, 0)])
+    // Over 10 s: b gets 100 messages, a 10, c none but 5 decode errors.
+    for (let t = 1000; t <= 10_000; t += 1000)
+      store.update([stat('b', t / 100), stat('a', t / 1000)], false, t)
+    store.update([stat('c', 0, 5)], false, 10_000)
+    expect(topics(store.sorted('name', false, 10_000))).toEqual(['a', 'b', 'c'])
+    expect(topics(store.sorted('name', true, 10_000))).toEqual(['c', 'b', 'a'])
+    expect(topics(store.sorted('rate', true, 10_000))).toEqual(['b', 'a', 'c'])
+    expect(topics(store.sorted('messages', false, 10_000))).toEqual(['c', 'a', 'b'])
+    expect(topics(store.sorted('errors', true, 10_000))).toEqual(['c', 'a', 'b'])
+    const b = store.sorted('name', false, 10_000)[1]
+    // 10 messages a second for 10 s: a 10 s moving average is well on its way to 10/s.
+    expect(b.rate).toBeGreaterThan(5)
+    expect(b.rate).toBeLessThan(10)
   })
 
-  it('gives the same array until a batch changes something', () => {
+  it('keeps the name order without sorting again for each batch', () => {
     const store = new TopicStatsStore()
-    store.load([stat('a', 1)])
-    const first = store.all
-    expect(store.all).toBe(first)
-    store.update([])
-    expect(store.all).toBe(first)
-    store.update([stat('a', 2)])
-    expect(store.all).not.toBe(first)
-    expect(store.all[0].messages).toBe(2)
+    store.load([stat('x', 1), stat('y', 1)])
+    const first = store.sorted('name', false, 0)
+    store.update([stat('x', 2)])
+    expect(store.sorted('name', false, 0)).toBe(first)
+    store.update([stat('w', 1)])
+    expect(topics(store.sorted('name', false, 0))).toEqual(['w', 'x', 'y'])
   })
 })

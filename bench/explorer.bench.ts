@@ -1,0 +1,395 @@
+// The topic explorer at its design load: 100,000 topics under `#` on a real Mosquitto, 10,000
+// messages a second spread over them, the app in serve mode and its page in headless
+// Chromium with the topic tree open and a filter typed. Measured in one run:
+//   - main-thread time per frame (Chrome's trace: every top-level task up to each frame's end)
+//   - how long a filter over the 100,000 topics takes to show its answer, keystroke by keystroke
+//   - the message history against its budget; core RSS and the page's JS heap above idle
+//   - ingest with the explorer on against a bare mqtt.js subscriber (separate processes)
+import { spawn } from 'node:child_process'
+import * as fs from 'node:fs'
+import * as path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import mqtt from 'mqtt'
+import type { Page } from '@playwright/test'
+import { mosquittoAvailable, startMosquitto } from '../test-support/mosquitto'
+import { startServe } from '../test-support/serve'
+import { connectWsApi, seriesValues, waitForConnected } from '../test-support/ws-api'
+import { waitUntil } from '../test-support/wait'
+import { newProfile } from '../src/shared/defaults'
+import { atLeast, atMost, fmt, median, percentile, type Bench, type BenchResult } from './bench-lib'
+import { launchChromium } from './chart-page/harness'
+
+const here = path.dirname(fileURLToPath(import.meta.url))
+const TOPICS = 100_000
+const RATE = 10_000
+const WARMUP_MS = 3000
+const MEASURE_MS = 15_000
+const MB = 1024 * 1024
+/** The filters typed, one keystroke at a time. */
+const FILTERS = ['bench/+/d7/#', 's9999', 'd42']
+const INGEST_MESSAGES = 200_000
+/** A plant's scale (the 500-device fleet has 1,000 topics) and the design load. */
+const INGEST_TOPICS = [1_000, 100_000]
+const INGEST_TRIALS = 3
+
+const benchTopic = (i: number): string => `bench/l${i % 100}/d${Math.floor(i / 100) % 100}/s${i}`
+
+function rssMB(pid: number): number {
+  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8')
+  return Number(/VmRSS:\s+(\d+) kB/.exec(status)![1]) / 1024
+}
+
+async function jsHeapMB(page: Page): Promise<number> {
+  const cdp = await page.context().newCDPSession(page)
+  await cdp.send('HeapProfiler.collectGarbage')
+  const { usedSize } = await cdp.send('Runtime.getHeapUsage')
+  await cdp.detach()
+  return usedSize / MB
+}
+
+/** Publishes `n` messages round-robin over the bench topics, as fast as the socket takes them. */
+async function publishAll(client: mqtt.MqttClient, n: number, from = 0): Promise<void> {
+  for (let i = 0; i < n; i++) {
+    const ok = client.publish(benchTopic((from + i) % TOPICS), String(20 + (i % 100) / 10), {
+      qos: 0
+    })
+    if (!ok || i % 2000 === 0) await new Promise((r) => setImmediate(r))
+  }
+}
+
+/** RATE messages a second over every topic until stopped. */
+function publishAtRate(client: mqtt.MqttClient): { stop(): number } {
+  const started = Date.now()
+  let sent = 0
+  const timer = setInterval(() => {
+    const due = Math.floor(((Date.now() - started) * RATE) / 1000)
+    for (; sent < due; sent++)
+      client.publish(benchTopic((sent * 7919) % TOPICS), String(20 + (sent % 100) / 10), {
+        qos: 0
+      })
+  }, 10)
+  return {
+    stop() {
+      clearInterval(timer)
+      return sent
+    }
+  }
+}
+
+/** Runs in the page: types into the topic filter a character at a time (see typeFilter). */
+const TYPE_IN_PAGE = `async (value) => {
+  const input = document.querySelector('input[aria-label="Filter topics"]')
+  const setValue = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value').set
+  const times = []
+  for (let i = 0; i <= value.length; i++) {
+    const t0 = performance.now()
+    setValue.call(input, value.slice(0, i))
+    input.dispatchEvent(new Event('input', { bubbles: true }))
+    // The next frame has been drawn when a task queued from its rAF runs.
+    await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)))
+    if (i > 0) times.push(performance.now() - t0)
+  }
+  return times
+}`
+
+/** Types `text` into the topic filter a character at a time; ms until each answer is painted. */
+function typeFilter(page: Page, text: string): Promise<number[]> {
+  return page.evaluate(`(${TYPE_IN_PAGE})(${JSON.stringify(text)})`) as Promise<number[]>
+}
+
+interface TraceEvent {
+  name: string
+  ph: string
+  pid: number
+  tid: number
+  ts: number
+  dur?: number
+  args?: { name?: string }
+}
+
+/** One frame at 60 Hz. */
+const FRAME_MS = 1000 / 60
+
+/**
+ * Main-thread time in each 60 Hz frame slot of the trace: the page's top-level tasks (its own
+ * thread: the busiest renderer main thread) cut at slot boundaries and summed per slot.
+ * Every slot counts for the p99 (a long task fills several); the median is over slots with
+ * any work, so idle slots do not flatter it.
+ */
+function frameTimes(events: TraceEvent[]): { all: number[]; working: number[] } {
+  const names = new Map<string, string>()
+  for (const e of events)
+    if (e.name === 'thread_name') names.set(`${e.pid}:${e.tid}`, e.args?.name ?? '')
+  const busy = new Map<string, number>()
+  for (const e of events) {
+    const key = `${e.pid}:${e.tid}`
+    if (names.get(key) === 'CrRendererMain' && e.name === 'ThreadControllerImpl::RunTask')
+      busy.set(key, (busy.get(key) ?? 0) + (e.dur ?? 0))
+  }
+  const main = [...busy].sort((a, b) => b[1] - a[1])[0]?.[0]
+  if (!main) throw new Error('no renderer main thread in the trace')
+  const tasks = events.filter(
+    (e) =>
+      `${e.pid}:${e.tid}` === main && e.ph === 'X' && e.name === 'ThreadControllerImpl::RunTask'
+  )
+  let start = Infinity
+  let end = -Infinity
+  for (const e of events) {
+    if (!(e.ts > 0)) continue
+    start = Math.min(start, e.ts / 1000)
+    end = Math.max(end, (e.ts + (e.dur ?? 0)) / 1000)
+  }
+  const slots = new Float64Array(Math.max(1, Math.ceil((end - start) / FRAME_MS)))
+  const add = (slot: number, ms: number): void => {
+    if (slot >= 0 && slot < slots.length) slots[slot] += ms
+  }
+  for (const t of tasks) {
+    const from = t.ts / 1000 - start
+    const to = from + (t.dur ?? 0) / 1000
+    const a = Math.floor(from / FRAME_MS)
+    const b = Math.floor(to / FRAME_MS)
+    if (a === b) add(a, to - from)
+    else {
+      add(a, (a + 1) * FRAME_MS - from)
+      for (let k = a + 1; k < b; k++) add(k, FRAME_MS)
+      add(b, to - b * FRAME_MS)
+    }
+  }
+  const all = Array.from(slots)
+  return { all, working: all.filter((ms) => ms > 0) }
+}
+
+function runWorker(args: string[], script = 'explorer-ingest-worker.ts', node: string[] = []) {
+  const child = spawn(
+    process.execPath,
+    [...node, '--import', 'tsx', path.join(here, 'workers', script), ...args],
+    { stdio: ['ignore', 'pipe', 'inherit'] }
+  )
+  const lines: string[] = []
+  const waiters: ((line: string) => void)[] = []
+  let buffer = ''
+  child.stdout.on('data', (d: Buffer) => {
+    buffer += d.toString()
+    for (let nl; (nl = buffer.indexOf('\n')) >= 0;) {
+      const line = buffer.slice(0, nl)
+      buffer = buffer.slice(nl + 1)
+      const w = waiters.shift()
+      if (w) w(line)
+      else lines.push(line)
+    }
+  })
+  const next = (timeoutMs: number): Promise<string> =>
+    new Promise((resolve, reject) => {
+      const l = lines.shift()
+      if (l !== undefined) return resolve(l)
+      const timer = setTimeout(
+        () => reject(new Error(`ingest worker: no answer in ${timeoutMs} ms`)),
+        timeoutMs
+      )
+      waiters.push((line) => {
+        clearTimeout(timer)
+        resolve(line)
+      })
+    })
+  return { child, next }
+}
+
+/** Messages a second: the bare mqtt.js subscriber and the app's core, same stream. */
+async function ingest(topics: number): Promise<{ bare: number[]; ours: number[] }> {
+  const broker = await startMosquitto({ anonymous: true, password: false, quiet: true })
+  const rates = { bare: [] as number[], ours: [] as number[] }
+  try {
+    for (let trial = 0; trial < INGEST_TRIALS; trial++) {
+      for (const mode of ['bare', 'ours'] as const) {
+        const prefix = `ingest${trial}${mode}`
+        const worker = runWorker([
+          mode,
+          String(broker.ports.anonymous),
+          String(INGEST_MESSAGES),
+          prefix
+        ])
+        if ((await worker.next(30_000)) !== 'ready') throw new Error(`${mode} worker not ready`)
+        const client = await mqtt.connectAsync(broker.url('anonymous'), {
+          clientId: `pub-${prefix}`
+        })
+        const start = Date.now()
+        for (let i = 0; i < INGEST_MESSAGES; i++) {
+          const ok = client.publish(
+            `${prefix}/${benchTopic(i % topics)}`,
+            String(20 + (i % 100) / 10),
+            { qos: 0 }
+          )
+          if (!ok || i % 2000 === 0) await new Promise((r) => setImmediate(r))
+        }
+        const { lastAt, received } = JSON.parse(await worker.next(180_000)) as {
+          lastAt: number
+          received: number
+        }
+        rates[mode].push(received / ((lastAt - start) / 1000))
+        await client.endAsync()
+        worker.child.kill()
+      }
+    }
+  } finally {
+    await broker.close()
+  }
+  return rates
+}
+
+const bench: Bench = {
+  title: 'Topic explorer (100,000 topics, 10,000 msg/s, serve mode, Chromium)',
+  async run(): Promise<BenchResult[]> {
+    const available = mosquittoAvailable()
+    if (!available.ok) throw new Error(`Mosquitto is not installed: ${available.reason}`)
+    const broker = await startMosquitto({ anonymous: true, password: false, quiet: true })
+    const app = await startServe([])
+    const browser = await launchChromium()
+    const publisher = await mqtt.connectAsync(broker.url('anonymous'), { clientId: 'explorer-pub' })
+    const results: BenchResult[] = []
+    try {
+      const api = await connectWsApi(app.url)
+      await api.invoke('settings:save-profile', {
+        profile: newProfile('bench', {
+          name: 'Bench',
+          host: broker.host,
+          port: broker.ports.anonymous,
+          clientId: 'explorer-bench-app',
+          topics: [{ filter: 'bench/#', qos: 0 } as never]
+        })
+      })
+      await api.invoke('connection:open', { profileId: 'bench' })
+      await waitForConnected(api, 'bench')
+      // A quiet broker does not log subscriptions: a probe that arrives says it is in place.
+      await waitUntil(async () => {
+        await publisher.publishAsync('bench/probe', '1')
+        return (await seriesValues(api, 'bench/probe', 'value')).length > 0
+      }, 'the app to subscribe')
+      const page = await browser.newPage({ viewport: { width: 1400, height: 900 } })
+      await page.goto(app.url)
+      await page.getByText('1 topic', { exact: true }).waitFor({ timeout: 30_000 })
+      await new Promise((r) => setTimeout(r, 2000))
+      const pid = app.process.pid!
+      const idle = { core: rssMB(pid), heap: await jsHeapMB(page) }
+
+      // Every topic once, then wait for the tree to have them all.
+      await publishAll(publisher, TOPICS)
+      await page
+        .getByText(`${(TOPICS + 1).toLocaleString('en-US')} topics`, { exact: true })
+        .waitFor({ timeout: 180_000 })
+
+      const running = publishAtRate(publisher)
+      await new Promise((r) => setTimeout(r, WARMUP_MS))
+      const answers: number[] = []
+      for (const f of FILTERS) answers.push(...(await typeFilter(page, f)))
+      // Left typed: the bench's filter, its matches opened in the tree.
+      await typeFilter(page, FILTERS[0])
+      await new Promise((r) => setTimeout(r, WARMUP_MS))
+      await browser.startTracing(page, { categories: ['toplevel', 'cc'] })
+      await new Promise((r) => setTimeout(r, MEASURE_MS))
+      const trace = JSON.parse((await browser.stopTracing()).toString()) as {
+        traceEvents: TraceEvent[]
+      }
+      const sent = running.stop()
+      const frames = frameTimes(trace.traceEvents)
+      await new Promise((r) => setTimeout(r, 2000))
+      const after = { core: rssMB(pid), heap: await jsHeapMB(page) }
+      // The same page with the topic panel hidden (its mirror let go): the explorer's share.
+      await page.getByRole('button', { name: 'Hide topics' }).click()
+      await new Promise((r) => setTimeout(r, 2000))
+      const hiddenHeap = await jsHeapMB(page)
+      const resumed = publishAtRate(publisher)
+      await new Promise((r) => setTimeout(r, WARMUP_MS))
+      await browser.startTracing(page, { categories: ['toplevel', 'cc'] })
+      await new Promise((r) => setTimeout(r, MEASURE_MS))
+      const hiddenTrace = JSON.parse((await browser.stopTracing()).toString()) as {
+        traceEvents: TraceEvent[]
+      }
+      resumed.stop()
+      const hiddenFrames = frameTimes(hiddenTrace.traceEvents)
+      const snapshot = await api.invoke('topics:snapshot')
+      const history = await api.invoke('topics:history', { nodeId: snapshot.roots[0].id, limit: 1 })
+      await api.close()
+
+      const p99 = percentile(frames.all, 99)
+      const mid = median(frames.working)
+      const frameNote = `${fmt(frames.all.length)} frame slots of 16.7 ms in ${MEASURE_MS / 1000} s (${fmt(frames.working.length)} with work), ${fmt(sent)} messages published; busiest slot ${fmt(
+        frames.all.reduce((a, b) => Math.max(a, b), 0),
+        1
+      )} ms`
+      results.push(
+        {
+          name: 'Main-thread time per 60 Hz frame, p99',
+          ours: `${fmt(p99, 1)} ms`,
+          reference: 'budget 16 ms',
+          ...atMost(p99 / 16, 1),
+          note: `${frameNote}; with the topic panel hidden: p99 ${fmt(percentile(hiddenFrames.all, 99), 1)} ms, median with work ${fmt(median(hiddenFrames.working), 1)} ms (${fmt(hiddenFrames.working.length)} slots with work)`
+        },
+        {
+          name: 'Main-thread time per 60 Hz frame with work, median',
+          ours: `${fmt(mid, 1)} ms`,
+          reference: 'budget 4 ms',
+          ...atMost(mid / 4, 1)
+        }
+      )
+      const worst = Math.max(...answers)
+      results.push({
+        name: `Filter over ${fmt(TOPICS)} topics, slowest keystroke to painted answer`,
+        ours: `${fmt(worst, 1)} ms`,
+        reference: 'budget 50 ms',
+        ...atMost(worst / 50, 1),
+        note: `${answers.length} keystrokes typing ${FILTERS.map((f) => `"${f}"`).join(', ')}; median ${fmt(median(answers), 1)} ms`
+      })
+      results.push({
+        name: 'Message history within its budget',
+        ours: `${fmt(history.usedBytes / MB, 1)} MB`,
+        reference: `budget ${fmt(history.budgetBytes / MB)} MB`,
+        ...atMost(history.usedBytes / history.budgetBytes, 1)
+      })
+      const memoryWorker = runWorker([String(TOPICS), '400000'], 'explorer-memory-worker.ts', [
+        '--expose-gc'
+      ])
+      const alone = JSON.parse(await memoryWorker.next(120_000)) as {
+        heap: number
+        buffers: number
+      }
+      const coreGrowth = after.core - idle.core
+      const heapGrowth = after.heap - idle.heap
+      results.push(
+        {
+          name: 'Core RSS above idle (default 64 MB history)',
+          ours: `${fmt(coreGrowth)} MB`,
+          reference: 'budget 150 MB',
+          ...atMost(coreGrowth / 150, 1),
+          note: `core RSS idle ${fmt(idle.core)} MB, after ${fmt(after.core)} MB; the explorer alone (tree and history, same topics, own process): heap ${fmt(alone.heap)} MB + buffers ${fmt(alone.buffers)} MB`
+        },
+        {
+          name: 'Page JS heap above idle',
+          ours: `${fmt(heapGrowth)} MB`,
+          reference: 'budget 150 MB',
+          ...atMost(heapGrowth / 150, 1),
+          note: `JS heap idle ${fmt(idle.heap)} MB, after ${fmt(after.heap)} MB, ${fmt(hiddenHeap)} MB with the topic panel hidden (its tree: ${fmt(after.heap - hiddenHeap)} MB)`
+        }
+      )
+    } finally {
+      await publisher.endAsync().catch(() => undefined)
+      await browser.close()
+      await app.stop()
+      await broker.close()
+    }
+    for (const topics of INGEST_TOPICS) {
+      const rates = await ingest(topics)
+      const bare = median(rates.bare)
+      const ours = median(rates.ours)
+      results.push({
+        name: `Ingest with the explorer on, ${fmt(INGEST_MESSAGES)} messages over ${fmt(topics)} topics (msg/s)`,
+        ours: fmt(ours),
+        reference: `bare mqtt.js ${fmt(bare)}`,
+        ...atLeast(ours / bare, 0.8),
+        note: `medians of ${INGEST_TRIALS}; ours ${rates.ours.map((r) => fmt(r)).join(', ')}; bare ${rates.bare.map((r) => fmt(r)).join(', ')}`
+      })
+    }
+    return results
+  }
+}
+
+export default bench

@@ -1,0 +1,95 @@
+import { describe, expect, it } from 'vitest'
+import { MessageHistory } from '../message-history'
+
+const KB = 1024
+const bytes = (n: number, fill = 1): Uint8Array => new Uint8Array(n).fill(fill)
+/** Every kept message's `at` over topics 0..n-1, oldest first. */
+const keptAts = (h: MessageHistory, topics: number): number[] =>
+  Array.from({ length: topics }, (_, t) => h.list(t, 1e6).map((m) => m.at))
+    .flat()
+    .sort((a, b) => a - b)
+
+describe('the kept message history', () => {
+  it('keeps copies with their metadata and MQTT 5 properties, newest first', () => {
+    const h = new MessageHistory(1024 * KB, 100)
+    const source = bytes(4, 7)
+    h.add(1, 1000, 1, true, false, source, {
+      contentType: 'text/plain',
+      correlationData: new Uint8Array([1, 255]),
+      userProperties: [['site', 'Lyon']]
+    })
+    source.fill(0) // the caller's buffer is reused: the kept copy must not change
+    h.add(2, 1500, 2, false, false, bytes(1, 9), null)
+    h.add(1, 2000, 0, false, true, bytes(2), null)
+    const [newest, oldest] = h.list(1, 10)
+    expect([newest.at, newest.qos, newest.retain, newest.dup, newest.props]).toEqual([
+      2000,
+      0,
+      false,
+      true,
+      null
+    ])
+    expect([...oldest.payload]).toEqual([7, 7, 7, 7])
+    expect([oldest.qos, oldest.retain]).toEqual([1, true])
+    expect(oldest.props).toEqual({
+      contentType: 'text/plain',
+      correlationData: new Uint8Array([1, 255]),
+      userProperties: [['site', 'Lyon']]
+    })
+    expect(h.get(1, oldest.seq)).toEqual(oldest)
+    expect(h.get(1, h.latest(2)!.seq)).toBeUndefined()
+    expect(h.latest(1)).toEqual(newest)
+    expect(h.list(1, 10, newest.seq)).toEqual([oldest])
+    expect([h.kept(1), h.kept(2), h.kept(3)]).toEqual([2, 1, 0])
+  })
+
+  it('never holds more than its budget, and lets the oldest messages go first', () => {
+    const budget = 256 * KB
+    const h = new MessageHistory(budget, 1e6)
+    for (let i = 0; i < 5000; i++) {
+      h.add(i % 7, i, 0, false, false, bytes(100 + (i % 50)), null)
+      expect(h.usedBytes).toBeLessThanOrEqual(budget)
+    }
+    const kept = keptAts(h, 7)
+    // What is kept is the newest part of what came, with nothing missing in between.
+    expect(kept.at(-1)).toBe(4999)
+    expect(kept).toEqual(Array.from({ length: kept.length }, (_, i) => 5000 - kept.length + i))
+    expect(kept.length).toBeGreaterThan(1000)
+    expect(h.usedBytes).toBeGreaterThan(budget * 0.75)
+  })
+
+  it('reads a large payload back whole from a chunk of its own', () => {
+    const h = new MessageHistory(8 * 1024 * KB, 10)
+    const big = new Uint8Array(2 * 1024 * KB).map((_, i) => i % 251)
+    h.add(3, 1, 0, false, false, big, null)
+    h.add(3, 2, 0, false, false, bytes(3), null)
+    expect(h.list(3, 10).map((m) => m.payload.byteLength)).toEqual([3, big.byteLength])
+    expect(h.list(3, 10)[1].payload).toEqual(big)
+  })
+
+  it('lists at most its limit per topic', () => {
+    const h = new MessageHistory(1024 * KB, 3)
+    for (let i = 0; i < 10; i++) h.add(1, i, 0, false, false, bytes(10), null)
+    expect(h.list(1, 100).map((m) => m.at)).toEqual([9, 8, 7])
+    expect(h.kept(1)).toBe(3)
+    expect(h.get(1, 1)).toBeUndefined()
+  })
+
+  it('a smaller budget applies at once', () => {
+    const h = new MessageHistory(4096 * KB, 1e6)
+    for (let i = 0; i < 20_000; i++) h.add(i % 4, i, 0, false, false, bytes(150), null)
+    expect(h.usedBytes).toBeGreaterThan(2048 * KB)
+    h.setLimits(1024 * KB, 1e6)
+    expect(h.usedBytes).toBeLessThanOrEqual(1024 * KB)
+    expect(keptAts(h, 4).at(-1)).toBe(19_999)
+  })
+
+  it('keeps nothing with a budget of 0, nor a message larger than the budget', () => {
+    const off = new MessageHistory(0, 10)
+    off.add(1, 0, 0, false, false, bytes(1), null)
+    expect([off.kept(1), off.usedBytes]).toEqual([0, 0])
+    const small = new MessageHistory(100 * KB, 10)
+    small.add(1, 0, 0, false, false, bytes(200 * KB), null)
+    expect([small.kept(1), small.usedBytes]).toEqual([0, 0])
+  })
+})

@@ -1,0 +1,291 @@
+// The tree of every topic seen, one root per connection, levels split on '/'. Each node
+// keeps figures for itself and everything below it; what changed is collected for the next
+// delta to the UI. Bounded: a fixed number of nodes and of topic characters.
+import {
+  MAX_TREE_NODES,
+  NODE_IS_TOPIC,
+  NODE_RETAINED,
+  RATE_WINDOW_MS,
+  type TopicDelta
+} from '../../../shared/topic-types'
+
+/** Characters of topic names the tree holds at most (a hostile broker's 64 KB topics). */
+export const MAX_TREE_CHARS = 32 * 1024 * 1024
+/** Bytes of each topic's last payload kept for its preview (a sensor's payload whole). */
+export const PREVIEW_BYTES = 256
+/** Levels of one topic; deeper levels are kept together in the last node. */
+export const MAX_TREE_DEPTH = 64
+
+export class TopicNode {
+  children: Map<string, TopicNode> | null = null
+  messages = 0
+  topics = 0
+  lastAt = 0
+  rate = 0
+  /** A message arrived on exactly this topic. */
+  isTopic = false
+  retained = false
+  /** Numeric fields the topic's payloads decode to (what a filter on field names sees). */
+  fields: readonly string[] | null = null
+  /** The last payload's first bytes (all of it when short), for the one-line preview. */
+  last: Uint8Array | null = null
+  lastSize = 0
+  dirty = false
+
+  constructor(
+    readonly id: number,
+    readonly parent: TopicNode | null,
+    readonly name: string,
+    /** The full topic ('' for a connection root). */
+    readonly topic: string,
+    readonly root: RootNode | null
+  ) {}
+
+  get flags(): number {
+    return (this.isTopic ? NODE_IS_TOPIC : 0) | (this.retained ? NODE_RETAINED : 0)
+  }
+}
+
+export class RootNode extends TopicNode {
+  readonly byTopic = new Map<string, TopicNode>()
+
+  constructor(
+    id: number,
+    readonly profileId: string,
+    public label: string
+  ) {
+    super(id, null, label, '', null)
+  }
+}
+
+const ZERO = new Float64Array(0)
+
+export class TopicTree {
+  /** Every node by id (ids start at 0 and are never reused). */
+  private readonly nodes: TopicNode[] = []
+  private readonly roots = new Map<string, RootNode>()
+  private chars = 0
+  private seq = 0
+  private refusedMessages = 0
+  private dirty: TopicNode[] = []
+  private created: TopicNode[] = []
+  private fieldsChanged: TopicNode[] = []
+  private rootsChanged: RootNode[] = []
+
+  constructor(
+    private readonly maxNodes = MAX_TREE_NODES,
+    private readonly maxChars = MAX_TREE_CHARS
+  ) {}
+
+  get size(): number {
+    return this.nodes.length
+  }
+
+  /** Messages on topics the full tree could not take (counted, said in the panel). */
+  get refused(): number {
+    return this.refusedMessages
+  }
+
+  node(id: number): TopicNode | undefined {
+    return this.nodes[id]
+  }
+
+  /** The root of a connection, made (or renamed) as needed. */
+  root(profileId: string, label: string): RootNode {
+    let root = this.roots.get(profileId)
+    if (!root) {
+      root = new RootNode(this.nodes.length, profileId, label)
+      this.nodes.push(root)
+      this.roots.set(profileId, root)
+      this.created.push(root)
+      this.rootsChanged.push(root)
+    } else if (root.label !== label) {
+      root.label = label
+      this.rootsChanged.push(root)
+    }
+    return root
+  }
+
+  rootOf(profileId: string): RootNode | undefined {
+    return this.roots.get(profileId)
+  }
+
+  find(root: RootNode, topic: string): TopicNode | undefined {
+    return root.byTopic.get(topic)
+  }
+
+  /**
+   * Counts one message on `topic`; null (and counted as refused) when the tree is full.
+   * Every node from the topic up to the root takes the message in its figures.
+   */
+  record(root: RootNode, topic: string, at: number, retained: boolean): TopicNode | null {
+    const node = root.byTopic.get(topic) ?? this.insert(root, topic)
+    if (!node) {
+      this.refusedMessages++
+      return null
+    }
+    if (!node.isTopic) {
+      node.isTopic = true
+      for (let n: TopicNode | null = node; n; n = n.parent) n.topics++
+    }
+    node.retained = retained
+    for (let n: TopicNode | null = node; n; n = n.parent) {
+      n.messages++
+      n.rate =
+        n.rate * Math.exp(-Math.max(0, at - n.lastAt) / RATE_WINDOW_MS) + 1000 / RATE_WINDOW_MS
+      n.lastAt = at
+      if (!n.dirty) {
+        n.dirty = true
+        this.dirty.push(n)
+      }
+    }
+    return node
+  }
+
+  /** Keeps the head of the topic's last payload (reusing the array when the size repeats). */
+  setLast(node: TopicNode, payload: Uint8Array): void {
+    const n = Math.min(payload.byteLength, PREVIEW_BYTES)
+    if (node.last?.byteLength === n) node.last.set(payload.subarray(0, n))
+    else node.last = payload.slice(0, n)
+    node.lastSize = payload.byteLength
+  }
+
+  /** The topic's decoded field names changed (the decoder reuses one array per field list). */
+  setFields(node: TopicNode, fields: readonly string[] | undefined): void {
+    if (!fields || fields === node.fields) return
+    const same =
+      node.fields !== null &&
+      node.fields.length === fields.length &&
+      node.fields.every((f, i) => f === fields[i])
+    node.fields = fields
+    if (!same) this.fieldsChanged.push(node)
+  }
+
+  /** Everything changed since the last call, for the UI; null when nothing did. */
+  drain(now: number): TopicDelta | null {
+    if (
+      this.dirty.length === 0 &&
+      this.created.length === 0 &&
+      this.fieldsChanged.length === 0 &&
+      this.rootsChanged.length === 0
+    )
+      return null
+    const delta = this.encode(this.dirty, this.created, this.fieldsChanged, this.rootsChanged, {
+      seq: ++this.seq,
+      now,
+      full: false
+    })
+    for (const n of this.dirty) n.dirty = false
+    this.dirty = []
+    this.created = []
+    this.fieldsChanged = []
+    this.rootsChanged = []
+    return delta
+  }
+
+  /** The whole tree, as of the last delta plus whatever changed since (values are absolute). */
+  snapshot(now: number): TopicDelta {
+    const withFields = this.nodes.filter((n) => n.fields !== null)
+    return this.encode(this.nodes, this.nodes, withFields, [...this.roots.values()], {
+      seq: this.seq,
+      now,
+      full: true
+    })
+  }
+
+  /** Every topic node below `node` (itself included), depth first. */
+  topicsBelow(node: TopicNode, limit: number): TopicNode[] {
+    const out: TopicNode[] = []
+    const stack: TopicNode[] = [node]
+    while (stack.length > 0 && out.length < limit) {
+      const n = stack.pop()!
+      if (n.isTopic) out.push(n)
+      if (n.children) for (const c of n.children.values()) stack.push(c)
+    }
+    return out
+  }
+
+  private insert(root: RootNode, topic: string): TopicNode | null {
+    let levels = topic.split('/')
+    if (levels.length > MAX_TREE_DEPTH)
+      levels = [...levels.slice(0, MAX_TREE_DEPTH - 1), levels.slice(MAX_TREE_DEPTH - 1).join('/')]
+    // Walk what exists; add the rest only if all of it fits.
+    let node: TopicNode = root
+    let i = 0
+    for (; i < levels.length; i++) {
+      const child = node.children?.get(levels[i])
+      if (!child) break
+      node = child
+    }
+    const missing = levels.length - i
+    let prefix = node.topic
+    let addedChars = 0
+    for (let j = i; j < levels.length; j++) {
+      prefix = j === 0 ? levels[0] : `${prefix}/${levels[j]}`
+      addedChars += prefix.length
+    }
+    if (this.nodes.length + missing > this.maxNodes || this.chars + addedChars > this.maxChars)
+      return null
+    this.chars += addedChars
+    for (; i < levels.length; i++) {
+      const path = i === 0 ? levels[0] : `${node.topic}/${levels[i]}`
+      const child = new TopicNode(this.nodes.length, node, levels[i], path, root)
+      this.nodes.push(child)
+      this.created.push(child)
+      node.children ??= new Map()
+      node.children.set(levels[i], child)
+      node = child
+    }
+    root.byTopic.set(topic, node)
+    return node
+  }
+
+  private encode(
+    changed: readonly TopicNode[],
+    created: readonly TopicNode[],
+    fields: readonly TopicNode[],
+    roots: readonly RootNode[],
+    head: Pick<TopicDelta, 'seq' | 'now' | 'full'>
+  ): TopicDelta {
+    const n = changed.length
+    const ids = n ? new Float64Array(n) : ZERO
+    const messages = n ? new Float64Array(n) : ZERO
+    const topics = n ? new Float64Array(n) : ZERO
+    const lastAt = n ? new Float64Array(n) : ZERO
+    const rate = n ? new Float64Array(n) : ZERO
+    const flags = n ? new Float64Array(n) : ZERO
+    for (let i = 0; i < n; i++) {
+      const node = changed[i]
+      ids[i] = node.id
+      messages[i] = node.messages
+      topics[i] = node.topics
+      lastAt[i] = node.lastAt
+      rate[i] = node.rate
+      flags[i] = node.flags
+    }
+    const c = created.length
+    const newIds = c ? new Float64Array(c) : ZERO
+    const newParents = c ? new Float64Array(c) : ZERO
+    const newNames = new Array<string>(c)
+    for (let i = 0; i < c; i++) {
+      newIds[i] = created[i].id
+      newParents[i] = created[i].parent?.id ?? -1
+      newNames[i] = created[i].name
+    }
+    return {
+      ...head,
+      roots: roots.map((r) => ({ id: r.id, profileId: r.profileId, name: r.label })),
+      newIds,
+      newParents,
+      newNames,
+      ids,
+      messages,
+      topics,
+      lastAt,
+      rate,
+      flags,
+      fields: fields.map((f) => ({ id: f.id, names: [...(f.fields ?? [])] })),
+      refused: this.refusedMessages
+    }
+  }
+}

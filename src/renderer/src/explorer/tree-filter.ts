@@ -1,0 +1,198 @@
+// The tree's filter: an MQTT filter when the text has + or # levels (plant/+/dev7/#), else
+// a case-insensitive substring of the topic or of one of its field names. It runs on the
+// renderer's mirror (no round trip per key); counts under a filter are the matching topics'.
+import type { TopicMirror } from './topic-mirror'
+
+export type CompiledFilter =
+  { kind: 'none' } | { kind: 'wildcard'; levels: string[] } | { kind: 'text'; needle: string }
+
+export function compileFilter(text: string): CompiledFilter {
+  const t = text.trim()
+  if (t === '') return { kind: 'none' }
+  const levels = t.split('/')
+  if (levels.some((l) => l === '+' || l === '#')) return { kind: 'wildcard', levels }
+  return { kind: 'text', needle: t.toLowerCase() }
+}
+
+/** Whether an MQTT filter (levels split on '/') matches a topic's levels. */
+export function wildcardMatches(filter: readonly string[], topic: readonly string[]): boolean {
+  for (let i = 0; i < filter.length; i++) {
+    const f = filter[i]
+    if (f === '#') return i > 0 || !topic[0]?.startsWith('$')
+    if (i >= topic.length) return false
+    if (f === '+') {
+      if (i === 0 && topic[0].startsWith('$')) return false
+      continue
+    }
+    if (f !== topic[i]) return false
+  }
+  return filter.length === topic.length
+}
+
+export const MATCH_SELF = 1
+export const MATCH_BELOW = 2
+
+/** Which nodes a filter keeps, and the figures that follow it. */
+export class FilterResult {
+  /** Per node: MATCH_SELF (the topic matches) | MATCH_BELOW (a matching topic lies below). */
+  mark: Uint8Array
+  /** Matching topic ids. */
+  matches: number[] = []
+  /** Per node: messages and topics of the matching topics at or below it. */
+  messages: Float64Array
+  topics: Float64Array
+  /** The mirror's figures version the counts were summed at. */
+  countedAt = -1
+  /** Nodes examined so far (a later run only looks at new ones). */
+  examined = 0
+  /** The mirror's filterCounter when last run. */
+  fieldsSeen = 0
+
+  constructor(
+    readonly filter: CompiledFilter,
+    size: number
+  ) {
+    this.mark = new Uint8Array(size)
+    this.messages = new Float64Array(size)
+    this.topics = new Float64Array(size)
+  }
+}
+
+function matchesText(mirror: TopicMirror, id: number, needle: string): boolean {
+  if (mirror.lowerTopicOf(id).includes(needle)) return true
+  const fields = mirror.fields[id]
+  if (fields) for (const f of fields) if (f.toLowerCase().includes(needle)) return true
+  return false
+}
+
+function mark(result: FilterResult, mirror: TopicMirror, id: number): void {
+  if ((result.mark[id] & MATCH_SELF) !== 0) return
+  result.mark[id] |= MATCH_SELF
+  result.matches.push(id)
+  for (
+    let p = mirror.parent[id];
+    p >= 0 && (result.mark[p] & MATCH_BELOW) === 0;
+    p = mirror.parent[p]
+  )
+    result.mark[p] |= MATCH_BELOW
+}
+
+/** Every topic at or below `id`. */
+function markSubtree(result: FilterResult, mirror: TopicMirror, id: number): void {
+  const stack = [id]
+  while (stack.length > 0) {
+    const n = stack.pop()!
+    if (mirror.isTopic(n)) mark(result, mirror, n)
+    mirror.eachChild(n, (c) => stack.push(c))
+  }
+}
+
+/** An MQTT filter walks the tree level by level: only the branches it names are visited. */
+function walkWildcard(
+  result: FilterResult,
+  mirror: TopicMirror,
+  id: number,
+  levels: readonly string[],
+  i: number
+): void {
+  if (i === levels.length) {
+    if (mirror.isTopic(id)) mark(result, mirror, id)
+    return
+  }
+  const f = levels[i]
+  if (f === '#') {
+    // `a/#` matches `a` too; a leading wildcard never matches `$` topics.
+    if (i > 0 && mirror.isTopic(id)) mark(result, mirror, id)
+    mirror.eachChild(id, (c) => {
+      if (i > 0 || !mirror.names[c].startsWith('$')) markSubtree(result, mirror, c)
+    })
+    return
+  }
+  mirror.eachChild(id, (c) => {
+    const name = mirror.names[c]
+    if (f === '+' ? i > 0 || !name.startsWith('$') : name === f)
+      walkWildcard(result, mirror, c, levels, i + 1)
+  })
+}
+
+/**
+ * Runs the filter on the mirror. A text filter looks only at nodes that are new, or whose
+ * field names changed, since `previous` (extended in place); an MQTT filter walks again.
+ */
+export function runFilter(
+  mirror: TopicMirror,
+  filter: CompiledFilter,
+  previous?: FilterResult
+): FilterResult {
+  if (filter.kind !== 'text') {
+    const result = new FilterResult(filter, mirror.count)
+    if (filter.kind === 'wildcard')
+      for (const root of mirror.roots) walkWildcard(result, mirror, root.id, filter.levels, 0)
+    result.examined = mirror.count
+    result.fieldsSeen = mirror.filterCounter
+    return result
+  }
+  let result = previous
+  if (!result || result.filter !== filter || result.examined > mirror.count) {
+    result = new FilterResult(filter, mirror.count)
+  } else if (result.mark.length < mirror.count) {
+    const marks = new Uint8Array(mirror.count)
+    marks.set(result.mark)
+    result.mark = marks
+    result.messages = new Float64Array(mirror.count)
+    result.topics = new Float64Array(mirror.count)
+  }
+  const start = result.examined
+  const seen = result.fieldsSeen
+  for (let id = 0; id < mirror.count; id++) {
+    if (id < start && mirror.filterSeq[id] <= seen) continue
+    if (!mirror.isTopic(id) || (result.mark[id] & MATCH_SELF) !== 0) continue
+    if (matchesText(mirror, id, filter.needle)) mark(result, mirror, id)
+  }
+  result.examined = mirror.count
+  result.fieldsSeen = mirror.filterCounter
+  result.countedAt = -1
+  return result
+}
+
+/**
+ * A text filter that contains the previous one (a character typed) matches a subset of its
+ * topics: only those are tested again, not every topic.
+ */
+export function narrowFilter(
+  mirror: TopicMirror,
+  filter: CompiledFilter & { kind: 'text' },
+  from: FilterResult
+): FilterResult {
+  const result = new FilterResult(filter, mirror.count)
+  for (const id of from.matches)
+    if (matchesText(mirror, id, filter.needle)) mark(result, mirror, id)
+  // Nodes the previous run had not seen are looked at by the next run as usual.
+  result.examined = from.examined
+  result.fieldsSeen = from.fieldsSeen
+  return result
+}
+
+/**
+ * Sums the matching topics' figures into every node above them (when the mirror moved on):
+ * one pass from the highest id down, since a parent's id is always lower than its child's.
+ */
+export function countFiltered(mirror: TopicMirror, result: FilterResult): void {
+  if (result.countedAt === mirror.version) return
+  const { messages, topics, mark } = result
+  messages.fill(0)
+  topics.fill(0)
+  for (const id of result.matches) {
+    messages[id] = mirror.ownMessages(id)
+    topics[id] = 1
+  }
+  const parent = mirror.parent
+  for (let id = Math.min(mirror.count, mark.length) - 1; id > 0; id--) {
+    if (mark[id] === 0) continue
+    const p = parent[id]
+    if (p < 0) continue
+    messages[p] += messages[id]
+    topics[p] += topics[id]
+  }
+  result.countedAt = mirror.version
+}
