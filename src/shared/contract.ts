@@ -10,6 +10,16 @@ import {
   type QshapeResult
 } from './broker-types'
 import { exportRequestSchema, profileInputSchema } from './schemas'
+import {
+  historyRequestSchema,
+  storeExportSchema,
+  storeSaveSchema,
+  type HistoryResult,
+  type StoreSeries,
+  type StoreStatus,
+  type StoreTestResult,
+  type StoreView
+} from './store-types'
 import type {
   AppCommand,
   AppInfo,
@@ -113,7 +123,16 @@ export const invokeContract = {
       file: z.string().trim().min(1).max(4096).optional()
     }),
     res: type<{ saved: boolean; message: string }>()
-  }
+  },
+  // The database store: its settings (password write-only), a connection test, its state.
+  'store:get': { req: none, res: type<StoreView>() },
+  'store:save': { req: storeSaveSchema, res: type<StoreView>() },
+  'store:test': { req: storeSaveSchema, res: type<StoreTestResult>() },
+  // History from the database: the series it holds, min/max/mean per bucket over a range.
+  'store:series': { req: none, res: type<StoreSeries[]>() },
+  'store:history': { req: historyRequestSchema, res: type<HistoryResult>() },
+  // CSV of chosen series over a range, streamed from the database (progress: export:progress).
+  'store:export': { req: storeExportSchema, res: type<ExportResult>() }
 } as const
 
 export const eventContract = {
@@ -125,7 +144,8 @@ export const eventContract = {
   'app:command': type<AppCommand>(),
   // Desktop update check progress (never sent in serve mode).
   'app:update': type<UpdateStatus>(),
-  'broker:sys': type<BrokerSysView>()
+  'broker:sys': type<BrokerSysView>(),
+  'store:status': type<StoreStatus>()
 } as const
 
 export type InvokeChannel = keyof typeof invokeContract
@@ -153,7 +173,11 @@ export const writeChannels: ReadonlySet<InvokeChannel> = new Set<InvokeChannel>(
   'export:cancel',
   'dialog:pick-file',
   'update:install',
-  'broker:save-now'
+  'broker:save-now',
+  'store:save',
+  // Connects to a host the request names: not for a read-only dashboard's viewers.
+  'store:test',
+  'store:export'
 ])
 
 /** Every invoke answers with this envelope so errors cross any transport as plain words. */

@@ -20,6 +20,8 @@ import { startSimulatedSensors, type SimulatedSensors } from './demo/simulated-s
 import type { SettingsBackend } from './settings/settings-backend'
 import { SettingsService } from './settings/settings-service'
 import type { SecretStore } from './settings/secret-store'
+import { setupStore, type StoreFeature } from './store'
+import type { StoreDeps } from './store/store-service'
 
 const MAX_STARTUP_NOTICES = 20
 
@@ -43,6 +45,8 @@ export interface CoreOptions {
   capture?: { retentionBytes?: number; partBytes?: number; ringPoints?: number }
   /** How long a broker view's $SYS watch lasts without renewal (default 45 s). */
   broker?: { leaseMs?: number }
+  /** The database store: a capture worker's overrides, and tests' tuning. */
+  store?: Pick<StoreDeps, 'overrides' | 'tuning' | 'env'>
 }
 
 /**
@@ -60,6 +64,7 @@ export class MonitorCore {
   private demo: { broker: DemoBroker; sensors: SimulatedSensors } | null = null
   private closing = false
   private readonly broker: BrokerFeature
+  private readonly database: StoreFeature
 
   private constructor(private readonly options: CoreOptions) {
     this.broker = setupBroker({
@@ -71,6 +76,16 @@ export class MonitorCore {
       profile: (id) => this.settings.profile(id),
       emit: (view) => this.emit('broker:sys', view),
       ...options.broker
+    })
+    this.database = setupStore({
+      dataDir: options.dataDir,
+      capture: () => this.store,
+      settings: () => this.settings,
+      exportTarget: options.exportTarget,
+      notify: (notice) => this.notify(notice),
+      emitStatus: (status) => this.emit('store:status', status),
+      emitProgress: (progress) => this.emit('export:progress', progress),
+      ...options.store
     })
     this.handlers = this.createHandlers()
   }
@@ -96,6 +111,7 @@ export class MonitorCore {
       core.emit('export:progress', p)
     )
     starting = false
+    core.database.start()
     if (options.demo) await core.startDemo()
     for (const id of core.settings.current.autoConnect) {
       // The demo's port changes every run: only reconnect to it when it is running now.
@@ -127,6 +143,8 @@ export class MonitorCore {
     await Promise.all([...this.connections.values()].map(({ connection }) => connection.close()))
     this.connections.clear()
     await this.store.close()
+    // After the journal's last flush: the database gets everything captured.
+    await this.database.close()
     if (this.demo) {
       await this.demo.sensors.stop()
       await this.demo.broker.close()
@@ -247,7 +265,8 @@ export class MonitorCore {
         return this.store.list()
       },
       'export:start': async (req) => this.exports.start(req),
-      'export:cancel': async ({ exportId }) => this.exports.cancel(exportId),
+      'export:cancel': async ({ exportId }) =>
+        this.exports.cancel(exportId) || this.database.cancelExport(exportId),
       'dialog:pick-file': async ({ purpose }) => {
         if (!this.options.pickFile) {
           throw new AppError(
@@ -267,7 +286,8 @@ export class MonitorCore {
           throw new AppError('unsupported', 'Updates are installed by the desktop app only.')
         return this.options.updates.install()
       },
-      ...this.broker.handlers
+      ...this.broker.handlers,
+      ...this.database.handlers
     }
   }
 

@@ -45,6 +45,14 @@ export interface JournalPartRef {
   index: PartIndex
 }
 
+/** A reader that still needs parts (the database store): retention keeps them. */
+export interface RetentionHold {
+  /** True while this part is not yet fully read (in the database): it and all later stay. */
+  keeps(captureId: string, seq: number): boolean
+  /** Retention stopped at a kept part with the captures this many bytes over their limit. */
+  over(bytesOver: number, limitBytes: number): void
+}
+
 /** What a read found wrong in a part: stretches skipped, and the whole messages it kept. */
 export interface PartDamage {
   regions: number
@@ -68,6 +76,7 @@ export class CaptureStore {
   private readonly notice: (notice: Notice) => void
   private closed = false
   private dirtyTopics: TopicEntry[] = []
+  private hold: RetentionHold | null = null
 
   private constructor(private readonly options: CaptureStoreOptions) {
     this.retentionBytes = options.retentionBytes ?? 1024 ** 3
@@ -168,6 +177,11 @@ export class CaptureStore {
     this.retentionBytes = bytes
     this.collectSealed()
     this.enforceRetention()
+  }
+
+  /** Keeps parts a reader still needs from retention (null: none). */
+  setRetentionHold(hold: RetentionHold | null): void {
+    this.hold = hold
   }
 
   delete(captureId: string): void {
@@ -311,13 +325,18 @@ export class CaptureStore {
     return sealed.length
   }
 
-  private enforceRetention(): void {
+  /** Drops the oldest parts beyond the size limit, up to the first one a hold keeps. */
+  enforceRetention(): void {
     let total = totalBytes(this.captures) + (this.active?.writer.flushedBytes ?? 0)
     let dropped = 0
     while (total > this.retentionBytes) {
       const oldest = this.captures.find((c) => c.parts.length > 0)
       if (!oldest) break
       const part = oldest.parts[0]
+      if (this.hold?.keeps(oldest.meta.id, part.seq)) {
+        this.hold.over(total - this.retentionBytes, this.retentionBytes)
+        break
+      }
       deletePart(oldest, part)
       total -= part.bytes
       dropped += part.bytes

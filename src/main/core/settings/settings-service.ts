@@ -9,11 +9,15 @@ import {
   type ProfileInput,
   type SecretInput,
   type SecretKind,
-  type Settings
+  type Settings,
+  type StoreSettings
 } from '../../../shared/schemas'
 import type { Notice, SettingsView } from '../../../shared/types'
 import type { SettingsBackend } from './settings-backend'
 import type { SecretStore } from './secret-store'
+
+/** Where the database store's password is kept among the secrets (no profile may use it). */
+export const STORE_SECRET_ID = '$store'
 
 /** Upgrades stored settings of older versions to the current shape, step by step. */
 export function migrate(raw: unknown): unknown {
@@ -71,6 +75,11 @@ export class SettingsService {
 
   saveProfile(input: ProfileInput): SettingsView {
     const { profile, password, passphrase } = profileInputSchema.parse(input)
+    if (profile.id === STORE_SECRET_ID)
+      throw new AppError(
+        'bad-request',
+        `"${STORE_SECRET_ID}" is reserved: choose another profile id.`
+      )
     this.checkConsent('password', password)
     this.checkConsent('passphrase', passphrase)
     this.applySecret(profile.id, 'password', password)
@@ -127,6 +136,14 @@ export class SettingsService {
 
   saveCapture(capture: Partial<Settings['capture']>): SettingsView {
     this.update({ ...this.settings, capture: { ...this.settings.capture, ...capture } })
+    return this.view()
+  }
+
+  /** The database store's settings and its password (write-only, like a profile's). */
+  saveStore(store: StoreSettings, password: SecretInput): SettingsView {
+    this.checkConsent('password', password)
+    this.applySecret(STORE_SECRET_ID, 'password', password)
+    this.update({ ...this.settings, store })
     return this.view()
   }
 

@@ -1,0 +1,113 @@
+// Exactly once: readings captured while the writer's database session is killed mid-batch
+// (twice), the server is stopped and started, and the app restarts, all land once, in order.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import {
+  postgresAvailable,
+  startPostgres,
+  type PostgresServer
+} from '../../../../../test-support/postgres'
+import {
+  openJournal,
+  reading,
+  startWriter,
+  storedValues,
+  type JournalHarness,
+  type WriterHarness
+} from './helpers/store-harness'
+
+const available = postgresAvailable()
+if (!available.ok) console.warn(`*** SKIPPING store exactly-once tests: ${available.reason} ***`)
+
+const SCHEMA = 'exactly_once'
+const WRITER = 'writer-exactly-once'
+const PER_TOPIC = 10_000
+const TOPICS = ['plant/a', 'plant/b']
+const ROUNDS = 20
+const BASE = Date.UTC(2026, 0, 5)
+
+describe.skipIf(!available.ok)('the store writer, exactly once', () => {
+  let pg: PostgresServer
+  let journal: JournalHarness
+  let store: WriterHarness | undefined
+
+  beforeAll(async () => {
+    pg = await startPostgres()
+    journal = await openJournal({ partBytes: 128 * 1024 })
+  })
+  afterAll(async () => {
+    await store?.stop()
+    await journal?.close()
+    await pg?.close()
+  })
+
+  it('stores 20,000 readings once each, in order, through two killed sessions, a server restart and an app restart', async () => {
+    let batches = 0
+    const killed: number[] = []
+    const hooks = {
+      // Inside the batch's transaction, after its COPY: end this very session.
+      afterCopy: async () => {
+        batches++
+        if (batches === 3 || batches === 7) killed.push(await pg.terminate(WRITER))
+      }
+    }
+    const open = (): WriterHarness =>
+      startWriter(pg, journal, {
+        schema: SCHEMA,
+        source: 'exactly-once',
+        name: WRITER,
+        hooks,
+        maxRows: 1500
+      })
+    store = open()
+    const perRound = PER_TOPIC / ROUNDS
+    let sent = 0
+    const feed = async (round: number): Promise<void> => {
+      for (let i = 0; i < perRound; i++) {
+        const n = round * perRound + i
+        for (const topic of TOPICS) journal.ingest.handle(topic, reading(BASE + n, n))
+      }
+      sent += perRound * TOPICS.length
+      await new Promise((resolve) => setTimeout(resolve, 150))
+    }
+
+    for (let round = 0; round < 8; round++) await feed(round)
+    await store.waitFor(
+      (s) => killed.length === 2 && s.state === 'caught-up',
+      'two kills, then caught up'
+    )
+
+    // The server goes away while capture goes on; the lag grows; it comes back.
+    await pg.stop()
+    for (let round = 8; round < 12; round++) await feed(round)
+    await store.waitFor((s) => s.state === 'retrying' && s.lagRows > 0, 'the writer to retry')
+    const behind = store.writer.status.lagRows
+    await pg.start()
+    await store.waitFor(
+      (s) => s.state === 'caught-up' && s.lagRows === 0,
+      'caught up after the restart'
+    )
+    expect(behind).toBeGreaterThan(0)
+
+    // The app restarts mid-stream: a new capture, a new writer, the position from the database.
+    for (let round = 12; round < 16; round++) await feed(round)
+    await store.stop()
+    await journal.reopen()
+    store = open()
+    for (let round = 16; round < ROUNDS; round++) await feed(round)
+    await store.waitFor((s) => s.state === 'caught-up' && s.lagRows === 0, 'caught up at the end')
+
+    expect(sent).toBe(PER_TOPIC * TOPICS.length)
+    expect(killed).toEqual([1, 1])
+    const values = await storedValues(pg, SCHEMA)
+    const expected = Array.from({ length: PER_TOPIC }, (_, n) => n)
+    for (const topic of TOPICS) expect(values.get(topic)).toEqual(expected)
+    const dead = await pg.query(`SELECT count(*)::int AS n FROM "${SCHEMA}".dead_letters`)
+    expect(dead.rows[0].n).toBe(0)
+    // The per-minute summaries hold the same readings, once.
+    const minutes = await pg.query<{ n: number; sum: number }>(
+      `SELECT sum(count)::int AS n, sum(sum) AS sum FROM "${SCHEMA}".readings_minute`
+    )
+    expect(minutes.rows[0].n).toBe(PER_TOPIC * TOPICS.length)
+    expect(minutes.rows[0].sum).toBe((TOPICS.length * ((PER_TOPIC - 1) * PER_TOPIC)) / 2)
+  }, 180_000)
+})
