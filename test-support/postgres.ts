@@ -3,14 +3,23 @@
 // run as root, so as root every server command runs as the `postgres` user (runuser), and
 // the folder, its socket folder and its log belong to that user.
 import { execFile, execFileSync } from 'node:child_process'
-import { accessSync, chmodSync, chownSync, constants, mkdtempSync, readFileSync } from 'node:fs'
+import {
+  accessSync,
+  chmodSync,
+  chownSync,
+  constants,
+  mkdtempSync,
+  readdirSync,
+  readFileSync
+} from 'node:fs'
 import { copyFile, mkdir, rm, writeFile } from 'node:fs/promises'
 import { tmpdir, userInfo } from 'node:os'
 import { join } from 'node:path'
 import pg from 'pg'
 import { freePort } from '../e2e/fixtures/ports'
 
-const DEFAULT_BIN_DIRS = ['/usr/lib/postgresql/15/bin', '/usr/lib/postgresql/16/bin']
+/** Debian and Ubuntu keep each major version's server in /usr/lib/postgresql/<N>/bin. */
+const DEBIAN_DIR = '/usr/lib/postgresql'
 const BINARIES = ['initdb', 'pg_ctl', 'postgres'] as const
 
 export interface PostgresOptions {
@@ -51,9 +60,20 @@ export interface PostgresServer {
   close(): Promise<void>
 }
 
+function candidateDirs(): string[] {
+  if (process.env.PG_BIN_DIR) return [process.env.PG_BIN_DIR]
+  try {
+    return readdirSync(DEBIAN_DIR)
+      .filter((v) => /^\d+$/.test(v))
+      .sort((a, b) => Number(b) - Number(a))
+      .map((v) => join(DEBIAN_DIR, v, 'bin'))
+  } catch {
+    return []
+  }
+}
+
 function binDir(): string | undefined {
-  const dirs = process.env.PG_BIN_DIR ? [process.env.PG_BIN_DIR] : DEFAULT_BIN_DIRS
-  return dirs.find((dir) =>
+  return candidateDirs().find((dir) =>
     BINARIES.every((name) => {
       try {
         accessSync(join(dir, name), constants.X_OK)
@@ -90,7 +110,7 @@ export function postgresAvailable(): { ok: true } | { ok: false; reason: string 
   if (!binDir())
     return {
       ok: false,
-      reason: `PostgreSQL server binaries not found in ${DEFAULT_BIN_DIRS.join(' or ')} (apt-get install postgresql, or set PG_BIN_DIR)`
+      reason: `PostgreSQL server binaries (initdb, pg_ctl, postgres) not found in ${process.env.PG_BIN_DIR ?? `${DEBIAN_DIR}/<version>/bin`} (apt-get install postgresql, or set PG_BIN_DIR)`
     }
   if (isRoot() && !postgresAccount())
     return { ok: false, reason: 'running as root, but there is no postgres user to run the server' }
@@ -126,7 +146,8 @@ export async function startPostgres(options: PostgresOptions = {}): Promise<Post
   if (!available.ok) throw new Error(`cannot start PostgreSQL: ${available.reason}`)
   const bin = binDir()!
   const account = isRoot() ? postgresAccount()! : undefined
-  const dir = mkdtempSync(join(tmpdir(), 'postgres-fixture-'))
+  // A Unix socket path is limited to ~100 bytes: macOS's temp folder is too deep for one.
+  const dir = mkdtempSync(join(process.platform === 'darwin' ? '/tmp' : tmpdir(), 'pg-fixture-'))
   const data = join(dir, 'data')
   const socket = join(dir, 'socket')
   const logFile = join(dir, 'postgres.log')
