@@ -91,8 +91,8 @@ export interface HistoryResult {
   fromMs: number
   toMs: number
   bucketMs: number
-  /** raw: computed from the readings; minutes: from the per-minute summaries. */
-  from: 'raw' | 'minutes'
+  /** raw: computed from the readings; summaries: from the 10-minute summaries. */
+  from: 'raw' | 'summaries'
   series: HistorySeries[]
 }
 

@@ -5,7 +5,7 @@
 import type { JournalPartRef } from '../capture/capture-store'
 import { MAGIC, RECORD_HEADER, type FieldSetDef, type TopicDef } from '../capture/journal-format'
 import { visitRecord, type JournalVisitor } from '../capture/journal-reader'
-import { RecordChunks, type ChunkDamage } from '../capture/record-chunks'
+import { CHUNK, PORCH, RecordChunks, type ChunkDamage } from '../capture/record-chunks'
 import { parseDecimal } from '../decode/number-text'
 import type { StoreSeries } from '../../../shared/store-types'
 
@@ -34,6 +34,8 @@ export function comparePart(
 
 const COMMA = 44
 const START_ROWS = 8192
+/** One read buffer for every batch: reads are synchronous, so they never overlap. */
+let readBuffer: Buffer | null = null
 
 /** Readings in columns, each row pointing at its series and at the message it came from. */
 export class ReadingBatch {
@@ -227,7 +229,12 @@ function readPartInto(
       }
     }
   }
-  const reader = new RecordChunks(ref.file, { limit: ref.limit, from: start.offset })
+  readBuffer ??= Buffer.allocUnsafe(PORCH + CHUNK)
+  const reader = new RecordChunks(ref.file, {
+    limit: ref.limit,
+    from: start.offset,
+    buffer: readBuffer
+  })
   try {
     for (let chunk = reader.next(); chunk; chunk = reader.next()) {
       const { buf } = chunk

@@ -30,22 +30,23 @@ export function encodeRows(
 ): Buffer {
   const b = Buffer.allocUnsafe(HEADER + (to - from) * ROW + 2)
   SIGNATURE.copy(b, 0)
-  b.writeInt32BE(0, SIGNATURE.length)
-  b.writeInt32BE(0, SIGNATURE.length + 4)
+  const view = new DataView(b.buffer, b.byteOffset, b.length)
+  view.setInt32(SIGNATURE.length, 0)
+  view.setInt32(SIGNATURE.length + 4, 0)
   let at = HEADER
   const { t, v, ids } = data
   for (let k = from; k < to; k++) {
     const i = rows ? rows[k] : k
-    b.writeInt16BE(3, at)
-    b.writeInt32BE(8, at + 2)
-    writeMicros(b, at + 6, t[i])
-    b.writeInt32BE(4, at + 14)
-    b.writeInt32BE(ids[i], at + 18)
-    b.writeInt32BE(8, at + 22)
-    b.writeDoubleBE(v[i], at + 26)
+    view.setInt16(at, 3)
+    view.setInt32(at + 2, 8)
+    writeMicros(view, at + 6, t[i])
+    view.setInt32(at + 14, 4)
+    view.setInt32(at + 18, ids[i])
+    view.setInt32(at + 22, 8)
+    view.setFloat64(at + 26, v[i])
     at += ROW
   }
-  b.writeInt16BE(-1, at)
+  view.setInt16(at, -1)
   return b
 }
 
@@ -54,26 +55,62 @@ export function encodeRows(
  * value the server refuses ("timestamp out of range"), so the row goes to the dead letters
  * with the database's own reason.
  */
-function writeMicros(b: Buffer, at: number, ms: number): void {
+function writeMicros(view: DataView, at: number, ms: number): void {
   const us = Math.round((ms - PG_EPOCH_MS) * 1000)
   if (!(us > -MAX_US && us < MAX_US)) {
-    b.writeInt32BE(0x7fffffff, at)
-    b.writeInt32BE(-2, at + 4)
+    view.setInt32(at, 0x7fffffff)
+    view.setInt32(at + 4, -2)
     return
   }
   const hi = Math.floor(us / 4294967296)
-  b.writeInt32BE(hi, at)
-  b.writeUInt32BE(us - hi * 4294967296, at + 4)
+  view.setInt32(at, hi)
+  view.setUint32(at + 4, us - hi * 4294967296)
 }
 
-/** Sends one COPY ... FROM STDIN (FORMAT binary) with `data` and waits for the server's answer. */
-export function copyIn(client: pg.Client, table: string, data: Buffer): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const stream = client.query(
-      copyFrom(`COPY ${table} (t, series_id, value) FROM STDIN (FORMAT binary)`)
-    )
+export interface CopyOptions {
+  /** Statements sent in the same message ahead of the COPY (BEGIN). */
+  before?: string
+  /** Statements sent in the same message after it (the position, COMMIT): one round trip. */
+  after?: string
+  /** Awaited once the COPY has started and before its data is sent. */
+  beforeData?(): Promise<void>
+  /** Called once the data is handed to the connection, while the server works on it. */
+  onSent?(): void
+}
+
+/**
+ * Sends one COPY ... FROM STDIN (FORMAT binary) with `data`, with other statements around
+ * it in the same message, and waits for the server's answer to all of them.
+ */
+export async function copyIn(
+  client: pg.Client,
+  table: string,
+  data: Buffer,
+  options: CopyOptions = {}
+): Promise<void> {
+  const copy = `COPY ${table} (t, series_id, value) FROM STDIN (FORMAT binary)`
+  const text = [options.before, copy, options.after].filter(Boolean).join(';\n')
+  const stream = client.query(copyFrom(text))
+  const done = new Promise<void>((resolve, reject) => {
     stream.on('finish', () => resolve())
     stream.on('error', reject)
-    stream.end(data)
   })
+  let failed = false
+  done.catch(() => (failed = true))
+  if (options.beforeData) await options.beforeData()
+  try {
+    if (failed) return done
+    const { onSent } = options
+    // The data goes out when the server asks for it ('drain'): then CopyDone follows, and
+    // the caller's work overlaps the server's.
+    if (stream.write(data) || !onSent) stream.end()
+    else
+      stream.once('drain', () => {
+        stream.end()
+        onSent()
+      })
+  } catch {
+    // The session ended while the COPY waited for its data: `done` says how.
+  }
+  return done
 }

@@ -5,14 +5,20 @@
 //   readings        t, series_id, value: a TimescaleDB hypertable where the extension is
 //                   installed, else partitioned by month (partitions made ahead and on demand)
 //                   with a BRIN index on t; both with a B-tree on (series_id, t)
-//   readings_minute per series and UTC minute: min, max, sum, count of its readings, written
-//                   in the same transaction, so a long range is charted from these
+//   readings_summary per series and 10 UTC minutes: min, max, sum, count of its readings,
+//                   written in the same transaction, so a long range is charted from these
 //   store_offsets   one row per capture source: how far its journal is stored
 //   dead_letters    readings the database refused, with its reason and where they came from
 //   reading_values  a view joining readings to their series names (for SQL and Grafana users)
 import type pg from 'pg'
 
 export type Layout = 'hypertable' | 'partitions'
+
+/**
+ * The summaries' cell: coarse enough that a batch spanning hours of sparse readings adds few
+ * cells, fine enough that a week fits a chart's width in cells.
+ */
+export const SUMMARY_MS = 10 * 60_000
 
 export function q(schema: string): string {
   return `"${schema}"`
@@ -36,7 +42,10 @@ export async function ensureSchema(client: pg.Client, schema: string): Promise<L
     if (!layout) {
       layout = (await timescaleReady(client)) ? 'hypertable' : 'partitions'
       await createTables(client, s, layout)
-      await client.query(`INSERT INTO ${s}.store_info (key, value) VALUES ('layout', $1)`, [layout])
+      await client.query(
+        `INSERT INTO ${s}.store_info (key, value) VALUES ('layout', $1), ('summary_minutes', $2)`,
+        [layout, String(SUMMARY_MS / 60_000)]
+      )
     }
     await client.query('COMMIT')
     return layout
@@ -86,7 +95,7 @@ async function createTables(client: pg.Client, s: string, layout: Layout): Promi
     await client.query(`CREATE INDEX IF NOT EXISTS readings_t_brin ON ${s}.readings USING brin (t)`)
   }
   await client.query(`CREATE INDEX IF NOT EXISTS readings_series_t ON ${s}.readings (series_id, t)`)
-  await client.query(`CREATE TABLE IF NOT EXISTS ${s}.readings_minute (
+  await client.query(`CREATE TABLE IF NOT EXISTS ${s}.readings_summary (
     series_id integer NOT NULL,
     bucket timestamptz NOT NULL,
     min double precision NOT NULL,
@@ -98,7 +107,8 @@ async function createTables(client: pg.Client, s: string, layout: Layout): Promi
     source text PRIMARY KEY,
     capture_id text NOT NULL,
     part_seq integer NOT NULL,
-    byte_offset bigint NOT NULL,
+    -- A writer sets -1 when the position is not where it started from (see pg-session).
+    byte_offset bigint NOT NULL CONSTRAINT store_offsets_moved CHECK (byte_offset >= 0),
     part_messages bigint NOT NULL,
     last_t double precision,
     updated_at timestamptz NOT NULL DEFAULT now())`)

@@ -1,20 +1,32 @@
 // The writer's PostgreSQL session: one connection, one transaction per batch. The readings,
-// their per-minute summaries, any dead letters and the source's new position commit together,
+// their 10-minute summaries, any dead letters and the source's new position commit together,
 // so each reading lands exactly once whatever fails in between.
+//
+// A batch is one message to the server: BEGIN, the COPY and its data, the summaries, the
+// position and COMMIT travel together, so a batch costs one round trip. Values go into that
+// message as literals (numbers, and strings through escapeLiteral). The position moves only
+// from where this writer started: otherwise the update writes -1, which the table's check
+// refuses, and the whole batch is undone.
 import type pg from 'pg'
 import type { StoreSeries } from '../../../shared/store-types'
 import type { JournalPosition, ReadingBatch } from './journal-batch'
 import { copyIn, encodeRows, type CopyRows } from './pg-copy'
 import { isRowError } from './pg-config'
-import { ensureSchema, Partitions, q, type Layout } from './pg-schema'
-import { PositionMovedError, type StoreSession, type WriteResult } from './store-backend'
+import { ensureSchema, Partitions, q, SUMMARY_MS, type Layout } from './pg-schema'
+import {
+  PositionMovedError,
+  type StoreSession,
+  type WriteOptions,
+  type WriteResult
+} from './store-backend'
 
 export interface SessionHooks {
-  /** Runs inside a batch's transaction after its COPY (tests end the connection here). */
-  afterCopy?(): Promise<void>
+  /**
+   * Runs inside a batch's transaction, its COPY started and its data not yet sent, with the
+   * session's server process id (tests end the connection here: mid-batch).
+   */
+  beforeData?(backendPid: number): Promise<void>
 }
-
-const MINUTE = 60_000
 
 export async function openPgSession(
   client: pg.Client,
@@ -23,6 +35,11 @@ export async function openPgSession(
 ): Promise<StoreSession> {
   try {
     const layout = await ensureSchema(client, schema)
+    // Commits need not wait for the disk: a crash of the database loses its last commits
+    // whole, readings and position together, and the writer sends them again from the
+    // journal. Only a commit that lets retention delete a part waits (WriteOptions.durable).
+    await client.query('SET synchronous_commit = off')
+    for (const statement of prepared(q(schema))) await client.query(statement)
     const partitions = layout === 'partitions' ? new Partitions(schema) : null
     await partitions?.load(client)
     return new PgSession(client, schema, layout, partitions, hooks)
@@ -34,6 +51,7 @@ export async function openPgSession(
 
 class PgSession implements StoreSession {
   private readonly s: string
+  private readonly pid: number
 
   constructor(
     private readonly client: pg.Client,
@@ -43,6 +61,7 @@ class PgSession implements StoreSession {
     private readonly hooks: SessionHooks
   ) {
     this.s = q(schema)
+    this.pid = (client as unknown as { processID: number }).processID
   }
 
   async position(source: string): Promise<JournalPosition | null> {
@@ -105,43 +124,51 @@ class PgSession implements StoreSession {
     source: string,
     from: JournalPosition | null,
     batch: ReadingBatch,
-    seriesIds: Int32Array
+    seriesIds: Int32Array,
+    options: WriteOptions
   ): Promise<WriteResult> {
     const n = batch.length
     const ids = new Int32Array(n)
     for (let i = 0; i < n; i++) ids[i] = seriesIds[batch.seriesOf[i]]
     const rows: CopyRows = { t: batch.t, v: batch.v, ids }
     if (n > 0) await this.partitions?.ensure(this.client, batch.t, n)
-    const sql = (text: string, values?: unknown[]): Promise<pg.QueryResult> =>
-      this.client.query(text, values)
-    await sql('BEGIN')
+    const begin = options.durable ? 'BEGIN; SET LOCAL synchronous_commit = on' : 'BEGIN'
+    const finish = (accepted: number[] | null): string =>
+      [
+        this.addSummaries(summaryCells(rows, accepted, n)),
+        this.move(source, from, batch.end),
+        'COMMIT'
+      ]
+        .filter(Boolean)
+        .join(';\n')
     try {
-      let accepted: number[] | null = null
-      let rejected = 0
-      if (n > 0) {
-        try {
-          await copyIn(this.client, `${this.s}.readings`, encodeRows(rows, null, 0, n))
-        } catch (error) {
-          if (!isRowError(error)) throw error
-          // Some row is refused: start over, finding it (and any other) row by row.
-          await sql('ROLLBACK')
-          await sql('BEGIN')
-          accepted = []
-          const all = Int32Array.from({ length: n }, (_, i) => i)
-          const dead: { row: number; reason: string }[] = []
-          await this.copyChecked(rows, all, 0, n, accepted, dead)
-          await this.deadLetters(source, batch, dead)
-          rejected = dead.length
-        }
-      }
-      await this.hooks.afterCopy?.()
-      await this.addMinutes(rows, accepted, n)
-      await this.movePosition(source, from, batch.end)
-      await sql('COMMIT')
-      return { stored: accepted ? accepted.length : n, rejected }
+      if (n === 0) await this.client.query(`${begin};\n${finish(null)}`)
+      else
+        await copyIn(this.client, `${this.s}.readings`, encodeRows(rows, null, 0, n), {
+          before: begin,
+          after: finish(null),
+          beforeData: this.hooks.beforeData && (() => this.hooks.beforeData!(this.pid)),
+          onSent: options.onSent
+        })
+      return { stored: n, rejected: 0 }
     } catch (error) {
-      await sql('ROLLBACK').catch(() => undefined)
-      throw error
+      await this.client.query('ROLLBACK').catch(() => undefined)
+      if (isMoved(error)) throw new PositionMovedError()
+      if (!isRowError(error) || !inCopy(error)) throw error
+    }
+    // Some row is refused: again, finding it (and any other) row by row.
+    await this.client.query(begin)
+    try {
+      const accepted: number[] = []
+      const all = Int32Array.from({ length: n }, (_, i) => i)
+      const dead: { row: number; reason: string }[] = []
+      await this.copyChecked(rows, all, 0, n, accepted, dead)
+      await this.deadLetters(source, batch, dead)
+      await this.client.query(finish(accepted))
+      return { stored: accepted.length, rejected: dead.length }
+    } catch (error) {
+      await this.client.query('ROLLBACK').catch(() => undefined)
+      throw isMoved(error) ? new PositionMovedError() : error
     }
   }
 
@@ -220,84 +247,120 @@ class PgSession implements StoreSession {
     )
   }
 
-  /** Adds the stored rows to their per-minute summaries. */
-  private async addMinutes(rows: CopyRows, accepted: number[] | null, n: number): Promise<void> {
-    const cells = new Map<
-      number,
-      Map<number, { min: number; max: number; sum: number; count: number }>
-    >()
-    const count = accepted ? accepted.length : n
-    for (let k = 0; k < count; k++) {
-      const i = accepted ? accepted[k] : k
-      const id = rows.ids[i]
-      const minute = Math.floor(rows.t[i] / MINUTE) * MINUTE
-      const v = rows.v[i]
-      let bySeries = cells.get(id)
-      if (!bySeries) cells.set(id, (bySeries = new Map()))
-      const cell = bySeries.get(minute)
-      if (!cell) bySeries.set(minute, { min: v, max: v, sum: v, count: 1 })
-      else {
-        if (v < cell.min) cell.min = v
-        if (v > cell.max) cell.max = v
-        cell.sum += v
-        cell.count++
-      }
-    }
-    if (cells.size === 0) return
-    const cols: [number[], number[], number[], number[], number[], number[]] = [
-      [],
-      [],
-      [],
-      [],
-      [],
-      []
-    ]
-    for (const [id, bySeries] of cells) {
-      for (const [minute, c] of bySeries) {
-        cols[0].push(id)
-        cols[1].push(minute)
-        cols[2].push(c.min)
-        cols[3].push(c.max)
-        cols[4].push(c.sum)
-        cols[5].push(c.count)
-      }
-    }
-    // Sorted, so two writers summing into the same minutes lock them in the same order.
-    await this.client.query(
-      `INSERT INTO ${this.s}.readings_minute AS m (series_id, bucket, min, max, sum, count)
-       SELECT s, to_timestamp(b / 1000.0), mn, mx, sm, c
-         FROM unnest($1::int[], $2::float8[], $3::float8[], $4::float8[], $5::float8[], $6::bigint[])
-           AS u(s, b, mn, mx, sm, c)
-        ORDER BY s, b
-       ON CONFLICT (series_id, bucket) DO UPDATE SET
-         min = LEAST(m.min, EXCLUDED.min), max = GREATEST(m.max, EXCLUDED.max),
-         sum = m.sum + EXCLUDED.sum, count = m.count + EXCLUDED.count`,
-      cols
-    )
+  /** The statement adding the stored rows to their summaries ('' for none). */
+  private addSummaries(cells: SummaryCells): string {
+    if (cells[0].length === 0) return ''
+    const array = (values: number[]): string =>
+      `'{${values.map((v) => (Number.isFinite(v) ? String(v) : v > 0 ? 'Infinity' : '-Infinity')).join(',')}}'`
+    return `EXECUTE store_summaries(${cells.map(array).join(', ')})`
   }
 
-  private async movePosition(
-    source: string,
-    from: JournalPosition | null,
-    to: JournalPosition
-  ): Promise<void> {
-    const next = [source, to.captureId, to.partSeq, to.offset, to.partMessages, to.lastT]
-    const moved = from
-      ? await this.client.query(
-          `UPDATE ${this.s}.store_offsets
-              SET capture_id = $2, part_seq = $3, byte_offset = $4, part_messages = $5,
-                  last_t = $6, updated_at = now()
-            WHERE source = $1 AND capture_id = $7 AND part_seq = $8 AND byte_offset = $9`,
-          [...next, from.captureId, from.partSeq, from.offset]
-        )
-      : await this.client.query(
-          `INSERT INTO ${this.s}.store_offsets
-             (source, capture_id, part_seq, byte_offset, part_messages, last_t)
-           VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (source) DO NOTHING`,
-          next
-        )
-    if (moved.rowCount !== 1) throw new PositionMovedError()
+  /** The statement moving the source's position from `from` to `to` (see PREPARED). */
+  private move(source: string, from: JournalPosition | null, to: JournalPosition): string {
+    const lit = (text: string): string => this.client.escapeLiteral(text)
+    const next = `${lit(source)}, ${lit(to.captureId)}, ${to.partSeq}, ${to.offset}, ${to.partMessages}, ${num(to.lastT)}`
+    if (!from) return `EXECUTE store_first(${next})`
+    return `EXECUTE store_move(${next}, ${lit(from.captureId)}, ${from.partSeq}, ${from.offset})`
   }
+}
+
+/**
+ * The statements a batch runs besides its COPY, prepared once per session: a batch message
+ * then only names them, and the server plans them once.
+ *
+ * store_summaries adds a batch's cells to the summaries; a sum that would overflow
+ * a float8 becomes Infinity (PostgreSQL would refuse it). store_move moves the position only
+ * from where the writer started: otherwise it inserts a row with offset -1 instead, which
+ * the table's check refuses, undoing the whole batch (store_first: the key does the same
+ * when a position exists already).
+ */
+function prepared(s: string): string[] {
+  const columns = '(source, capture_id, part_seq, byte_offset, part_messages, last_t)'
+  return [
+    `PREPARE store_summaries(int[], float8[], float8[], float8[], float8[], bigint[]) AS
+      INSERT INTO ${s}.readings_summary AS m (series_id, bucket, min, max, sum, count)
+      SELECT u.s, to_timestamp(u.b / 1000), u.mn, u.mx, u.sm, u.c
+        FROM unnest($1, $2, $3, $4, $5, $6) AS u(s, b, mn, mx, sm, c)
+      ON CONFLICT (series_id, bucket) DO UPDATE SET
+        min = LEAST(m.min, EXCLUDED.min), max = GREATEST(m.max, EXCLUDED.max),
+        sum = CASE WHEN abs(m.sum) <= 1e307 AND abs(EXCLUDED.sum) <= 1e307 THEN m.sum + EXCLUDED.sum
+                   ELSE m.sum * 'Infinity'::float8 END,
+        count = m.count + EXCLUDED.count`,
+    `PREPARE store_first(text, text, int, bigint, bigint, float8) AS
+      INSERT INTO ${s}.store_offsets ${columns} VALUES ($1, $2, $3, $4, $5, $6)`,
+    `PREPARE store_move(text, text, int, bigint, bigint, float8, text, int, bigint) AS
+      WITH moved AS (
+        UPDATE ${s}.store_offsets
+           SET capture_id = $2, part_seq = $3, byte_offset = $4, part_messages = $5,
+               last_t = $6, updated_at = now()
+         WHERE source = $1 AND capture_id = $7 AND part_seq = $8 AND byte_offset = $9
+        RETURNING 1)
+      INSERT INTO ${s}.store_offsets ${columns}
+      SELECT $1, '', 0, -1, 0, NULL WHERE NOT EXISTS (SELECT 1 FROM moved)`
+  ]
+}
+
+/** Per series and summary cell: min, max, sum and count, as six parallel columns. */
+type SummaryCells = [number[], number[], number[], number[], number[], number[]]
+
+/**
+ * The stored rows (all n, or those accepted) summed per series and cell, sorted by both:
+ * two writers summing into the same cells then lock them in the same order.
+ */
+function summaryCells(rows: CopyRows, accepted: number[] | null, n: number): SummaryCells {
+  const cells = new Map<
+    string,
+    { id: number; bucket: number; min: number; max: number; sum: number; count: number }
+  >()
+  const count = accepted ? accepted.length : n
+  let last:
+    { id: number; bucket: number; min: number; max: number; sum: number; count: number } | undefined
+  for (let k = 0; k < count; k++) {
+    const i = accepted ? accepted[k] : k
+    const id = rows.ids[i]
+    const bucket = Math.floor(rows.t[i] / SUMMARY_MS) * SUMMARY_MS
+    const v = rows.v[i]
+    // Rows come in time order, mostly: the cell of the previous row is the likely one.
+    let cell = last && last.id === id && last.bucket === bucket ? last : undefined
+    if (!cell) {
+      const key = `${id}:${bucket}`
+      cell = cells.get(key)
+      if (!cell) cells.set(key, (cell = { id, bucket, min: v, max: v, sum: 0, count: 0 }))
+    }
+    if (v < cell.min) cell.min = v
+    if (v > cell.max) cell.max = v
+    cell.sum += v
+    cell.count++
+    last = cell
+  }
+  const sorted = [...cells.values()].sort((a, b) => a.id - b.id || a.bucket - b.bucket)
+  return [
+    sorted.map((c) => c.id),
+    sorted.map((c) => c.bucket),
+    sorted.map((c) => c.min),
+    sorted.map((c) => c.max),
+    sorted.map((c) => c.sum),
+    sorted.map((c) => c.count)
+  ]
+}
+
+/** A number as SQL: finite ones as they are, NaN and null as NULL, infinities spelled out. */
+function num(value: number | null): string {
+  if (value === null || Number.isNaN(value)) return 'NULL'
+  if (value === Infinity) return "'Infinity'"
+  if (value === -Infinity) return "'-Infinity'"
+  return String(value)
+}
+
+/** The position check refused the batch: the stored position is not where we started. */
+function isMoved(error: unknown): boolean {
+  const constraint = (error as { constraint?: string })?.constraint
+  return constraint === 'store_offsets_moved' || constraint === 'store_offsets_pkey'
+}
+
+/** The error came from a row of a COPY (its context names the COPY and the line). */
+function inCopy(error: unknown): boolean {
+  return /^COPY /.test((error as { where?: string })?.where ?? '')
 }
 
 /** The row number a COPY error names ("COPY readings, line 17, column t"), 1-based. */

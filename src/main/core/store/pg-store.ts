@@ -9,11 +9,10 @@ import type {
 } from '../../../shared/store-types'
 import { connectClient, describePgError, StoreConfigError, type StoreConnection } from './pg-config'
 import { exportFromPg } from './pg-export'
-import { q } from './pg-schema'
+import { q, SUMMARY_MS } from './pg-schema'
 import { openPgSession, type SessionHooks } from './pg-session'
 import type { StoreBackend } from './store-backend'
 
-const MINUTE = 60_000
 const IDLE_CLIENTS = 2
 const IDLE_MS = 30_000
 
@@ -107,8 +106,8 @@ export class PgStore implements StoreBackend {
 
   /**
    * Min, max, mean and count per bucket of `(toMs - fromMs) / buckets`. Buckets of a minute
-   * or more are summed from the per-minute summaries (widths rounded up to whole minutes,
-   * starting on a minute), so a year costs what a day does; narrower ones from the readings.
+   * or more are summed from the 10-minute summaries (widths rounded up to whole cells,
+   * starting on one), so a year costs what a week does; narrower ones from the readings.
    */
   async history(req: {
     series: { connection: string; topic: string; field: string }[]
@@ -118,10 +117,11 @@ export class PgStore implements StoreBackend {
   }): Promise<HistoryResult> {
     const s = q(this.schema)
     const width = (req.toMs - req.fromMs) / req.buckets
-    const minutes = width >= MINUTE
-    const bucketMs = minutes ? Math.ceil(width / MINUTE) * MINUTE : Math.max(0.001, width)
-    const fromMs = minutes ? Math.floor(req.fromMs / MINUTE) * MINUTE : req.fromMs
-    const toMs = minutes ? Math.ceil(req.toMs / MINUTE) * MINUTE : req.toMs
+    const summed = width >= SUMMARY_MS
+    const cell = SUMMARY_MS
+    const bucketMs = summed ? Math.ceil(width / cell) * cell : Math.max(0.001, width)
+    const fromMs = summed ? Math.floor(req.fromMs / cell) * cell : req.fromMs
+    const toMs = summed ? Math.ceil(req.toMs / cell) * cell : req.toMs
     const keys = await this.query<StoreSeries & { id: number; n: string }>(
       `SELECT s.id, s.connection, s.topic, s.field, s.unit, k.n
          FROM unnest($1::text[], $2::text[], $3::text[]) WITH ORDINALITY AS k(connection, topic, field, n)
@@ -135,10 +135,10 @@ export class PgStore implements StoreBackend {
     const ids = keys.rows.map((r) => r.id)
     // The interval in whole microseconds, the origin at the first bucket's start.
     const args = [ids, `${Math.round(bucketMs * 1000)} microseconds`, fromMs / 1000, toMs / 1000]
-    const sql = minutes
+    const sql = summed
       ? `SELECT series_id, date_bin($2::interval, bucket, to_timestamp($3)) AS b,
                 min(min) AS mn, max(max) AS mx, sum(sum) / sum(count)::float8 AS mean, sum(count)::float8 AS n
-           FROM ${s}.readings_minute
+           FROM ${s}.readings_summary
           WHERE series_id = ANY($1) AND bucket >= to_timestamp($3) AND bucket < to_timestamp($4)
           GROUP BY 1, 2`
       : `SELECT series_id, date_bin($2::interval, t, to_timestamp($3)) AS b,
@@ -181,7 +181,7 @@ export class PgStore implements StoreBackend {
           count: col((r) => r.n)
         }
       })
-    return { fromMs, toMs, bucketMs, from: minutes ? 'minutes' : 'raw', series }
+    return { fromMs, toMs, bucketMs, from: summed ? 'summaries' : 'raw', series }
   }
 
   async exportCsv(

@@ -14,6 +14,17 @@ export interface WriteResult {
   rejected: number
 }
 
+export interface WriteOptions {
+  /**
+   * The commit must be on the database's disk before write returns: the position leaves a
+   * part, so retention may delete it. Other commits may be lost in a crash of the database,
+   * readings and position together, and are sent again from the journal.
+   */
+  durable: boolean
+  /** Called once the batch is on its way, while the database works on it. */
+  onSent?(): void
+}
+
 /** The database's position of a source is not where this writer started from. */
 export class PositionMovedError extends Error {
   constructor() {
@@ -38,7 +49,8 @@ export interface StoreSession {
     source: string,
     from: JournalPosition | null,
     batch: ReadingBatch,
-    seriesIds: Int32Array
+    seriesIds: Int32Array,
+    options: WriteOptions
   ): Promise<WriteResult>
   close(): Promise<void>
 }

@@ -8,6 +8,7 @@ import {
   comparePart,
   journalLag,
   readBatch,
+  type BatchRead,
   type JournalPosition,
   type ReadingBatch
 } from './journal-batch'
@@ -45,6 +46,8 @@ export class StoreWriter {
   private readonly seriesIds = new Map<string, number>()
   private state: StoreStatus
   private draining = false
+  /** The next batch, read while the database worked on the one before. */
+  private ahead: { from: JournalPosition; read: BatchRead } | null = null
   private lastEmit = 0
   private lastTold: StoreStatus
   /** A change held back by the rate limit: sent with the next update. */
@@ -152,7 +155,12 @@ export class StoreWriter {
   private async step(): Promise<boolean> {
     const session = this.session!
     const from = this.position
-    const read = readBatch(this.options.parts(), from, this.maxRows)
+    const ahead = this.ahead
+    this.ahead = null
+    const read =
+      ahead && from && samePosition(ahead.from, from)
+        ? ahead.read
+        : readBatch(this.options.parts(), from, this.maxRows)
     if (read.gap)
       this.options.warn(
         `Capture ${read.gap.captureId} part ${read.gap.seq} was deleted before all of it reached the database; storing goes on after it.`
@@ -162,16 +170,21 @@ export class StoreWriter {
         `Capture ${ref.captureId} part ${ref.index.seq}: ${damage.bytes} damaged bytes were skipped; what they held cannot be stored.`
       )
     const { batch } = read
-    const moved =
-      !from ||
-      from.captureId !== batch.end.captureId ||
-      from.partSeq !== batch.end.partSeq ||
-      from.offset !== batch.end.offset
+    const partChanged =
+      !from || from.captureId !== batch.end.captureId || from.partSeq !== batch.end.partSeq
+    const moved = partChanged || from!.offset !== batch.end.offset
     if (batch.length > 0 || (moved && batch.parts.length > 0)) {
       const ids = await this.idsFor(session, batch)
-      const result = await session.write(this.options.source, from, batch, ids)
-      const partChanged =
-        !from || from.captureId !== batch.end.captureId || from.partSeq !== batch.end.partSeq
+      const next = batch.end
+      const result = await session.write(this.options.source, from, batch, ids, {
+        durable: partChanged,
+        // Behind: the next batch is read while the database works on this one.
+        onSent: read.atEnd
+          ? undefined
+          : () => {
+              this.ahead = { from: next, read: readBatch(this.options.parts(), next, this.maxRows) }
+            }
+      })
       this.position = batch.end
       this.state.storedRows += result.stored
       this.state.deadLetters += result.rejected
@@ -206,15 +219,14 @@ export class StoreWriter {
   private async failed(error: unknown): Promise<void> {
     const session = this.session
     this.session = null
+    this.ahead = null
     await session?.close()
     if (!this.running) return
     const backend = this.options.backend
-    if (error instanceof PositionMovedError) {
+    if (error instanceof PositionMovedError)
       this.options.warn(
         `Another writer moved this installation's position in the database (source "${this.options.source}"); going on from where it is.`
       )
-      return
-    }
     if (backend.isConfigError(error)) {
       this.update('error', { message: backend.describe(error), nextRetryAt: undefined })
       await this.sleep(Infinity)
@@ -259,6 +271,10 @@ export class StoreWriter {
       }
     })
   }
+}
+
+function samePosition(a: JournalPosition, b: JournalPosition): boolean {
+  return a.captureId === b.captureId && a.partSeq === b.partSeq && a.offset === b.offset
 }
 
 /** 1 s doubling to 30 s, with jitter so several workers do not retry in step. */

@@ -76,7 +76,7 @@ describe.skipIf(!available.ok)('readings the database refuses', () => {
     ).toBe(true)
     // Not in the summaries either: they count what the readings table holds.
     const minutes = await pg.query<{ n: number }>(
-      `SELECT sum(count)::int AS n FROM "${SCHEMA}".readings_minute`
+      `SELECT sum(count)::int AS n FROM "${SCHEMA}".readings_summary`
     )
     expect(minutes.rows[0].n).toBe(1199)
   })
