@@ -26,6 +26,22 @@ export interface ConnectionOptions {
   sessionDir?: string
 }
 
+/** The filter as subscribed: `$share/<group>/<filter>` for a member of a shared subscription. */
+export function subscriptionFilter(profile: Profile, filter: string): string {
+  return profile.shareGroup ? `$share/${profile.shareGroup}/${filter}` : filter
+}
+
+/**
+ * A shared subscription on MQTT 5 asks for retain handling 2 (no retained messages when
+ * subscribing): otherwise every member of the group gets each retained message.
+ */
+export function subscriptionOptions(
+  profile: Profile,
+  qos: 0 | 1 | 2
+): { qos: 0 | 1 | 2; rh?: number } {
+  return profile.shareGroup && profile.protocolVersion === '5.0' ? { qos, rh: 2 } : { qos }
+}
+
 /** Exponential backoff from 1 s to a 30 s cap, with jitter so many clients do not align. */
 export function backoffDelay(attempt: number, random: () => number = Math.random): number {
   const base = Math.min(BACKOFF_CAP_MS, BACKOFF_START_MS * 2 ** Math.max(0, attempt - 1))
@@ -93,6 +109,10 @@ export class Connection {
       )
       return
     }
+    if (this.profile.shareGroup && this.profile.protocolVersion !== '5.0')
+      this.events.warning?.(
+        `Shared subscription "${this.profile.shareGroup}" on MQTT ${this.profile.protocolVersion}: every member of the group gets each retained message. Choose MQTT 5.0, which asks the broker not to send them.`
+      )
     this.setState('connecting')
     this.awaitingConnack = true
     this.connectStartedAt = Date.now()
@@ -161,8 +181,10 @@ export class Connection {
     // MQTT 3.1 has no session-present flag: there the broker's word is never "no session".
     if (!connack.sessionPresent && this.profile.protocolVersion !== '3.1')
       forgetInflight(this.stores)
-    // Subscribe on the first connect of a session, and again whenever the broker did not keep it.
-    if (!this.subscribedThisSession || !connack.sessionPresent) {
+    // Subscribe on the first connect of a session, and again whenever the broker did not keep
+    // it. A shared subscription every time: Mosquitto 2.0.11 loses it in a restart although it
+    // reports the session present.
+    if (!this.subscribedThisSession || !connack.sessionPresent || this.profile.shareGroup) {
       this.subscribedThisSession = true
       this.subscribe(client)
     }
@@ -175,7 +197,12 @@ export class Connection {
   private subscribe(client: MqttClient): void {
     const topics = this.profile.topics
     if (topics.length === 0) return
-    const map = Object.fromEntries(topics.map((t) => [t.filter, { qos: t.qos }]))
+    const map = Object.fromEntries(
+      topics.map((t) => [
+        subscriptionFilter(this.profile, t.filter),
+        subscriptionOptions(this.profile, t.qos)
+      ])
+    )
     client.subscribe(map, (error, granted) => {
       if (error) {
         this.events.warning?.(`Subscribing failed: ${error.message}`)

@@ -45,7 +45,10 @@ export class StoreWriter {
   private attempt = 0
   private readonly seriesIds = new Map<string, number>()
   private state: StoreStatus
-  private draining = false
+  /** While stopping: steps are counted, and the drain ends with one begun after it started. */
+  private steps = 0
+  private drainAfter = Infinity
+  private drained = false
   /** The next batch, read while the database worked on the one before. */
   private ahead: { from: JournalPosition; read: BatchRead } | null = null
   private lastEmit = 0
@@ -87,11 +90,13 @@ export class StoreWriter {
   async stop(drainMs = 0): Promise<void> {
     if (!this.running) return
     if (drainMs > 0) {
-      this.draining = true
+      // Done once a step that began after this point has read the journal to its end.
+      this.drainAfter = this.steps
+      this.drained = false
       this.wake?.()
       const deadline = Date.now() + drainMs
-      while (this.running && Date.now() < deadline && !this.caughtUp()) {
-        await new Promise((resolve) => setTimeout(resolve, 50))
+      while (this.running && Date.now() < deadline && !this.drained) {
+        await new Promise((resolve) => setTimeout(resolve, 20))
       }
     }
     this.running = false
@@ -119,18 +124,16 @@ export class StoreWriter {
     this.update(state, { lagRows: lag.rows, lagSeconds: lag.seconds })
   }
 
-  private caughtUp(): boolean {
-    return this.positionKnown && this.state.state === 'caught-up'
-  }
-
   private async run(): Promise<void> {
     while (this.running) {
       try {
         if (!this.session) await this.connect()
+        const index = ++this.steps
         const atEnd = await this.step()
         this.attempt = 0
-        if (atEnd && !this.draining) await this.sleep(this.idleMs)
-        else if (atEnd) await this.sleep(50)
+        if (atEnd && index > this.drainAfter) this.drained = true
+        // A step with nothing to send awaits nothing real: sleep, so timers get their turn.
+        if (atEnd) await this.sleep(this.drainAfter === Infinity ? this.idleMs : 20)
       } catch (error) {
         await this.failed(error)
       }
