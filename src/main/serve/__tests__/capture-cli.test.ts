@@ -127,7 +127,7 @@ describe.skipIf(!mosquitto.ok || !postgres.ok)('a capture worker from a data fol
   it('stores what it journaled when stopped, and the rest at its next start: nothing lost', async () => {
     const env = { MQTT_MONITOR_STORE_PASSWORD: pg.password }
     const args = ['--profile', 'plant', '--data-dir', dir]
-    let mark = logMark(broker)
+    const mark = logMark(broker)
     let worker = startWorker(args, env)
     await worker.waitForLine(/connection "plant": connected/)
     await waitForSubscribe(broker, 'worker-cli-test', mark)
@@ -144,7 +144,6 @@ describe.skipIf(!mosquitto.ok || !postgres.ok)('a capture worker from a data fol
     expect(first.length).toBeGreaterThan(0)
 
     // The kept session holds what was not delivered: the next start gets it.
-    mark = logMark(broker)
     worker = startWorker(args, env)
     await worker.waitForLine(/connection "plant": connected/)
     await waitUntil(async () => (await stored()).length >= MESSAGES, `${MESSAGES} readings`, 30_000)
