@@ -1,4 +1,5 @@
-import mqtt, { type MqttClient, type IConnackPacket } from 'mqtt'
+import * as zlib from 'node:zlib'
+import mqtt, { type MqttClient, type IConnackPacket, type IPublishPacket } from 'mqtt'
 import type { Profile } from '../../../shared/schemas'
 import type { ConnectionState, ConnectionStatus } from '../../../shared/types'
 import { describeFailure, timedOut, type Failure } from './connection-errors'
@@ -70,6 +71,12 @@ export class Connection {
   private readonly extraFilters = new Map<string, (granted: boolean) => void>()
   /** Extra filters dropped while offline: a kept session still has them until unsubscribed. */
   private readonly staleFilters = new Set<string>()
+  /**
+   * QoS 1 messages of this session by packet id (at most 65,535: ids are 16 bits). A broker
+   * sends one again, flagged DUP and under the same id, when it did not get our
+   * acknowledgement (a restart): one we already have is not captured twice.
+   */
+  private readonly received = new Map<number, { topic: string; crc: number }>()
 
   constructor(
     readonly profile: Profile,
@@ -151,6 +158,16 @@ export class Connection {
     else this.staleFilters.add(filter)
   }
 
+  /** True for a QoS 1 message sent again (DUP) that this session already received. */
+  private redelivered(topic: string, payload: Buffer, packet: IPublishPacket): boolean {
+    if (packet.qos !== 1 || packet.messageId === undefined) return false
+    const crc = zlib.crc32(payload)
+    const seen = this.received.get(packet.messageId)
+    if (packet.dup && seen && seen.topic === topic && seen.crc === crc) return true
+    this.received.set(packet.messageId, { topic, crc })
+    return false
+  }
+
   private subscribeExtra(client: MqttClient, filter: string): void {
     client.subscribe(filter, { qos: 0 }, (error, granted) => {
       const ok = !error && (granted ?? []).every((g) => g.qos !== 128 && g.qos <= 2)
@@ -160,7 +177,9 @@ export class Connection {
 
   private wire(client: MqttClient): void {
     client.on('connect', (connack) => this.onConnect(client, connack))
-    client.on('message', (topic, payload) => this.events.message(topic, payload))
+    client.on('message', (topic, payload, packet) => {
+      if (!this.redelivered(topic, payload, packet)) this.events.message(topic, payload)
+    })
     client.on('error', (error) => {
       const failure = this.describe(error)
       this.lastFailure = failure
@@ -179,8 +198,10 @@ export class Connection {
     this.clearTimer()
     this.setState('connected')
     // MQTT 3.1 has no session-present flag: there the broker's word is never "no session".
-    if (!connack.sessionPresent && this.profile.protocolVersion !== '3.1')
+    if (!connack.sessionPresent && this.profile.protocolVersion !== '3.1') {
       forgetInflight(this.stores)
+      this.received.clear()
+    }
     // Subscribe on the first connect of a session, and again whenever the broker did not keep
     // it. A shared subscription every time: Mosquitto 2.0.11 loses it in a restart although it
     // reports the session present.
