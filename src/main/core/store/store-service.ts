@@ -50,6 +50,8 @@ export interface StoreDeps {
     idleMs?: number
     /** Warn when the captures' disk has less free space than this while the store lags. */
     lowDiskBytes?: number
+    /** How often the free space is looked at while the database is away (default 30 s). */
+    diskEveryMs?: number
     /** How long a clean shutdown waits for the database to take what is journaled. */
     drainMs?: number
     hooks?: SessionHooks
@@ -82,7 +84,7 @@ export class StoreService {
   start(): void {
     this.timers.push(
       setInterval(() => this.writer?.refreshLag(), LAG_EVERY_MS),
-      setInterval(() => this.checkDisk(), DISK_EVERY_MS)
+      setInterval(() => this.checkDisk(), this.deps.tuning?.diskEveryMs ?? DISK_EVERY_MS)
     )
     for (const timer of this.timers) timer.unref?.()
     this.restart()
