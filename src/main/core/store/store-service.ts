@@ -145,7 +145,9 @@ export class StoreService {
     }
   }
 
+  /** The database's series; none while no database is set up. */
   async series(): Promise<StoreSeries[]> {
+    if (!this.backend) return []
     return this.query((b) => b.series())
   }
 
