@@ -6,11 +6,15 @@ import {
   startPostgres,
   type PostgresServer
 } from '../../../../../test-support/postgres'
+import { readBatch } from '../journal-batch'
+import { PgStore } from '../pg-store'
+import { PositionMovedError } from '../store-backend'
 import {
   openJournal,
   reading,
   startWriter,
   storedValues,
+  storeSettings,
   type JournalHarness,
   type WriterHarness
 } from './helpers/store-harness'
@@ -114,4 +118,34 @@ describe.skipIf(!available.ok)('the store writer, exactly once', () => {
     expect(minutes.rows[0].n).toBe(PER_TOPIC * TOPICS.length)
     expect(minutes.rows[0].sum).toBe((TOPICS.length * ((PER_TOPIC - 1) * PER_TOPIC)) / 2)
   }, 180_000)
+
+  it('refuses a whole batch sent from a position the database no longer has (a stale writer)', async () => {
+    const backend = new PgStore({
+      connection: { settings: storeSettings(pg, SCHEMA), password: pg.password },
+      writerName: 'stale-writer'
+    })
+    const session = await backend.openSession()
+    try {
+      const count = async (): Promise<number> =>
+        Number((await pg.query(`SELECT count(*) AS n FROM "${SCHEMA}".readings`)).rows[0].n)
+      const before = await count()
+      const current = await session.position('exactly-once')
+      expect(current).not.toBeNull()
+      // What a writer that missed the last commits would send: from the start, and from a
+      // position a little behind.
+      for (const stale of [null, { ...current!, offset: current!.offset - 1 }]) {
+        const { batch } = readBatch(journal.capture.parts(), null, 100)
+        expect(batch.length).toBeGreaterThan(0)
+        const ids = await session.seriesIds(batch.series)
+        await expect(
+          session.write('exactly-once', stale, batch, ids, { durable: false })
+        ).rejects.toBeInstanceOf(PositionMovedError)
+      }
+      expect(await count()).toBe(before)
+      expect(await session.position('exactly-once')).toEqual(current)
+    } finally {
+      await session.close()
+      await backend.close()
+    }
+  })
 })
