@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config'
 
 export default defineConfig({
   test: {
-    include: ['src/**/__tests__/**/*.test.ts'],
+    include: ['src/**/__tests__/**/*.test.ts', 'test-support/__tests__/*.test.ts'],
     // Integration tests start real brokers: give a shared 2-core machine room.
     testTimeout: 30_000,
     hookTimeout: 60_000,

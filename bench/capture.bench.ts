@@ -5,9 +5,10 @@ import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { startMosquitto, mosquittoAvailable } from '../e2e/fixtures/mosquitto'
+import { startMosquitto, mosquittoAvailable } from '../test-support/mosquitto'
 import { CaptureStore } from '../src/main/core/capture/capture-store'
 import { exportCsv } from '../src/main/core/export/csv-exporter'
+import { MESSAGE_V1_TEXT_OFFSET, RECORD_HEADER } from '../src/main/core/capture/journal-format'
 import { Ingest } from '../src/main/core/ingest'
 import { newProfile } from '../src/shared/defaults'
 import { atLeast, atMost, fmt, median, type Bench, type BenchResult } from './bench-lib'
@@ -161,7 +162,14 @@ async function exportTimes() {
     const reopened = await CaptureStore.open({ dir: path.join(dir, 'captures'), ringPoints: 16 })
     const parts = reopened.parts()
     const journalBytes = parts.reduce((n, p) => n + p.bytes, 0)
+    const messages = parts.reduce((n, p) => n + p.index.messages, 0)
+    // What the first release wrote for the same messages (no payload kept): its record layout.
+    let v1Bytes = 0
+    for (let i = 0; i < messages; i++)
+      v1Bytes += RECORD_HEADER + MESSAGE_V1_TEXT_OFFSET + payloads[i % payloads.length].length
     const result = {
+      messages,
+      v1Bytes,
       cp: [] as number[],
       floor: [] as number[],
       ours: [] as number[],
@@ -263,6 +271,13 @@ const bench: Bench = {
       reference: `${fmt(cp)} (cp of ${fmt(ex.journalBytes / 1048576, 1)} MB journal)`,
       ...atLeast(cp / ours, 0.4),
       note: `speed ratio = cp time / export time, medians of ${EXPORT_TRIALS} after an untimed warm-up export; ${fmt(ex.kernelRows)} of ${fmt(ex.rows)} rows formatted by the WebAssembly kernel. The same export with the JavaScript formatter only: ${fmt(median(ex.js))} ms (kernel ${(median(ex.js) / ours).toFixed(2)}x faster). The same reads and writes with no formatting at all take ${fmt(median(ex.floor))} ms (cp copies inside the kernel): ${(cp / median(ex.floor)).toFixed(2)} is about the most a user-space export could reach here. Trials cp ${ex.cp.map((t) => fmt(t)).join(' / ')}; ours ${ex.ours.map((t) => fmt(t)).join(' / ')}; JavaScript ${ex.js.map((t) => fmt(t)).join(' / ')}`
+    })
+    results.push({
+      name: 'Journal bytes per reference CSV message, payload kept',
+      ours: fmt(ex.journalBytes / ex.messages, 1),
+      reference: `${fmt(ex.v1Bytes / ex.messages, 1)} (the first release's layout, no payload)`,
+      ...atMost(ex.journalBytes / ex.v1Bytes, 2),
+      note: `${fmt(ex.messages)} messages; the CSV payload is the values text, so it is kept once`
     })
     results.push({
       name: `Export memory: RSS growth over ${EXPORT_TRIALS * 2 + 1} exports (MB)`,

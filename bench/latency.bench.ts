@@ -5,10 +5,10 @@
 // Same machine, so Node's Date.now() and the page's timeOrigin + now() share a clock.
 import * as fs from 'node:fs'
 import mqtt from 'mqtt'
-import { mosquittoAvailable, startMosquitto } from '../e2e/fixtures/mosquitto'
-import { startServe } from '../e2e/fixtures/serve'
-import { waitUntil } from '../e2e/fixtures/wait'
-import { connectWsApi } from '../e2e/fixtures/ws-api'
+import { mosquittoAvailable, startMosquitto } from '../test-support/mosquitto'
+import { startServe } from '../test-support/serve'
+import { waitUntil } from '../test-support/wait'
+import { connectWsApi } from '../test-support/ws-api'
 import { atMost, fmt, median, percentile, type Bench, type BenchResult } from './bench-lib'
 import { launchChromium } from './chart-page/harness'
 

@@ -68,7 +68,7 @@ function journal(
     row.values[0] = data.v[i]
     row.text = text
     row.textEnd = text.length
-    capture.append(entry, row)
+    capture.append(entry, row, text)
     if (i % 100_000 === 0) capture.flush()
   }
   capture.flush()

@@ -1,27 +1,23 @@
 import { execFile } from 'node:child_process'
 import { promisify } from 'node:util'
-import { expect, test, type Locator, type Page } from '@playwright/test'
+import type { Locator, Page } from '@playwright/test'
 import mqtt from 'mqtt'
-import { waitForSubscribe } from './fixtures/broker-log'
-import { mosquittoAvailable, startMosquitto, type MosquittoBroker } from './fixtures/mosquitto'
+import { waitForSubscribe } from '../test-support/broker-log'
+import type { MosquittoBroker } from '../test-support/mosquitto'
+import { drainV5, QUEUE_BROKER, runQueueScenario, saveNow } from '../test-support/queue-scenario'
+import type { ServedApp } from '../test-support/serve'
+import { expect, test } from './fixtures/app'
 import { openNewProfile } from './fixtures/profile-form'
-import { drainV5, runQueueScenario, saveNow } from './fixtures/queue-scenario'
-import { startServe, type ServedApp } from './fixtures/serve'
-
-const available = mosquittoAvailable()
-test.skip(!available.ok, `Mosquitto is not installed: ${available.ok ? '' : available.reason}`)
 
 const run = promisify(execFile)
-let app: ServedApp
 
-test.beforeAll(async () => {
-  app = await startServe()
-})
-test.afterAll(async () => {
-  await app?.stop()
-})
-
-async function connectProfile(page: Page, broker: MosquittoBroker, name: string, clientId: string) {
+async function connectProfile(
+  page: Page,
+  app: ServedApp,
+  broker: MosquittoBroker,
+  name: string,
+  clientId: string
+) {
   await openNewProfile(page, app.url, { name, port: broker.ports.anonymous! })
   await page.getByLabel('Transport', { exact: true }).selectOption('mqtt')
   await page.getByLabel('Client ID', { exact: true }).fill(clientId)
@@ -47,27 +43,14 @@ async function tableRows(view: Locator): Promise<string[][]> {
 }
 
 test.describe('a broker with persistence, $SYS every second and its log on $SYS', () => {
-  let broker: MosquittoBroker
-
-  test.beforeAll(async () => {
-    broker = await startMosquitto({
-      anonymous: true,
-      password: false,
-      persistence: true,
-      autosaveInterval: 3600,
-      maxQueuedMessages: 5,
-      sysInterval: 1,
-      logTopic: true
-    })
-  })
-  test.afterAll(async () => {
-    await broker?.close()
-  })
+  test.use({ mosquitto: QUEUE_BROKER })
 
   test('live $SYS figures move while a publisher runs; the queue table matches the CLI', async ({
-    page
+    page,
+    app,
+    broker
   }) => {
-    await connectProfile(page, broker, 'Broker', 'e2e-broker-view')
+    await connectProfile(page, app, broker, 'Broker', 'e2e-broker-view')
     const view = await openBrokerView(page)
     await expect(view.getByText('mosquitto version 2.0.11')).toBeVisible()
     const figures = view.getByRole('table', { name: 'Broker figures' })
@@ -159,17 +142,10 @@ test.describe('a broker with persistence, $SYS every second and its log on $SYS'
 })
 
 test.describe('a broker that publishes no $SYS (sys_interval 0)', () => {
-  let broker: MosquittoBroker
+  test.use({ mosquitto: { anonymous: true, password: false, sysInterval: 0 } })
 
-  test.beforeAll(async () => {
-    broker = await startMosquitto({ anonymous: true, password: false, sysInterval: 0 })
-  })
-  test.afterAll(async () => {
-    await broker?.close()
-  })
-
-  test('gets a plain sentence after a short wait', async ({ page }) => {
-    await connectProfile(page, broker, 'Quiet broker', 'e2e-quiet')
+  test('gets a plain sentence after a short wait', async ({ page, app, broker }) => {
+    await connectProfile(page, app, broker, 'Quiet broker', 'e2e-quiet')
     const view = await openBrokerView(page)
     await expect(
       view.getByText(

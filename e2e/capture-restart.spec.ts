@@ -1,43 +1,28 @@
 import * as fs from 'node:fs'
-import { expect, test } from '@playwright/test'
 import { csvParse } from 'd3'
-import { waitForSubscribe } from './fixtures/broker-log'
-import { mosquittoAvailable, startMosquitto, type MosquittoBroker } from './fixtures/mosquitto'
-import { startServe, type ServedApp } from './fixtures/serve'
-import { connectWsApi } from './fixtures/ws-api'
-import { waitUntil } from './fixtures/wait'
+import { connectProfile } from '../test-support/ws-api'
+import { waitUntil } from '../test-support/wait'
+import { expect, test } from './fixtures/app'
 
-const available = mosquittoAvailable()
-test.skip(!available.ok, `Mosquitto is not installed: ${available.ok ? '' : available.reason}`)
-
-let broker: MosquittoBroker
-let app: ServedApp | undefined
-
-test.beforeAll(async () => {
-  broker = await startMosquitto({ anonymous: true, password: false })
-})
-test.afterAll(async () => {
-  await app?.stop()
-  await broker?.close()
-})
-
-test('what was captured before a restart is charted and exported after it', async ({ page }) => {
-  app = await startServe()
-  const dataDir = app.dataDir
-  // Set up the profile through the same API the UI uses, then capture 40 readings.
-  const api = await connectWsApi(app.url)
-  await api.invoke('settings:save-profile', {
-    profile: {
-      id: 'lab',
-      name: 'Lab',
-      host: '127.0.0.1',
-      port: broker.ports.anonymous!,
-      clientId: 'e2e-restart',
-      topics: [{ filter: 'lab/esp32.out', qos: 1 }]
-    } as never
+// Each test captures through a profile set up with the same API the UI uses.
+test.beforeEach(async ({ broker, api }) => {
+  await connectProfile(api, broker, {
+    id: 'lab',
+    name: 'Lab',
+    clientId: 'e2e-capture',
+    topics: [{ filter: 'lab/#', qos: 1 }]
   })
-  await api.invoke('connection:open', { profileId: 'lab' })
-  await waitForSubscribe(broker, 'e2e-restart')
+})
+
+test('what was captured before a restart is charted and exported after it', async ({
+  page,
+  broker,
+  app,
+  api,
+  serve
+}) => {
+  const dataDir = app.dataDir
+  // Capture 40 readings.
   const before = Array.from(
     { length: 40 },
     (_, i) => `${(10 + i / 10).toFixed(2)},${(990 + i).toFixed(2)},${(5 + i).toFixed(2)}`
@@ -51,8 +36,8 @@ test('what was captured before a restart is charted and exported after it', asyn
   await app.stop()
 
   // A new server process on the same data folder.
-  app = await startServe([], { dataDir })
-  await page.goto(app.url)
+  const restarted = await serve([], { dataDir })
+  await page.goto(restarted.url)
   const chart = page.getByRole('figure', { name: /temperature.*chart/ })
   await expect
     .poll(async () => Number(await chart.getAttribute('data-points')), { timeout: 20_000 })
@@ -78,23 +63,13 @@ test('what was captured before a restart is charted and exported after it', asyn
 })
 
 test('after a crash that tore the journal, the page says what was repaired and keeps the rest', async ({
-  page
+  page,
+  broker,
+  app,
+  api,
+  serve
 }) => {
-  app = await startServe()
   const dataDir = app.dataDir
-  const api = await connectWsApi(app.url)
-  await api.invoke('settings:save-profile', {
-    profile: {
-      id: 'lab',
-      name: 'Lab',
-      host: '127.0.0.1',
-      port: broker.ports.anonymous!,
-      clientId: 'e2e-crash',
-      topics: [{ filter: 'lab/crash', qos: 1 }]
-    } as never
-  })
-  await api.invoke('connection:open', { profileId: 'lab' })
-  await waitForSubscribe(broker, 'e2e-crash')
   const readings = Array.from({ length: 25 }, (_, i) => `${20 + i}.25,1000.5,${i}.5`)
   await broker.publish('lab/crash', readings, { qos: 1 })
   // Wait until the last reading is in the journal file on disk, then kill the server.
@@ -112,8 +87,8 @@ test('after a crash that tore the journal, the page says what was repaired and k
   // The crash cut the next record short: its length and part of its body are on disk.
   fs.appendFileSync(partFile()!, Buffer.from([40, 0, 0, 0, 1, 2, 3, 4, 3, 0, 0]))
 
-  app = await startServe([], { dataDir })
-  await page.goto(app.url)
+  const restarted = await serve([], { dataDir })
+  await page.goto(restarted.url)
   await expect(page.getByRole('list', { name: 'Notices' })).toContainText(
     'the last record was cut off by a crash and was skipped.'
   )

@@ -1,22 +1,16 @@
 // Charts end to end: a real Mosquitto, the app in serve mode, Chromium driving the UI by
 // roles and labels. Readings carry their own timestamps (JSON `ts`), so what the crosshair
 // shows can be checked against what was published.
-import { expect, test, type Locator, type Page } from '@playwright/test'
-import { waitForSubscribe } from './fixtures/broker-log'
-import { mosquittoAvailable, startMosquitto, type MosquittoBroker } from './fixtures/mosquitto'
-import { startServe, type ServedApp } from './fixtures/serve'
-import { connectWsApi, type WsApi } from './fixtures/ws-api'
+import type { Locator, Page } from '@playwright/test'
+import type { MosquittoBroker } from '../test-support/mosquitto'
+import type { ServedApp } from '../test-support/serve'
+import { connectProfile } from '../test-support/ws-api'
+import { expect, test } from './fixtures/app'
 
-const available = mosquittoAvailable()
-test.skip(!available.ok, `Mosquitto is not installed: ${available.ok ? '' : available.reason}`)
-test.describe.configure({ mode: 'serial' })
 test.use({ timezoneId: 'UTC' })
 
 const TOPIC = 'lab/bmp'
 const CLIENT_ID = 'e2e-charts-client'
-let broker: MosquittoBroker
-let app: ServedApp
-let api: WsApi
 
 interface Reading {
   ts: number
@@ -25,7 +19,7 @@ interface Reading {
 }
 const published: Reading[] = []
 
-async function publish(readings: Reading[]): Promise<void> {
+async function publish(broker: MosquittoBroker, readings: Reading[]): Promise<void> {
   published.push(...readings)
   await broker.publish(
     TOPIC,
@@ -34,49 +28,32 @@ async function publish(readings: Reading[]): Promise<void> {
   )
 }
 
-test.beforeAll(async () => {
-  broker = await startMosquitto({ anonymous: true, password: false })
-  app = await startServe()
-  api = await connectWsApi(app.url)
-  await api.invoke('settings:save-profile', {
-    profile: {
-      id: 'lab',
-      name: 'Lab broker',
-      host: broker.host,
-      port: broker.ports.anonymous,
-      clientId: CLIENT_ID,
-      topics: [
-        {
-          filter: TOPIC,
-          qos: 1,
-          decoder: { format: 'json', units: { temp: '°C', pressure: 'hPa' } }
-        }
-      ]
-    }
+// Every test gets its own broker and app (the fixture), with the same 30 readings.
+test.beforeEach(async ({ broker, api }) => {
+  published.length = 0
+  await connectProfile(api, broker, {
+    id: 'lab',
+    name: 'Lab broker',
+    clientId: CLIENT_ID,
+    topics: [
+      {
+        filter: TOPIC,
+        qos: 1,
+        decoder: { format: 'json', units: { temp: '°C', pressure: 'hPa' } }
+      }
+    ]
   })
   await api.invoke('settings:select-profile', { profileId: 'lab' })
-  await api.invoke('connection:open', { profileId: 'lab' })
-  await waitForSubscribe(broker, CLIENT_ID)
   // 30 readings 2 s apart over the last minute, with known values.
   const t0 = Math.floor(Date.now() / 1000) * 1000 - 62_000
   await publish(
+    broker,
     Array.from({ length: 30 }, (_, i) => ({
       ts: t0 + i * 2000,
       temp: 20 + i * 0.25,
       pressure: 1000 + ((i * 7) % 11) + 0.5
     }))
   )
-})
-
-test.afterAll(async () => {
-  await api?.close()
-  await app?.stop()
-  await broker?.close()
-})
-
-test.beforeEach(async () => {
-  // Back to the automatic layout: one chart per unit.
-  await api.invoke('settings:save-ui', { layout: null })
 })
 
 const chart = (page: Page, name: string | RegExp): Locator =>
@@ -94,7 +71,7 @@ const span = async (figure: Locator): Promise<number> => {
   return x1 - x0
 }
 
-async function openWithData(page: Page): Promise<Locator> {
+async function openWithData(page: Page, app: ServedApp): Promise<Locator> {
   await page.goto(app.url)
   const temp = chart(page, 'temp chart (°C)')
   await expect(temp).toBeVisible()
@@ -107,8 +84,8 @@ function clock(ms: number): string {
   return new Date(ms).toISOString().slice(11, 23)
 }
 
-test('the hover crosshair shows the published values at that time', async ({ page }) => {
-  const temp = await openWithData(page)
+test('the hover crosshair shows the published values at that time', async ({ page, app }) => {
+  const temp = await openWithData(page, app)
   // For screen readers: a named plot described by a text summary of its series.
   await expect(plot(temp)).toHaveAccessibleName(/^temp chart \(°C\) plot/)
   await expect(plot(temp)).toHaveAccessibleDescription(
@@ -135,8 +112,11 @@ test('the hover crosshair shows the published values at that time', async ({ pag
   await expect(readout).toBeHidden()
 })
 
-test('zoom with the wheel, a range and the keyboard; pan by dragging; reset', async ({ page }) => {
-  const temp = await openWithData(page)
+test('zoom with the wheel, a range and the keyboard; pan by dragging; reset', async ({
+  page,
+  app
+}) => {
+  const temp = await openWithData(page, app)
   const surface = plot(temp)
   const reset = temp.getByRole('button', { name: 'Reset zoom' })
   await expect(reset).toBeDisabled()
@@ -190,9 +170,11 @@ test('zoom with the wheel, a range and the keyboard; pan by dragging; reset', as
 })
 
 test('pause holds the chart while capture goes on; resume shows the newest data', async ({
-  page
+  page,
+  app,
+  broker
 }) => {
-  const temp = await openWithData(page)
+  const temp = await openWithData(page, app)
   const latest = temp
     .getByRole('list', { name: '°C legend' })
     .getByRole('listitem')
@@ -202,7 +184,7 @@ test('pause holds the chart while capture goes on; resume shows the newest data'
   const resume = temp.getByRole('button', { name: 'Resume' })
   await expect(resume).toBeVisible()
 
-  await publish([{ ts: Date.now(), temp: 55.55, pressure: 1001.5 }])
+  await publish(broker, [{ ts: Date.now(), temp: 55.55, pressure: 1001.5 }])
   const stats = page.getByRole('region', { name: 'Topic statistics' })
   await expect(stats.getByRole('row').filter({ hasText: TOPIC })).toContainText('31')
   // The batch with the reading has reached the page; let two frames pass.
@@ -216,9 +198,10 @@ test('pause holds the chart while capture goes on; resume shows the newest data'
 })
 
 test('pick a second series with its own axis, hide and show it from the legend', async ({
-  page
+  page,
+  app
 }) => {
-  const temp = await openWithData(page)
+  const temp = await openWithData(page, app)
   await temp.getByRole('button', { name: 'Series' }).click()
   await temp.getByRole('checkbox', { name: 'lab/bmp pressure (hPa)' }).check()
   const both = chart(page, 'temp, pressure chart (°C, hPa)')
@@ -247,8 +230,8 @@ test('pick a second series with its own axis, hide and show it from the legend',
   await expect(readout).toContainText('lab/bmp pressure')
 })
 
-test('the layout survives a reload', async ({ page }) => {
-  await openWithData(page)
+test('the layout survives a reload', async ({ page, app, api }) => {
+  await openWithData(page, app)
   // Pressure joins the temperature chart; the pressure chart goes; a new temperature chart
   // is added, moved to the top and set to one minute; pressure is hidden.
   const temp = chart(page, 'temp chart (°C)')

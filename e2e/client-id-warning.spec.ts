@@ -1,20 +1,12 @@
-import { expect, test } from '@playwright/test'
 import { newProfile } from '../src/shared/defaults'
-import { mosquittoAvailable, startMosquitto, type MosquittoBroker } from './fixtures/mosquitto'
-import { startServe, type ServedApp } from './fixtures/serve'
-import { connectWsApi, type WsApi } from './fixtures/ws-api'
+import { expect, test } from './fixtures/app'
 
-const available = mosquittoAvailable()
-test.skip(!available.ok, `Mosquitto is not installed: ${available.ok ? '' : available.reason}`)
-
-let broker: MosquittoBroker
-let app: ServedApp
-let api: WsApi
-
-test.beforeAll(async () => {
-  broker = await startMosquitto({ anonymous: true, password: false })
-  app = await startServe()
-  api = await connectWsApi(app.url)
+test('connecting a second profile with a client ID in use asks first', async ({
+  page,
+  broker,
+  app,
+  api
+}) => {
   // Two profiles for the same broker that were given the same client ID.
   for (const [id, name] of [
     ['a', 'Lab A'],
@@ -29,14 +21,6 @@ test.beforeAll(async () => {
       })
     })
   }
-})
-test.afterAll(async () => {
-  await api?.close()
-  await app?.stop()
-  await broker?.close()
-})
-
-test('connecting a second profile with a client ID in use asks first', async ({ page }) => {
   await page.goto(app.url)
   const profile = page.getByLabel('Profile', { exact: true })
   const connect = page.getByRole('button', { name: 'Connect', exact: true })

@@ -1,20 +1,12 @@
-import { expect, test } from '@playwright/test'
 import { newProfile } from '../src/shared/defaults'
-import { mosquittoAvailable, startMosquitto, type MosquittoBroker } from './fixtures/mosquitto'
-import { startServe, type ServedApp } from './fixtures/serve'
-import { connectWsApi, type WsApi } from './fixtures/ws-api'
+import { expect, test } from './fixtures/app'
 
-const available = mosquittoAvailable()
-test.skip(!available.ok, `Mosquitto is not installed: ${available.ok ? '' : available.reason}`)
-
-let broker: MosquittoBroker
-let app: ServedApp
-let api: WsApi
-
-test.beforeAll(async () => {
-  broker = await startMosquitto({ anonymous: true, password: true })
-  app = await startServe()
-  api = await connectWsApi(app.url)
+test('two profiles connected at once, each with its own status in the connection bar', async ({
+  page,
+  broker,
+  app,
+  api
+}) => {
   // Two saved profiles, set up the way the form would save them.
   for (const [id, name, port] of [
     ['a', 'Lab A', broker.ports.anonymous!],
@@ -25,16 +17,6 @@ test.beforeAll(async () => {
       password: { action: 'set', value: broker.users.sensor }
     })
   }
-})
-test.afterAll(async () => {
-  await api?.close()
-  await app?.stop()
-  await broker?.close()
-})
-
-test('two profiles connected at once, each with its own status in the connection bar', async ({
-  page
-}) => {
   await page.goto(app.url)
   const profile = page.getByLabel('Profile', { exact: true })
   await profile.selectOption({ label: 'Lab A' })

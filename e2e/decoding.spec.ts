@@ -1,26 +1,11 @@
-import { expect, test } from '@playwright/test'
-import { waitForSubscribe } from './fixtures/broker-log'
-import { mosquittoAvailable, startMosquitto, type MosquittoBroker } from './fixtures/mosquitto'
+import { waitForSubscribe } from '../test-support/broker-log'
+import { expect, test } from './fixtures/app'
 import { openNewProfile } from './fixtures/profile-form'
-import { startServe, type ServedApp } from './fixtures/serve'
-
-const available = mosquittoAvailable()
-test.skip(!available.ok, `Mosquitto is not installed: ${available.ok ? '' : available.reason}`)
-
-let broker: MosquittoBroker
-let app: ServedApp
-
-test.beforeAll(async () => {
-  broker = await startMosquitto({ anonymous: true, password: false })
-  app = await startServe()
-})
-test.afterAll(async () => {
-  await app?.stop()
-  await broker?.close()
-})
 
 test('decoding set per topic in the form names the columns and units of the chart', async ({
-  page
+  page,
+  broker,
+  app
 }) => {
   await openNewProfile(page, app.url, { name: 'Greenhouse', port: broker.ports.anonymous! })
   await page.getByLabel('Client ID', { exact: true }).fill('e2e-decoding')

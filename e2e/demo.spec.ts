@@ -1,16 +1,8 @@
-import { expect, test } from '@playwright/test'
-import { startServe, type ServedApp } from './fixtures/serve'
+import { expect, test } from './fixtures/app'
 
-let app: ServedApp
+test.use({ serveArgs: ['--demo'] })
 
-test.beforeAll(async () => {
-  app = await startServe(['--demo'])
-})
-test.afterAll(async () => {
-  await app?.stop()
-})
-
-test('the demo charts the simulated sensors and the legend values move', async ({ page }) => {
+test('the demo charts the simulated sensors and the legend values move', async ({ page, app }) => {
   await page.goto(app.url)
   await expect(page.getByRole('status')).toHaveText(/Demo sensors: connected/)
   const temperature = page.getByRole('figure', { name: /temperature.*chart/ })

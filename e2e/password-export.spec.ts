@@ -1,28 +1,13 @@
 import * as fs from 'node:fs'
-import { expect, test } from '@playwright/test'
 import { csvParse } from 'd3'
-import { waitForSubscribe } from './fixtures/broker-log'
-import { mosquittoAvailable, startMosquitto, type MosquittoBroker } from './fixtures/mosquitto'
+import { waitForSubscribe } from '../test-support/broker-log'
+import { expect, test } from './fixtures/app'
 import { openNewProfile } from './fixtures/profile-form'
-import { startServe, type ServedApp } from './fixtures/serve'
-
-const available = mosquittoAvailable()
-test.skip(!available.ok, `Mosquitto is not installed: ${available.ok ? '' : available.reason}`)
-
-let broker: MosquittoBroker
-let app: ServedApp
-
-test.beforeAll(async () => {
-  broker = await startMosquitto({ anonymous: true, password: true })
-  app = await startServe()
-})
-test.afterAll(async () => {
-  await app?.stop()
-  await broker?.close()
-})
 
 test('settings filled by label connect with a password, and 100 published readings export to CSV', async ({
-  page
+  page,
+  broker,
+  app
 }) => {
   await openNewProfile(page, app.url, { name: 'Bench broker', port: broker.ports.password! })
   await page.getByLabel('Transport', { exact: true }).selectOption('mqtt')

@@ -3,28 +3,15 @@
 // and a password kept for the session really connects.
 import * as fs from 'node:fs'
 import * as path from 'node:path'
-import { expect, test, type Page } from '@playwright/test'
-import { mosquittoAvailable, startMosquitto, type MosquittoBroker } from './fixtures/mosquitto'
+import type { Page } from '@playwright/test'
+import type { ServedApp } from '../test-support/serve'
+import { connectWsApi } from '../test-support/ws-api'
+import { expect, test } from './fixtures/app'
 import { openNewProfile } from './fixtures/profile-form'
-import { startServe, type ServedApp } from './fixtures/serve'
-import { connectWsApi } from './fixtures/ws-api'
 
-const available = mosquittoAvailable()
-test.skip(!available.ok, `Mosquitto is not installed: ${available.ok ? '' : available.reason}`)
+test.use({ serveArgs: ['--session-secrets'] })
 
-let broker: MosquittoBroker
-let app: ServedApp
-
-test.beforeAll(async () => {
-  broker = await startMosquitto({ anonymous: true, password: true })
-  app = await startServe(['--session-secrets'])
-})
-test.afterAll(async () => {
-  await app?.stop()
-  await broker?.close()
-})
-
-async function hasPassword(): Promise<boolean | undefined> {
+async function hasPassword(app: ServedApp): Promise<boolean | undefined> {
   const api = await connectWsApi(app.url)
   try {
     const view = await api.invoke('settings:get')
@@ -34,7 +21,7 @@ async function hasPassword(): Promise<boolean | undefined> {
   }
 }
 
-function filesOnDisk(): string {
+function filesOnDisk(app: ServedApp): string {
   return fs
     .readdirSync(app.dataDir)
     .filter((f) => f.endsWith('.json'))
@@ -52,7 +39,9 @@ async function savePassword(page: Page, password: string) {
 }
 
 test('asks before keeping a password for this session; each answer does what it says', async ({
-  page
+  page,
+  broker,
+  app
 }) => {
   const password = broker.users.sensor
   await openNewProfile(page, app.url, { name: 'Session broker', port: broker.ports.password! })
@@ -66,15 +55,15 @@ test('asks before keeping a password for this session; each answer does what it 
   await dialog.getByRole('button', { name: 'Cancel' }).click()
   await expect(dialog).toBeHidden()
   await expect(page.getByRole('alert').filter({ hasText: /Not saved/ })).toBeVisible()
-  expect(await hasPassword()).toBeUndefined()
+  expect(await hasPassword(app)).toBeUndefined()
 
   // Keep for this session only: saved, used to connect, never written.
   dialog = await savePassword(page, password)
   await dialog.getByRole('button', { name: 'Keep for this session only' }).click()
   await expect(page.getByText('Saved Session broker.')).toBeVisible()
-  expect(await hasPassword()).toBe(true)
+  expect(await hasPassword(app)).toBe(true)
   expect(fs.existsSync(path.join(app.dataDir, 'secrets.json'))).toBe(false)
-  expect(filesOnDisk()).not.toContain(password)
+  expect(filesOnDisk(app)).not.toContain(password)
   await page.getByRole('button', { name: 'Connect', exact: true }).click()
   await expect(page.getByRole('status')).toHaveText(/Session broker: connected/)
   await page.getByRole('button', { name: 'Disconnect', exact: true }).click()
@@ -84,6 +73,6 @@ test('asks before keeping a password for this session; each answer does what it 
   dialog = await savePassword(page, 'another-password-never-kept')
   await dialog.getByRole('button', { name: 'Save without it' }).click()
   await expect(dialog).toBeHidden()
-  await expect.poll(hasPassword).toBe(false)
-  expect(filesOnDisk()).not.toContain('another-password-never-kept')
+  await expect.poll(() => hasPassword(app)).toBe(false)
+  expect(filesOnDisk(app)).not.toContain('another-password-never-kept')
 })

@@ -2,38 +2,30 @@
 // and a real PostgreSQL: set up by label, tested, writing; the lag shown while the database is
 // down and back to zero after; history and a CSV from the database.
 import * as fs from 'node:fs'
-import { expect, test } from '@playwright/test'
 import { csvParse } from 'd3'
-import { waitForSubscribe } from './fixtures/broker-log'
-import { mosquittoAvailable, startMosquitto, type MosquittoBroker } from './fixtures/mosquitto'
-import { openNewProfile } from './fixtures/profile-form'
-import { startServe, type ServedApp } from './fixtures/serve'
+import { waitForSubscribe } from '../test-support/broker-log'
 import { postgresAvailable, startPostgres, type PostgresServer } from '../test-support/postgres'
+import { expect, test } from './fixtures/app'
+import { openNewProfile } from './fixtures/profile-form'
 
-const mosquitto = mosquittoAvailable()
 const postgres = postgresAvailable()
-test.skip(!mosquitto.ok, `Mosquitto is not installed: ${mosquitto.ok ? '' : mosquitto.reason}`)
+if (!postgres.ok) console.warn(`\n*** SKIPPING the database store spec: ${postgres.reason} ***\n`)
 test.skip(!postgres.ok, `PostgreSQL is not available: ${postgres.ok ? '' : postgres.reason}`)
+test.use({ mosquitto: { anonymous: true, password: false } })
 
-let broker: MosquittoBroker
 let pg: PostgresServer
-let app: ServedApp
 
 test.beforeAll(async () => {
-  ;[broker, pg] = await Promise.all([
-    startMosquitto({ anonymous: true, password: false }),
-    startPostgres()
-  ])
-  app = await startServe()
+  pg = await startPostgres()
 })
 test.afterAll(async () => {
-  await app?.stop()
-  await broker?.close()
   await pg?.close()
 })
 
 test('the store is set up by label, shows its lag while the database is down, and charts and exports history', async ({
-  page
+  page,
+  broker,
+  app
 }) => {
   test.setTimeout(180_000)
   await openNewProfile(page, app.url, { name: 'Plant', port: broker.ports.anonymous! })

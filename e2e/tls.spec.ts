@@ -1,27 +1,14 @@
 import * as fs from 'node:fs'
-import { expect, test } from '@playwright/test'
-import { waitForSubscribe } from './fixtures/broker-log'
-import { mosquittoAvailable, startMosquitto, type MosquittoBroker } from './fixtures/mosquitto'
+import { waitForSubscribe } from '../test-support/broker-log'
+import { expect, test } from './fixtures/app'
 import { openNewProfile } from './fixtures/profile-form'
-import { startServe, type ServedApp } from './fixtures/serve'
 
-const available = mosquittoAvailable()
-test.skip(!available.ok, `Mosquitto is not installed: ${available.ok ? '' : available.reason}`)
-
-let broker: MosquittoBroker
-let app: ServedApp
-
-test.beforeAll(async () => {
-  broker = await startMosquitto({ anonymous: true, password: false, tls: true })
-  app = await startServe()
-})
-test.afterAll(async () => {
-  await app?.stop()
-  await broker?.close()
-})
+test.use({ mosquitto: { anonymous: true, password: false, tls: true } })
 
 test('a TLS profile with a passphrase-protected key, entered in the settings form, connects and charts', async ({
-  page
+  page,
+  broker,
+  app
 }) => {
   const certs = broker.certs!
   await openNewProfile(page, app.url, { name: 'TLS lab', port: broker.ports.tls! })

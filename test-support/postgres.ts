@@ -16,7 +16,7 @@ import { copyFile, mkdir, rm, writeFile } from 'node:fs/promises'
 import { tmpdir, userInfo } from 'node:os'
 import { join } from 'node:path'
 import pg from 'pg'
-import { freePort } from '../e2e/fixtures/ports'
+import { freePort } from './ports'
 
 /** Debian and Ubuntu keep each major version's server in /usr/lib/postgresql/<N>/bin. */
 const DEBIAN_DIR = '/usr/lib/postgresql'

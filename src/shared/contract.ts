@@ -24,14 +24,17 @@ import type {
   AppCommand,
   AppInfo,
   CaptureBatch,
-  ConnectCheck,
   CaptureInfo,
+  CaptureProgress,
+  ConnectCheck,
   ConnectionStatus,
   ExportProgress,
   ExportResult,
   HistorySnapshot,
   Notice,
   PickFileResult,
+  ProtoCheck,
+  RedecodeResult,
   SettingsView,
   UpdateStatus
 } from './types'
@@ -83,14 +86,27 @@ export const invokeContract = {
     req: z.object({ retentionMB: z.number().int().min(10).max(100_000_000) }),
     res: type<CaptureInfo[]>()
   },
+  // Decode a capture again from its kept payloads with the decoding rules as they are now.
+  'capture:redecode': {
+    req: z.object({ captureId: z.string().min(1).max(100) }),
+    res: type<RedecodeResult>()
+  },
   'export:start': { req: exportRequestSchema, res: type<ExportResult>() },
   'export:cancel': {
     req: z.object({ exportId: z.string().min(1).max(100) }),
     res: type<boolean>()
   },
   'dialog:pick-file': {
-    req: z.object({ purpose: z.enum(['ca', 'cert', 'key', 'mosquitto-db', 'pid-file']) }),
+    req: z.object({
+      purpose: z.enum(['ca', 'cert', 'key', 'mosquitto-db', 'pid-file', 'proto'])
+    }),
     res: type<PickFileResult>()
+  },
+  // The settings form: does this .proto file load (on the machine running the core), and
+  // which message types does it have?
+  'decoder:check-proto': {
+    req: z.object({ file: z.string().max(4096) }),
+    res: type<ProtoCheck>()
   },
   // Desktop updates: the current state, and "restart and install" once one is downloaded.
   'update:status': { req: none, res: type<UpdateStatus>() },
@@ -139,6 +155,9 @@ export const eventContract = {
   'connection:status': type<ConnectionStatus>(),
   'capture:batch': type<CaptureBatch>(),
   'export:progress': type<ExportProgress>(),
+  'capture:progress': type<CaptureProgress>(),
+  // The captured history changed under the charts (a capture decoded again): reload it.
+  'capture:reset': type<{ reason: string }>(),
   'app:notice': type<Notice>(),
   // Desktop menu and its shortcuts; the renderer acts on them (never sent in serve mode).
   'app:command': type<AppCommand>(),
@@ -169,9 +188,12 @@ export const writeChannels: ReadonlySet<InvokeChannel> = new Set<InvokeChannel>(
   'capture:new',
   'capture:delete',
   'capture:set-retention',
+  'capture:redecode',
   'export:start',
   'export:cancel',
   'dialog:pick-file',
+  // Reads the serving machine's files: not for a read-only dashboard.
+  'decoder:check-proto',
   'update:install',
   'broker:save-now',
   'store:save',

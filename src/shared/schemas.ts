@@ -21,12 +21,32 @@ export const timestampSchema = z.object({
 })
 export type TimestampConfig = z.infer<typeof timestampSchema>
 
+export const DECODER_FORMATS = [
+  'auto',
+  'csv',
+  'json',
+  'number',
+  'raw',
+  'cbor',
+  'msgpack',
+  'protobuf',
+  'struct',
+  'sparkplug'
+] as const
+
 export const decoderSchema = z.object({
-  format: z.enum(['auto', 'csv', 'json', 'number', 'raw']).default('auto'),
+  // auto: Sparkplug B on spBv1.0/ topics, else CSV, JSON or a number from the first payload.
+  format: z.enum(DECODER_FORMATS).default('auto'),
   csvColumns: z.array(z.string().min(1).max(200)).max(256).default(DEFAULT_CSV_COLUMNS),
   csvSeparator: z.string().min(1).max(1).default(','),
-  // Dot paths of JSON fields to chart; empty = every numeric field found.
+  // Dot paths of fields to chart (JSON, CBOR, MessagePack, protobuf); empty = every numeric field.
   jsonPaths: z.array(z.string().min(1).max(500)).max(256).default([]),
+  // Protobuf: the .proto file (a full path on the machine running the app) and message type.
+  protoFile: z.string().max(4096).default(''),
+  protoType: z.string().max(500).default(''),
+  // Binary struct: a layout in Python's struct convention (<fff) and a name per value.
+  structLayout: z.string().max(1000).default(''),
+  structFields: z.array(z.string().min(1).max(200)).max(1000).default([]),
   // Field name for a plain-number payload.
   numberField: z.string().min(1).max(200).default('value'),
   timestamp: timestampSchema.default({ source: 'auto', field: 'ts', format: 'auto' }),
@@ -90,7 +110,9 @@ export const profileSchema = z.object({
   connectTimeoutMs: z.number().int().min(1000).max(300000).default(15000),
   tls: tlsSchema.default(tlsSchema.parse({})),
   will: willSchema.default(willSchema.parse({})),
-  topics: z.array(topicSchema).max(1000).default([])
+  topics: z.array(topicSchema).max(1000).default([]),
+  // The app may publish on this connection by itself (Sparkplug B rebirth requests).
+  allowPublish: z.boolean().default(false)
 })
 export type Profile = z.infer<typeof profileSchema>
 
@@ -180,6 +202,8 @@ export const exportRequestSchema = z.object({
   toMs: z.number().finite().optional(),
   topics: z.array(z.string().max(1024)).max(10000).optional(),
   fields: z.array(z.string().max(200)).max(10000).optional(),
-  captureIds: z.array(z.string().max(100)).max(10000).optional()
+  captureIds: z.array(z.string().max(100)).max(10000).optional(),
+  // Wide rows end with each message's payload (text when UTF-8, else base64).
+  payload: z.boolean().default(false)
 })
 export type ExportRequest = z.input<typeof exportRequestSchema>

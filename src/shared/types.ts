@@ -110,6 +110,21 @@ export interface ExportResult {
   downloadUrl?: string
 }
 
+/** A capture decoded again: messages read, decoded from payloads, failing now, kept as were. */
+export interface RedecodeResult {
+  captureId: string
+  messages: number
+  decoded: number
+  failed: number
+  kept: number
+}
+
+export interface CaptureProgress {
+  captureId: string
+  /** 0..1 of the capture's bytes read. */
+  fraction: number
+}
+
 export interface CaptureInfo {
   id: string
   startedAt: number
@@ -136,6 +151,9 @@ export interface AppCommand {
 export interface PickFileResult {
   path: string | null
 }
+
+/** A .proto file checked from the settings form: its message types, or what is wrong. */
+export type ProtoCheck = { ok: true; types: string[] } | { ok: false; message: string }
 
 /** Before connecting: a reason to ask first (another live profile uses the same client ID). */
 export interface ConnectCheck {

@@ -2,7 +2,7 @@ import type { Profile, TopicConfig } from '../../shared/schemas'
 import { DEFAULT_UNITS, decoderSchema } from '../../shared/schemas'
 import type { CaptureStore } from './capture/capture-store'
 import type { TopicEntry } from './capture/series-registry'
-import { createDecoder, type Decoder } from './decode'
+import { createDecoder, SparkplugState, type Decoder, type DecoderContext } from './decode'
 
 /** True when an MQTT topic matches a subscription filter (`+` one level, `#` the rest). */
 export function topicMatches(filter: string, topic: string): boolean {
@@ -24,6 +24,7 @@ export function topicMatches(filter: string, topic: string): boolean {
 interface Route {
   entry: TopicEntry
   decoder: Decoder
+  units: Record<string, string>
 }
 
 const MAX_ROUTES = 100_000
@@ -33,32 +34,63 @@ const MAX_ROUTES = 100_000
  * first matching filter, cached per topic), decodes, and hands rows to the capture store.
  * Bad payloads are counted on the topic with their reason; nothing here throws.
  */
+export interface IngestOptions {
+  /** Publishes on the connection; used only when the profile allows publishing. */
+  publish?: (topic: string, payload: Uint8Array) => void
+}
+
 export class Ingest {
   private readonly routes = new Map<string, Route>()
+  /** Entries of series topics (Sparkplug's `<group>/<edge node>[/<device>]`). */
+  private readonly seriesEntries = new Map<string, TopicEntry>()
   private readonly fallback: TopicConfig
+  /** What this connection knows about its Sparkplug B nodes and devices. */
+  readonly sparkplug: SparkplugState
 
   constructor(
-    private readonly profile: Profile,
-    private readonly store: CaptureStore
+    private profile: Profile,
+    private readonly store: CaptureStore,
+    private readonly options: IngestOptions = {}
   ) {
     this.fallback = { filter: '#', qos: 0, decoder: decoderSchema.parse({}) }
+    this.sparkplug = new SparkplugState({ publish: this.publisher(profile) })
   }
 
   handle(topic: string, payload: Uint8Array): void {
     let route = this.routes.get(topic)
     if (!route) route = this.route(topic)
+    const now = Date.now()
     try {
-      const outcome = route.decoder.decode(payload, Date.now())
+      const outcome = route.decoder.decode(payload, now)
       if (!outcome.ok) {
+        // Kept with its payload, so a capture can be decoded again once the rule is fixed.
+        this.store.appendUndecoded(route.entry, now, payload)
         this.store.countMessage(route.entry, route.decoder.format, outcome.error)
         return
       }
       const rows = outcome.rows
       let refused: string | undefined
+      let kept = false
+      let counted: TopicEntry | null = null
       for (let i = 0; i < rows.length; i++) {
-        const reason = this.store.append(route.entry, rows[i])
+        const row = rows[i]
+        let reason: string | undefined
+        if (row.seriesTopic === undefined) {
+          reason = this.store.append(route.entry, row, kept ? null : payload)
+        } else {
+          // Readings of a series topic (Sparkplug): the payload is kept once, on the topic it
+          // came on, and the rows follow it, so decoding the capture again replaces them.
+          if (!kept) this.store.appendUndecoded(route.entry, now, payload)
+          kept = true
+          const entry = this.seriesEntry(row.seriesTopic, route)
+          // A message counts once on each series topic it brings readings to.
+          if (entry !== counted) this.store.countMessage((counted = entry), route.decoder.format)
+          reason = this.store.append(entry, row, null)
+        }
         if (reason) refused ??= reason
+        else kept = true
       }
+      if (!kept) this.store.appendUndecoded(route.entry, now, payload)
       this.store.countMessage(route.entry, route.decoder.format, refused ?? outcome.warning)
     } catch (error) {
       // A decoder bug must cost one message, never the app (a persistent session would
@@ -71,17 +103,66 @@ export class Ingest {
     }
   }
 
+  /** New decoding rules (the profile was saved): each topic picks its decoder again. */
+  useProfile(profile: Profile): void {
+    this.profile = profile
+    this.routes.clear()
+    this.sparkplug.setPublish(this.publisher(profile))
+  }
+
+  /** Forgets the topics seen (their entries belong to history that is being reloaded). */
+  clearRoutes(): void {
+    this.routes.clear()
+    this.seriesEntries.clear()
+  }
+
   private route(topic: string): Route {
-    const config = this.profile.topics.find((t) => topicMatches(t.filter, topic)) ?? this.fallback
-    const decoder = createDecoder(config.decoder)
-    const units = config.decoder.units
-    const unitFor = (field: string): string =>
-      units[field] ??
-      (decoder.format === 'csv' || config.decoder.format === 'csv'
-        ? (DEFAULT_UNITS[field] ?? '')
-        : '')
-    const route = { entry: this.store.topicFor(this.profile.name, topic, unitFor), decoder }
+    const { decoder, unitFor, units } = decodingFor(this.profile, topic, this.fallback, {
+      sparkplug: this.sparkplug
+    })
+    const route = { entry: this.store.topicFor(this.profile.name, topic, unitFor), decoder, units }
     if (this.routes.size < MAX_ROUTES) this.routes.set(topic, route)
     return route
   }
+
+  private seriesEntry(series: string, route: Route): TopicEntry {
+    let entry = this.seriesEntries.get(series)
+    if (!entry) {
+      const units = route.units
+      const unitFor = (field: string): string =>
+        units[field] ?? this.sparkplug.unitOf(series, field) ?? ''
+      entry = this.store.topicFor(this.profile.name, series, unitFor)
+      if (this.seriesEntries.size < MAX_ROUTES) this.seriesEntries.set(series, entry)
+    }
+    return entry
+  }
+
+  private publisher(profile: Profile): IngestOptions['publish'] {
+    return profile.allowPublish ? this.options.publish : undefined
+  }
+}
+
+/**
+ * How a profile decodes a topic: the decoder of its first matching filter (or the fallback's)
+ * and the unit of each field.
+ */
+export function decodingFor(
+  profile: Profile,
+  topic: string,
+  fallback: TopicConfig,
+  context: Omit<DecoderContext, 'topic'> = {}
+): {
+  decoder: Decoder
+  unitFor: (field: string) => string
+  units: Record<string, string>
+} {
+  const config = profile.topics.find((t) => topicMatches(t.filter, topic)) ?? fallback
+  const decoder = createDecoder(config.decoder, { ...context, topic })
+  const units = config.decoder.units
+  const unitFor = (field: string): string =>
+    units[field] ??
+    (decoder.format === 'csv' || config.decoder.format === 'csv'
+      ? (DEFAULT_UNITS[field] ?? '')
+      : '')
+  return { decoder, unitFor, units }
 }

@@ -14,7 +14,10 @@ import { CaptureStore } from './capture/capture-store'
 import { clientIdWarning } from './connection/client-id-check'
 import { Connection } from './connection/connection'
 import { ExportService, type ExportTargetResolver } from './export/export-service'
-import { Ingest } from './ingest'
+import { SparkplugState } from './decode'
+import { checkProtoFile } from './decode/proto-schema'
+import { decodingFor, Ingest, topicMatches } from './ingest'
+import { decoderSchema } from '../../shared/schemas'
 import { startDemoBroker, type DemoBroker } from './demo/demo-broker'
 import { startSimulatedSensors, type SimulatedSensors } from './demo/simulated-sensor'
 import type { SettingsBackend } from './settings/settings-backend'
@@ -132,6 +135,11 @@ export class MonitorCore {
     return () => set.delete(listener as Listener<EventChannel>)
   }
 
+  /** What a connection knows about its Sparkplug B nodes and devices (for the topic tree). */
+  sparkplugState(profileId: string): SparkplugState | undefined {
+    return this.connections.get(profileId)?.ingest.sparkplug
+  }
+
   notify(notice: Notice): void {
     this.emit('app:notice', notice)
   }
@@ -181,7 +189,9 @@ export class MonitorCore {
     const existing = this.connections.get(profileId)
     if (existing) void existing.connection.close()
     const secrets = this.settings.secrets
-    const ingest = new Ingest(profile, this.store)
+    const ingest = new Ingest(profile, this.store, {
+      publish: (topic, payload) => connection.publishNow(topic, payload)
+    })
     const connection = new Connection(
       profile,
       {
@@ -228,7 +238,13 @@ export class MonitorCore {
         notices: this.startupNotices.slice()
       }),
       'settings:get': async () => this.settings.view(),
-      'settings:save-profile': async (req) => this.settings.saveProfile(req),
+      'settings:save-profile': async (req) => {
+        const view = this.settings.saveProfile(req)
+        // Decoding rules apply at once to a connected profile; the rest at its next connect.
+        const live = this.connections.get(req.profile.id)
+        live?.ingest.useProfile(this.settings.profile(req.profile.id))
+        return view
+      },
       'settings:delete-profile': async ({ profileId }) => {
         await this.closeConnection(profileId)
         return this.settings.deleteProfile(profileId)
@@ -259,6 +275,15 @@ export class MonitorCore {
         this.store.delete(captureId)
         return this.store.list()
       },
+      'capture:redecode': async ({ captureId }) => {
+        const outcome = await this.store.redecode(captureId, this.decodingNow(), (fraction) =>
+          this.emit('capture:progress', { captureId, fraction })
+        )
+        // The series and their ids changed: every topic's entry is new, every window reloads.
+        for (const { ingest } of this.connections.values()) ingest.clearRoutes()
+        this.emit('capture:reset', { reason: 'A capture was decoded again.' })
+        return { captureId, ...outcome }
+      },
       'capture:set-retention': async ({ retentionMB }) => {
         this.settings.saveCapture({ retentionMB })
         this.store.setRetention(retentionMB * 1024 * 1024)
@@ -276,6 +301,7 @@ export class MonitorCore {
         }
         return { path: await this.options.pickFile(purpose) }
       },
+      'decoder:check-proto': async ({ file }) => checkProtoFile(file),
       'update:status': async () =>
         this.options.updates?.status() ?? {
           state: 'unsupported',
@@ -288,6 +314,30 @@ export class MonitorCore {
       },
       ...this.broker.handlers,
       ...this.database.handlers
+    }
+  }
+
+  /**
+   * The rule a topic of a connection (a profile, by name) decodes with now, for re-decoding a
+   * capture: Sparkplug messages are read in order against one state per connection for the
+   * run (their births name the aliases of the data after them), which never publishes.
+   */
+  private decodingNow() {
+    const sparkplug = new Map<string, SparkplugState>()
+    return (connection: string, topic: string) => {
+      const profile = this.settings.current.profiles.find((p) => p.name === connection)
+      if (!profile) return null
+      // `$` topics (the broker view's figures) are no profile's data unless a filter names them.
+      if (topic.startsWith('$') && !profile.topics.some((t) => topicMatches(t.filter, topic)))
+        return null
+      let state = sparkplug.get(connection)
+      if (!state) sparkplug.set(connection, (state = new SparkplugState()))
+      return decodingFor(
+        profile,
+        topic,
+        { filter: '#', qos: 0, decoder: decoderSchema.parse({}) },
+        { sparkplug: state }
+      )
     }
   }
 

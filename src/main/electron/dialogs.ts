@@ -23,7 +23,8 @@ const TITLES = {
   cert: 'Choose the client certificate',
   key: 'Choose the client key',
   'mosquitto-db': 'Choose the Mosquitto persistence file',
-  'pid-file': 'Choose the Mosquitto pid file'
+  'pid-file': 'Choose the Mosquitto pid file',
+  proto: 'Choose the .proto file'
 }
 
 const FILTERS: Record<keyof typeof TITLES, { name: string; extensions: string[] }> = {
@@ -31,7 +32,8 @@ const FILTERS: Record<keyof typeof TITLES, { name: string; extensions: string[] 
   cert: { name: 'Certificates', extensions: ['pem', 'crt', 'cer', 'key'] },
   key: { name: 'Keys', extensions: ['pem', 'crt', 'cer', 'key'] },
   'mosquitto-db': { name: 'Mosquitto persistence', extensions: ['db'] },
-  'pid-file': { name: 'Pid files', extensions: ['pid'] }
+  'pid-file': { name: 'Pid files', extensions: ['pid'] },
+  proto: { name: 'Protobuf schemas', extensions: ['proto'] }
 }
 
 export function pickFileDialog(getWindow: () => BrowserWindow | null) {

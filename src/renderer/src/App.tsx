@@ -112,7 +112,9 @@ export function App({ api, store, stats, onReconnect, token }: Props): React.JSX
       api.on('app:notice', (notice) =>
         setNotices((list) => addNotice(list, notice, ++noticeId.current))
       ),
-      onReconnect(load)
+      onReconnect(load),
+      // A capture was decoded again: the history under the charts changed.
+      api.on('capture:reset', () => load())
     ]
     load()
     const seq = loadSeq

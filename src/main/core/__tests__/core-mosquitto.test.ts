@@ -1,28 +1,11 @@
 import * as fs from 'node:fs'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import {
-  mosquittoAvailable,
-  startMosquitto,
-  type MosquittoBroker
-} from '../../../../e2e/fixtures/mosquitto'
-import { CoreHarness } from './helpers/core-harness'
+import { expect, it } from 'vitest'
+import { describeWithMosquitto, coreHarnessForSuite } from '../../../../test-support/vitest-suites'
 
-const available = mosquittoAvailable()
-if (!available.ok)
-  console.warn(`*** SKIPPING core + Mosquitto integration tests: ${available.reason} ***`)
+const BROKER = { anonymous: true, password: true }
 
-describe.skipIf(!available.ok)('the core against a real Mosquitto', () => {
-  let broker: MosquittoBroker
-  let app: CoreHarness
-
-  beforeAll(async () => {
-    broker = await startMosquitto({ anonymous: true, password: true })
-    app = await CoreHarness.start()
-  })
-  afterAll(async () => {
-    await app?.close()
-    await broker?.close()
-  })
+describeWithMosquitto('the core against a real Mosquitto', BROKER, (broker) => {
+  const app = coreHarnessForSuite()
 
   it('captures the reference CSV payloads exactly as published', async () => {
     await app.connect({
@@ -131,7 +114,7 @@ describe.skipIf(!available.ok)('the core against a real Mosquitto', () => {
   })
 
   it('reports a port with no broker as connection refused, and keeps retrying', async () => {
-    const { freePort } = await import('../../../../e2e/fixtures/ports')
+    const { freePort } = await import('../../../../test-support/ports')
     const port = await freePort()
     await app.saveProfile({
       id: 'none',

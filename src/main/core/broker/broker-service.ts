@@ -258,7 +258,8 @@ export class BrokerService {
     row.t = now
     for (let i = 0; i < values.length; i++) row.values[i] = values[i]
     rowText(row, row.values)
-    store.append(watch.entry, row)
+    // No MQTT payload of its own: its values text stands for one (kept once, as text).
+    store.append(watch.entry, row, row.text)
     store.countMessage(watch.entry, '$SYS')
   }
 

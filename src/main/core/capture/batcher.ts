@@ -100,6 +100,11 @@ export class Batcher {
     for (const listener of this.listeners) listener(batch)
   }
 
+  /** Every series changed (history reloaded): drop what is pending; listeners reload. */
+  restart(): void {
+    this.reset()
+  }
+
   dispose(): void {
     this.listeners.clear()
     this.reset()

@@ -14,8 +14,18 @@ import {
   writeMeta,
   type StoredCapture
 } from './capture-catalog'
-import { partFileName } from './journal-format'
+import {
+  partFileName,
+  PAYLOAD_IS_TEXT,
+  PAYLOAD_PREVIOUS,
+  PAYLOAD_TRUNCATED,
+  PAYLOAD_WHOLE,
+  type KeptPayload
+} from './journal-format'
 import { readPart, type PartScan } from './journal-reader'
+import { redecodeCapture, type DecodingFor, type RedecodeOutcome } from './redecode'
+import { recentMessages, type KeptMessage } from './recent-messages'
+import { AppError } from '../../../shared/contract'
 import { JournalWriter, type PartIndex } from './journal-writer'
 import { SeriesRegistry, type TopicEntry } from './series-registry'
 import { parseDecimal } from '../decode/number-text'
@@ -31,8 +41,13 @@ export interface CaptureStoreOptions {
   ringPoints?: number
   /** How often buffered records are written to the journal. Default 200 ms. */
   flushMs?: number
+  /** Bytes of each message's payload kept in the journal (0: none). Default 1 MB. */
+  payloadBytes?: number
   notice?: (notice: Notice) => void
 }
+
+const NO_BYTES = new Uint8Array(0)
+const CONTINUATION: KeptPayload = { kind: PAYLOAD_PREVIOUS, size: 0, bytes: NO_BYTES }
 
 export interface JournalPartRef {
   captureId: string
@@ -72,14 +87,18 @@ export class CaptureStore {
   private flushTimer: ReturnType<typeof setInterval> | null = null
   private syncCounter = 0
   private retentionBytes: number
+  private readonly payloadBytes: number
   private readonly partBytes: number
   private readonly notice: (notice: Notice) => void
   private closed = false
   private dirtyTopics: TopicEntry[] = []
   private hold: RetentionHold | null = null
+  /** Captures being decoded again: retention leaves them alone until done. */
+  private readonly busy = new Set<string>()
 
   private constructor(private readonly options: CaptureStoreOptions) {
     this.retentionBytes = options.retentionBytes ?? 1024 ** 3
+    this.payloadBytes = options.payloadBytes ?? 1024 * 1024
     this.partBytes = options.partBytes ?? 64 * 1024 * 1024
     this.notice = options.notice ?? (() => {})
     this.registry = new SeriesRegistry(options.ringPoints ?? 1_000_000, (def) =>
@@ -132,8 +151,11 @@ export class CaptureStore {
     return this.active?.capture.meta.id ?? null
   }
 
-  /** The hot path: one decoded message of one topic. Returns why it was refused, if it was. */
-  append(entry: TopicEntry, row: DecodedRow): string | undefined {
+  /**
+   * The hot path: one decoded row of a message of one topic, with the message's payload on its
+   * first row (null on further rows). Returns why it was refused, if it was.
+   */
+  append(entry: TopicEntry, row: DecodedRow, payload: Uint8Array | null): string | undefined {
     const slot = this.registry.slot(entry, row.fields)
     if (typeof slot === 'string') return slot
     if (!this.active) this.startCapture()
@@ -143,7 +165,8 @@ export class CaptureStore {
       row.t,
       row.text,
       row.textStart,
-      row.textEnd
+      row.textEnd,
+      payload === null ? CONTINUATION : this.keep(payload, row)
     )
     const values = row.values
     const t = row.t
@@ -155,6 +178,28 @@ export class CaptureStore {
       batcher.add(slot.seriesIds[i], t, v)
     }
     return undefined
+  }
+
+  /** A message with no values (it did not decode, or its topic is only counted): its payload. */
+  appendUndecoded(entry: TopicEntry, t: number, payload: Uint8Array): void {
+    if (!this.active) this.startCapture()
+    this.active!.writer.appendMessage(entry.def, null, t, NO_BYTES, 0, 0, this.keep(payload))
+  }
+
+  /** What the journal keeps of a payload: once when it is the values text, at most the limit. */
+  private keep(payload: Uint8Array, row?: DecodedRow): KeptPayload {
+    const size = payload.byteLength
+    if (row && row.textEnd - row.textStart === size) {
+      const same =
+        row.text === payload ||
+        Buffer.from(payload.buffer, payload.byteOffset, size).equals(
+          Buffer.from(row.text.buffer, row.text.byteOffset + row.textStart, size)
+        )
+      if (same) return { kind: PAYLOAD_IS_TEXT, size, bytes: NO_BYTES }
+    }
+    if (size > this.payloadBytes)
+      return { kind: PAYLOAD_TRUNCATED, size, bytes: payload.subarray(0, this.payloadBytes) }
+    return { kind: PAYLOAD_WHOLE, size, bytes: payload }
   }
 
   list(): CaptureInfo[] {
@@ -330,7 +375,7 @@ export class CaptureStore {
     let total = totalBytes(this.captures) + (this.active?.writer.flushedBytes ?? 0)
     let dropped = 0
     while (total > this.retentionBytes) {
-      const oldest = this.captures.find((c) => c.parts.length > 0)
+      const oldest = this.captures.find((c) => c.parts.length > 0 && !this.busy.has(c.meta.id))
       if (!oldest) break
       const part = oldest.parts[0]
       if (this.hold?.keeps(oldest.meta.id, part.seq)) {
@@ -353,6 +398,62 @@ export class CaptureStore {
         message: `Dropped ${mb} MB of the oldest captured data to stay within the ${limit} MB limit.`
       })
     }
+  }
+
+  /** The newest kept messages of a topic, from the journal (see recent-messages.ts). */
+  recentMessages(connection: string, topic: string, limit: number): Promise<KeptMessage[]> {
+    return recentMessages(this.parts(), connection, topic, limit)
+  }
+
+  /**
+   * Decodes a capture again from its kept payloads with the rules topics have now (the
+   * capture being written is ended first), then reloads the chart data from the journal.
+   */
+  async redecode(
+    captureId: string,
+    decodingFor: DecodingFor,
+    onProgress?: (fraction: number) => void
+  ): Promise<RedecodeOutcome> {
+    const capture = this.captures.find((c) => c.meta.id === captureId)
+    if (!capture) throw new AppError('not-found', 'That capture no longer exists.')
+    if (this.busy.has(captureId))
+      throw new AppError('busy', 'This capture is already being decoded again.')
+    // Its parts are written anew: the database store's position in them would mean nothing.
+    if (this.hold?.keeps(captureId, Number.MAX_SAFE_INTEGER))
+      throw new AppError(
+        'busy',
+        'This capture is not all in the database yet: decode it again once the database store has caught up with it (or turn the store off first).'
+      )
+    if (this.active?.capture === capture) this.startCapture()
+    this.busy.add(captureId)
+    try {
+      const { parts, outcome } = await redecodeCapture(
+        capture,
+        this.parts([captureId]),
+        decodingFor,
+        {
+          partBytes: this.partBytes,
+          onProgress
+        }
+      )
+      capture.parts = parts
+      await this.reloadHistory()
+      return outcome
+    } finally {
+      this.busy.delete(captureId)
+    }
+  }
+
+  /**
+   * Forgets the chart data and series in memory and refills them from the journal: after a
+   * capture was decoded again. Windows reload their snapshot (MonitorCore tells them).
+   */
+  async reloadHistory(): Promise<void> {
+    this.flush()
+    this.registry.clear()
+    this.dirtyTopics = []
+    this.batcher.restart()
+    await this.loadHistory()
   }
 
   /** Refills the in-memory rings from the newest parts so charts show earlier data at once. */

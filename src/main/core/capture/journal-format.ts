@@ -9,9 +9,15 @@
 //   record     = u32 bodyLength, u32 crc32(body), body          (little endian)
 //   body       = TOPIC   u8 1, u32 topicId, str connection, str topic
 //              | FIELDS  u8 2, u32 fieldSetId, u32 topicId, u16 n, n * (str name, str unit)
-//              | MESSAGE u8 3, f64 t (epoch ms), u32 topicId, u32 fieldSetId, valuesText
+//              | MESSAGE u8 4, f64 t (epoch ms), u32 topicId, u32 fieldSetId, u32 textLength,
+//                        u32 payloadSize, u8 payloadKind, valuesText, payload
+//              | MESSAGE_V1 u8 3, f64 t, u32 topicId, u32 fieldSetId, valuesText
+//                        (written by the first release: read, never written)
 //   str        = u16 byteLength, UTF-8 bytes
 //   valuesText = the values as decoded, comma-joined in field-set order (empty = missing)
+//   fieldSetId = 0: a message that did not decode (no values, its payload kept)
+//   payload    = the message's bytes, as payloadKind says (PAYLOAD_*); payloadSize is always
+//                the size the message had
 //
 // Every field an input reaches is bounded before it is written (core/limits.ts): no count
 // or length can overflow its width. A kill mid-write leaves a torn last record; a damaged
@@ -27,13 +33,29 @@ export const MAX_BODY = 16 * 1024 * 1024
 
 export const TYPE_TOPIC = 1
 export const TYPE_FIELDS = 2
-export const TYPE_MESSAGE = 3
+export const TYPE_MESSAGE_V1 = 3
+export const TYPE_MESSAGE = 4
 
-/** Offsets inside a MESSAGE body (after its type byte at 0). */
+/** Offsets inside a MESSAGE body (after its type byte at 0); V1 has the first three. */
 export const MESSAGE_T = 1
 export const MESSAGE_TOPIC_ID = 9
 export const MESSAGE_FIELDSET_ID = 13
-export const MESSAGE_TEXT_OFFSET = 17
+export const MESSAGE_TEXT_LENGTH = 17
+export const MESSAGE_PAYLOAD_SIZE = 21
+export const MESSAGE_PAYLOAD_KIND = 25
+export const MESSAGE_TEXT_OFFSET = 26
+export const MESSAGE_V1_TEXT_OFFSET = 17
+
+/** The whole payload follows the values text. */
+export const PAYLOAD_WHOLE = 0
+/** The payload is the values text itself (CSV sent in the journal's own form): kept once. */
+export const PAYLOAD_IS_TEXT = 1
+/** Only the payload's first bytes follow: it was larger than the capture keeps. */
+export const PAYLOAD_TRUNCATED = 2
+/** No payload here: a further row of the message of the record before. */
+export const PAYLOAD_PREVIOUS = 3
+/** A message with no decoded values (fieldSetId 0). */
+export const NO_FIELDS = 0
 /** Offsets inside TOPIC and FIELDS bodies. */
 export const TOPIC_ID = 1
 export const TOPIC_STRINGS = 5
@@ -97,7 +119,16 @@ export function fieldSetBody(def: FieldSetDef): Buffer {
   return body
 }
 
-/** Writes a MESSAGE body at `at`; the caller has made room for MESSAGE_TEXT_OFFSET + text. */
+/** What a MESSAGE record keeps of its payload: the bytes to write and how to read them. */
+export interface KeptPayload {
+  kind: number
+  /** The size the message had. */
+  size: number
+  /** Bytes written after the values text (none for PAYLOAD_IS_TEXT and PAYLOAD_PREVIOUS). */
+  bytes: Uint8Array
+}
+
+/** Writes a MESSAGE body at `at`; the caller has made room for messageBodyLength(). */
 export function writeMessageBody(
   b: Buffer,
   at: number,
@@ -106,15 +137,54 @@ export function writeMessageBody(
   fieldSetId: number,
   text: Uint8Array,
   start: number,
-  end: number
+  end: number,
+  payload: KeptPayload
 ): number {
   b[at] = TYPE_MESSAGE
   b.writeDoubleLE(t, at + MESSAGE_T)
   b.writeUInt32LE(topicId, at + MESSAGE_TOPIC_ID)
   b.writeUInt32LE(fieldSetId, at + MESSAGE_FIELDSET_ID)
+  b.writeUInt32LE(end - start, at + MESSAGE_TEXT_LENGTH)
+  b.writeUInt32LE(payload.size, at + MESSAGE_PAYLOAD_SIZE)
+  b[at + MESSAGE_PAYLOAD_KIND] = payload.kind
   const textAt = at + MESSAGE_TEXT_OFFSET
   for (let i = start; i < end; i++) b[textAt + i - start] = text[i]
-  return textAt + end - start
+  b.set(payload.bytes, textAt + end - start)
+  return textAt + end - start + payload.bytes.length
+}
+
+export function messageBodyLength(textBytes: number, payload: KeptPayload): number {
+  return MESSAGE_TEXT_OFFSET + textBytes + payload.bytes.length
+}
+
+/** Where a message body's values text lies, for either message type. */
+export function messageText(buf: Uint8Array, body: number, end: number): [number, number] {
+  if (buf[body] === TYPE_MESSAGE_V1) return [body + MESSAGE_V1_TEXT_OFFSET, end]
+  const start = body + MESSAGE_TEXT_OFFSET
+  return [start, Math.min(end, start + readU32(buf, body + MESSAGE_TEXT_LENGTH))]
+}
+
+/** A message's kept payload: its kind, full size and the bytes [start, end) of `buf`. */
+export function messagePayload(
+  buf: Uint8Array,
+  body: number,
+  end: number
+): { kind: number; size: number; start: number; end: number } | null {
+  if (buf[body] !== TYPE_MESSAGE) return null // the first release kept no payloads
+  const [, textEnd] = messageText(buf, body, end)
+  const kind = buf[body + MESSAGE_PAYLOAD_KIND]
+  const size = readU32(buf, body + MESSAGE_PAYLOAD_SIZE)
+  if (kind === PAYLOAD_IS_TEXT)
+    return { kind, size, start: body + MESSAGE_TEXT_OFFSET, end: textEnd }
+  return { kind, size, start: textEnd, end }
+}
+
+export function isMessage(type: number): boolean {
+  return type === TYPE_MESSAGE || type === TYPE_MESSAGE_V1
+}
+
+function readU32(buf: Uint8Array, at: number): number {
+  return (buf[at] | (buf[at + 1] << 8) | (buf[at + 2] << 16) | (buf[at + 3] << 24)) >>> 0
 }
 
 /** A TOPIC body in buf[start, end), or null when it does not hold together. */
@@ -154,7 +224,13 @@ export function readFieldSet(buf: Buffer, start: number, end: number): FieldSetD
 /** Whether a body's type byte and length fit one of the record kinds. */
 export function plausibleBody(buf: Uint8Array, start: number, length: number): boolean {
   const type = buf[start]
-  if (type === TYPE_MESSAGE) return length >= MESSAGE_TEXT_OFFSET
+  if (type === TYPE_MESSAGE)
+    return (
+      length >= MESSAGE_TEXT_OFFSET &&
+      readU32(buf, start + MESSAGE_TEXT_LENGTH) <= length - MESSAGE_TEXT_OFFSET &&
+      buf[start + MESSAGE_PAYLOAD_KIND] <= PAYLOAD_PREVIOUS
+    )
+  if (type === TYPE_MESSAGE_V1) return length >= MESSAGE_V1_TEXT_OFFSET
   if (type === TYPE_TOPIC) return length >= TOPIC_STRINGS + 4
   if (type === TYPE_FIELDS) return length >= FIELDS_STRINGS
   return false

@@ -1,15 +1,15 @@
 import * as fs from 'node:fs'
 import * as zlib from 'node:zlib'
 import {
+  isMessage,
   MESSAGE_FIELDSET_ID,
   MESSAGE_T,
-  MESSAGE_TEXT_OFFSET,
   MESSAGE_TOPIC_ID,
+  messageText,
   RECORD_HEADER,
   readFieldSet,
   readTopic,
   TYPE_FIELDS,
-  TYPE_MESSAGE,
   TYPE_TOPIC,
   type FieldSetDef,
   type TopicDef
@@ -22,14 +22,19 @@ const YIELD_EVERY_MS = 16
 export interface JournalVisitor {
   topic?(def: TopicDef): void
   fieldSet?(def: FieldSetDef): void
-  /** `buf[textStart, textEnd)` is the values text; valid only during the call. */
+  /**
+   * `buf[textStart, textEnd)` is the values text, valid only during the call; `body` and
+   * `end` bound the whole record (journal-format.ts reads its payload from there).
+   */
   message?(
     t: number,
     topicId: number,
     fieldSetId: number,
     buf: Buffer,
     textStart: number,
-    textEnd: number
+    textEnd: number,
+    body: number,
+    end: number
   ): void
   /** Return true to stop reading early (cancel). */
   stopped?(): boolean
@@ -125,19 +130,22 @@ export function visitRecord(
   scan?: Pick<PartScan, 'messages' | 'firstT' | 'lastT'>
 ): void {
   const type = buf[start]
-  if (type === TYPE_MESSAGE) {
+  if (isMessage(type)) {
     const t = buf.readDoubleLE(start + MESSAGE_T)
     if (scan) {
       scan.messages++
       if (t < scan.firstT) scan.firstT = t
       if (t > scan.lastT) scan.lastT = t
     }
+    const [textStart, textEnd] = messageText(buf, start, end)
     visitor.message?.(
       t,
       buf.readUInt32LE(start + MESSAGE_TOPIC_ID),
       buf.readUInt32LE(start + MESSAGE_FIELDSET_ID),
       buf,
-      start + MESSAGE_TEXT_OFFSET,
+      textStart,
+      textEnd,
+      start,
       end
     )
   } else if (type === TYPE_TOPIC) {

@@ -7,9 +7,11 @@ import {
   fieldSetBody,
   LENGTH_AT,
   MAGIC,
-  MESSAGE_TEXT_OFFSET,
+  messageBodyLength,
+  NO_FIELDS,
   RECORD_HEADER,
   partFileName,
+  type KeptPayload,
   topicBody,
   writeMessageBody,
   type FieldSetDef,
@@ -101,26 +103,32 @@ export class JournalWriter {
   /** Messages not journaled because the disk refused writes for too long. */
   dropped = 0
 
+  /**
+   * One row of a message: its values text and what is kept of its payload (the first row
+   * carries it; further rows of the same message say PAYLOAD_PREVIOUS). No field set: a
+   * message that did not decode, kept for its payload.
+   */
   appendMessage(
     topic: TopicDef,
-    fieldSet: FieldSetDef,
+    fieldSet: FieldSetDef | null,
     t: number,
     text: Uint8Array,
     start: number,
-    end: number
+    end: number,
+    payload: KeptPayload
   ): void {
     if (this.failing && this.pendingBytes > MAX_PENDING_BYTES) {
       this.dropped++
       return
     }
     if (!this.emittedTopics.has(topic.id)) this.writeTopic(topic)
-    if (!this.emittedFieldSets.has(fieldSet.id)) this.writeFieldSet(fieldSet)
-    const bodyLength = MESSAGE_TEXT_OFFSET + (end - start)
+    if (fieldSet && !this.emittedFieldSets.has(fieldSet.id)) this.writeFieldSet(fieldSet)
+    const bodyLength = messageBodyLength(end - start, payload)
     const at = this.reserve(RECORD_HEADER + bodyLength)
     const b = this.buf
     const body = at + RECORD_HEADER
     b.writeUInt32LE(bodyLength, at + LENGTH_AT)
-    writeMessageBody(b, body, t, topic.id, fieldSet.id, text, start, end)
+    writeMessageBody(b, body, t, topic.id, fieldSet?.id ?? NO_FIELDS, text, start, end, payload)
     b.writeUInt32LE(crc32(b, body, body + bodyLength), at + CRC_AT)
     this.used = body + bodyLength
     const part = this.part

@@ -1,14 +1,7 @@
 import * as fs from 'node:fs'
 import * as zlib from 'node:zlib'
 import { crc32 } from './crc32'
-import {
-  CRC_AT,
-  MAGIC,
-  MAX_BODY,
-  plausibleBody,
-  RECORD_HEADER,
-  TYPE_MESSAGE
-} from './journal-format'
+import { CRC_AT, isMessage, MAGIC, MAX_BODY, plausibleBody, RECORD_HEADER } from './journal-format'
 
 /**
  * Bytes per read. Small on purpose: a read lands in the CPU cache and is formatted (and
@@ -202,7 +195,7 @@ export class RecordChunks {
           this.skipFrom = -1
           runStart = p
         }
-        if (buf[bodyStart] === TYPE_MESSAGE) this.messages++
+        if (isMessage(buf[bodyStart])) this.messages++
         p = bodyEnd
         continue
       }

@@ -35,11 +35,12 @@ export interface TopicEntry {
 export class SeriesRegistry {
   private readonly topics = new Map<string, TopicEntry>()
   private readonly series = new Map<string, SeriesDef>()
-  private readonly defsById: SeriesDef[] = []
+  private readonly defsById = new Map<number, SeriesDef>()
   readonly rings = new Map<number, SeriesRing>()
   private readonly fieldSets = new Map<string, FieldSetDef>()
   private nextTopicId = 1
   private nextFieldSetId = 1
+  private nextSeriesId = 1
 
   constructor(
     private readonly ringPoints: number,
@@ -115,11 +116,23 @@ export class SeriesRegistry {
   }
 
   allDefs(): SeriesDef[] {
-    return this.defsById.slice()
+    return [...this.defsById.values()]
   }
 
   def(id: number): SeriesDef | undefined {
-    return this.defsById[id - 1]
+    return this.defsById.get(id)
+  }
+
+  /**
+   * Forgets every topic and series (a capture was decoded again: history is reloaded). Ids go
+   * on counting, so an id already in the journal or in a window never means something else.
+   */
+  clear(): void {
+    this.topics.clear()
+    this.series.clear()
+    this.defsById.clear()
+    this.rings.clear()
+    this.fieldSets.clear()
   }
 
   topicStats(): TopicStat[] {
@@ -131,13 +144,13 @@ export class SeriesRegistry {
     let def = this.series.get(key)
     if (!def) {
       def = {
-        id: this.defsById.length + 1,
+        id: this.nextSeriesId++,
         connection: entry.def.connection,
         topic: entry.def.topic,
         field,
         unit
       }
-      this.defsById.push(def)
+      this.defsById.set(def.id, def)
       this.series.set(key, def)
       entry.fieldCount++
       this.rings.set(def.id, new SeriesRing(this.ringPoints, RING_START_POINTS))

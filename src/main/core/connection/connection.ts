@@ -168,6 +168,20 @@ export class Connection {
     return false
   }
 
+  /**
+   * Publishes one QoS 0 message, not retained, while connected (a Sparkplug rebirth request
+   * is only worth sending now); returns whether it was handed to the client.
+   */
+  publishNow(topic: string, payload: Uint8Array): boolean {
+    const client = this.client
+    if (!client?.connected) return false
+    client.publish(topic, Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength), {
+      qos: 0,
+      retain: false
+    })
+    return true
+  }
+
   private subscribeExtra(client: MqttClient, filter: string): void {
     client.subscribe(filter, { qos: 0 }, (error, granted) => {
       const ok = !error && (granted ?? []).every((g) => g.qos !== 128 && g.qos <= 2)

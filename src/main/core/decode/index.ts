@@ -1,14 +1,28 @@
 import type { DecoderConfig } from '../../../shared/schemas'
+import { CborDecoder } from './cbor-decoder'
 import { CsvDecoder } from './csv-decoder'
 import { JsonDecoder } from './json-decoder'
+import { MsgpackDecoder } from './msgpack-decoder'
 import { NumberDecoder, RawDecoder } from './number-decoder'
 import { parseDecimal } from './number-text'
+import { ProtobufDecoder } from './protobuf-decoder'
+import { SparkplugDecoder } from './sparkplug/sparkplug-decoder'
+import { SparkplugState } from './sparkplug/sparkplug-state'
+import { isSparkplugTopic } from './sparkplug/sparkplug-topic'
+import { StructDecoder } from './struct-decoder'
 import type { DecodeOutcome, Decoder } from './types'
 import { tooLarge } from './types'
 
 export type { DecodedRow, DecodeOutcome, Decoder } from './types'
+export { SparkplugState } from './sparkplug/sparkplug-state'
 
-export function createDecoder(config: DecoderConfig): Decoder {
+/** Where a decoder runs: the topic it decodes, and its connection's Sparkplug state. */
+export interface DecoderContext {
+  topic?: string
+  sparkplug?: SparkplugState
+}
+
+export function createDecoder(config: DecoderConfig, context: DecoderContext = {}): Decoder {
   switch (config.format) {
     case 'csv':
       return new CsvDecoder(config.csvColumns, config.csvSeparator, config.timestamp)
@@ -18,11 +32,28 @@ export function createDecoder(config: DecoderConfig): Decoder {
       return new NumberDecoder(config.numberField)
     case 'raw':
       return new RawDecoder()
+    case 'cbor':
+      return new CborDecoder(config.jsonPaths, config.timestamp)
+    case 'msgpack':
+      return new MsgpackDecoder(config.jsonPaths, config.timestamp)
+    case 'protobuf':
+      return new ProtobufDecoder(
+        config.protoFile,
+        config.protoType,
+        config.jsonPaths,
+        config.timestamp
+      )
+    case 'struct':
+      return new StructDecoder(config.structLayout, config.structFields, config.timestamp)
+    case 'sparkplug':
+      return new SparkplugDecoder(context.topic ?? '', context.sparkplug ?? new SparkplugState())
     case 'auto':
+      // The Sparkplug namespace says what its payloads are: no need to guess.
+      if (context.topic !== undefined && isSparkplugTopic(context.topic))
+        return createDecoder({ ...config, format: 'sparkplug' }, context)
       return new AutoDecoder(config)
   }
 }
-
 /** Which format a payload looks like, or null when it looks like none (garbage). */
 export function detectFormat(
   payload: Uint8Array,

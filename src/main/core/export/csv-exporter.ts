@@ -1,11 +1,13 @@
 import * as fs from 'node:fs'
+import { promisify } from 'node:util'
 import type { JournalPartRef, PartDamage } from '../capture/capture-store'
 import { RecordChunks } from '../capture/record-chunks'
 import { columnName, csvLine, UTF8_BOM } from './csv-text'
 import { planExport, type ExportFilter } from './export-plan'
-import { ROW_RESERVE, RowFormatter, type CsvFormatter, type FormatOptions } from './row-formatter'
+import { ROW_RESERVE, RowFormatter, type FormatOptions } from './row-formatter'
 import { KernelFormatter } from './wasm/format-kernel'
 
+const writeAsync = promisify(fs.write)
 /** Output is written in pieces of about this size. */
 const BLOCK = 1024 * 1024
 const PROGRESS_EVERY_MS = 100
@@ -16,6 +18,8 @@ export interface ExportOptions extends ExportFilter {
   format: 'wide' | 'long'
   /** 'js' skips the WebAssembly formatter (tests compare the two). Default 'auto'. */
   engine?: 'auto' | 'js'
+  /** Wide rows add the message's payload (text, or base64) and its encoding. */
+  payload?: boolean
 }
 
 export interface ExportHooks {
@@ -37,9 +41,10 @@ export interface ExportOutcome {
 
 /**
  * Streams the selected journal parts into a CSV file: wide (one row per message, a column
- * per field) or long (one row per value). Memory stays flat: one read buffer and one output
- * buffer, whatever the size. Reads and writes are plain synchronous calls on the page cache,
- * one at a time, with the event loop given a turn at least every frame.
+ * per field) or long (one row per value). Memory stays flat: one read buffer and two output
+ * buffers, whatever the size. Reads are synchronous (from the page cache); each full output
+ * buffer is written with one plain file write while the other is filled, never two at once;
+ * the event loop gets a turn at least every frame.
  *
  * Nothing damaged is exported as data: a part with a known CRC is checked as it is read, and
  * if it does not match, what it wrote is taken back and the part is read again record by
@@ -53,9 +58,14 @@ export async function exportCsv(
   hooks: ExportHooks = {}
 ): Promise<ExportOutcome> {
   const plan = planExport(parts, options)
+  const payload = options.payload === true && options.format === 'wide'
   const header =
     options.format === 'wide'
-      ? [...leading(plan.withConnection), ...plan.columns.map((c) => columnName(c.field, c.unit))]
+      ? [
+          ...leading(plan.withConnection),
+          ...plan.columns.map((c) => columnName(c.field, c.unit)),
+          ...(payload ? ['payload', 'payload_encoding'] : [])
+        ]
       : [...leading(plan.withConnection), 'field', 'unit', 'value']
   const formatter = createFormatter(
     {
@@ -65,7 +75,8 @@ export async function exportCsv(
       ncols: plan.columns.length,
       fromMs: options.fromMs ?? -Infinity,
       toMs: options.toMs ?? Infinity,
-      topics: options.topics ? new Set(options.topics) : null
+      topics: options.topics ? new Set(options.topics) : null,
+      payload
     },
     BLOCK + ROW_RESERVE,
     options.engine
@@ -102,8 +113,9 @@ export async function exportCsv(
 
 /** One export's reading, formatting and writing. */
 class ExportRun {
-  /** Bytes in the file so far. */
+  /** Bytes in the file so far, counting the write in flight. */
   written = 0
+  private inFlight: Promise<void> = Promise.resolve()
   skippedBytes = 0
   private readonly totalBytes: number
   private doneBytes = 0
@@ -112,7 +124,7 @@ class ExportRun {
 
   constructor(
     private readonly fd: number,
-    private readonly f: CsvFormatter,
+    private readonly f: RowFormatter,
     private readonly parts: readonly JournalPartRef[],
     private readonly hooks: ExportHooks
   ) {
@@ -125,19 +137,25 @@ class ExportRun {
   }
 
   async all(): Promise<'done' | 'cancelled'> {
-    for (const part of this.parts) {
-      const mark = { offset: this.written + this.f.at, rows: this.f.rows }
-      let ok = await this.part(part, false)
-      if (ok === 'damaged') {
-        // Take back what the damaged read wrote, then read the part record by record.
-        this.rewind(mark)
-        ok = await this.part(part, true)
+    try {
+      for (const part of this.parts) {
+        const mark = { offset: this.written + this.f.at, rows: this.f.rows }
+        let ok = await this.part(part, false)
+        if (ok === 'damaged') {
+          // Take back what the damaged read wrote, then read the part record by record.
+          await this.rewind(mark)
+          ok = await this.part(part, true)
+        }
+        if (ok === 'cancelled') return 'cancelled'
+        this.doneBytes += part.bytes
       }
-      if (ok === 'cancelled') return 'cancelled'
-      this.doneBytes += part.bytes
+      await this.flush()
+      await this.settle()
+      return 'done'
+    } finally {
+      // No write may outlive the file it writes to, whatever ended the export.
+      await this.inFlight.catch(() => undefined)
     }
-    this.flush()
-    return 'done'
   }
 
   /** Formats one part; unchecked when its CRC is known (and 'damaged' if it then fails). */
@@ -158,7 +176,7 @@ class ExportRun {
         let p = chunk.start
         while (p < chunk.end) {
           p = f.formatRun(chunk, p, BLOCK)
-          if (f.at >= BLOCK || p < chunk.end) this.flush()
+          if (f.at >= BLOCK || p < chunk.end) await this.flush()
         }
         this.progress(chunk.consumed)
         if (performance.now() - this.lastYield > YIELD_EVERY_MS) {
@@ -189,23 +207,35 @@ class ExportRun {
     return 'done'
   }
 
-  /** Writes the output buffer at the end of the file and empties it. */
-  private flush(): void {
+  /**
+   * Writes the output buffer at the end of the file, at most one write in flight: the next
+   * buffer is formatted while this one is written, and its own write waits for this one.
+   */
+  private async flush(): Promise<void> {
     const { f } = this
-    let done = 0
-    while (done < f.at) done += fs.writeSync(this.fd, f.out, done, f.at - done, this.written + done)
-    this.written += f.at
+    const bytes = f.out.subarray(0, f.at)
+    await this.inFlight // the other buffer is free again, and writes stay in order
+    this.inFlight = writeAll(this.fd, bytes, this.written)
+    // Its failure (a full disk) is thrown by the next await of it, not left unhandled.
+    this.inFlight.catch(() => undefined)
+    this.written += bytes.length
     f.drained()
   }
 
+  /** Every write done (the end of the export, or before cutting the file back). */
+  async settle(): Promise<void> {
+    await this.inFlight
+  }
+
   /** Back to where a part began: the file cut there, the rows counted then. */
-  private rewind(mark: { offset: number; rows: number }): void {
+  private async rewind(mark: { offset: number; rows: number }): Promise<void> {
     const { f } = this
+    await this.settle()
     if (mark.offset > this.written) f.at = mark.offset - this.written
     else {
       if (mark.offset < this.written) fs.ftruncateSync(this.fd, mark.offset)
       this.written = mark.offset
-      f.drained()
+      f.at = 0
     }
     f.rows = mark.rows
   }
@@ -222,6 +252,13 @@ class ExportRun {
   }
 }
 
+async function writeAll(fd: number, bytes: Uint8Array, position: number): Promise<void> {
+  for (let done = 0; done < bytes.length;) {
+    const { bytesWritten } = await writeAsync(fd, bytes, done, bytes.length - done, position + done)
+    done += bytesWritten
+  }
+}
+
 function isWriteError(error: unknown): boolean {
   return typeof (error as NodeJS.ErrnoException)?.code === 'string'
 }
@@ -231,9 +268,11 @@ function createFormatter(
   options: FormatOptions,
   outBytes: number,
   engine: 'auto' | 'js' = 'auto'
-): CsvFormatter {
+): RowFormatter {
   const kernel =
-    options.format === 'wide' && engine !== 'js' ? KernelFormatter.create(options, outBytes) : null
+    options.format === 'wide' && !options.payload && engine !== 'js'
+      ? KernelFormatter.create(options, outBytes)
+      : null
   return kernel ?? new RowFormatter(options, outBytes)
 }
 

@@ -1,13 +1,15 @@
 // RFC 4180 helpers shared by the streaming exporter and the tests.
 
 /**
- * A text cell (topic, connection, field name, unit), never a number: quoted when it holds a
- * comma, quote, CR or LF (or leading/trailing space). One that starts like a formula (`=`,
- * `+`, `-`, `@`, tab or CR) gets a leading `'`, so a spreadsheet shows it as text instead of
- * running it: topics come from the broker, and anyone may publish one.
+ * A text cell (topic, connection, field name, unit, payload): quoted when it holds a comma,
+ * quote, CR or LF (or leading/trailing space). One that starts like a formula (`=`, `+`, `-`,
+ * `@`, tab or CR) and is not a plain number gets a leading `'`, so a spreadsheet shows it as
+ * text instead of running it: topics and payloads come from the broker, and anyone may
+ * publish one.
  */
 export function csvField(value: string): string {
-  const text = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value
+  const formula = /^[=+\-@\t\r]/.test(value) && !/^[+-]?\d+(\.\d+)?([eE][+-]?\d+)?$/.test(value)
+  const text = formula ? `'${value}` : value
   if (/[",\r\n]/.test(text) || /^\s|\s$/.test(text)) return `"${text.replace(/"/g, '""')}"`
   return text
 }

@@ -2,16 +2,20 @@
 // copied as is. The WebAssembly kernel takes the common wide rows; this formatter writes
 // every kind of row, and the same bytes.
 import {
+  isMessage,
   LENGTH_AT,
   MESSAGE_FIELDSET_ID,
   MESSAGE_T,
-  MESSAGE_TEXT_OFFSET,
   MESSAGE_TOPIC_ID,
+  messagePayload,
+  messageText,
+  NO_FIELDS,
+  PAYLOAD_PREVIOUS,
+  PAYLOAD_TRUNCATED,
   readFieldSet,
   readTopic,
   RECORD_HEADER,
   TYPE_FIELDS,
-  TYPE_MESSAGE,
   TYPE_TOPIC
 } from '../capture/journal-format'
 import type { RecordChunk } from '../capture/record-chunks'
@@ -29,6 +33,8 @@ export interface FormatOptions {
   fromMs: number
   toMs: number
   topics: Set<string> | null
+  /** Wide rows end with the message's payload and its encoding (text or base64). */
+  payload?: boolean
 }
 
 interface FieldSetState {
@@ -39,40 +45,24 @@ interface FieldSetState {
   units: Uint8Array[]
 }
 
-/**
- * Journal records in, CSV rows out, into `out` from `at`. The exporter reads and writes; a
- * formatter only turns records into bytes. Two implement it: RowFormatter (JavaScript, every
- * case) and the WebAssembly kernel's (the common wide rows, the rest through RowFormatter).
- */
-export interface CsvFormatter {
-  out: Uint8Array
-  at: number
-  rows: number
-  /** Rows the WebAssembly kernel wrote (tests compare the two formatters). */
-  readonly kernelRows: number
-  /** A buffer to read journal chunks into (the kernel's memory), when it has one. */
-  readonly readBuffer?: Buffer
-  /** A new part: its ids mean nothing in the next one. */
-  startPart(): void
-  /**
-   * Formats the chunk's records from p until its end, or until the output holds `fill`
-   * bytes or more; returns where it stopped (always on a record boundary).
-   */
-  formatRun(chunk: RecordChunk, p: number, fill: number): number
-  /** The output was written: start again at the beginning of the home buffer. */
-  drained(): void
-  release(): void
-}
-
 /** Room kept free at the end of the output for one more row. */
 export const ROW_RESERVE = 64 * 1024
 
-export class RowFormatter implements CsvFormatter {
+/**
+ * Journal records in, CSV rows out, into `out` from `at`: the exporter reads and writes, a
+ * formatter only turns records into bytes. The WebAssembly kernel's (KernelFormatter) extends
+ * this one, taking the common wide rows itself.
+ */
+export class RowFormatter {
   out: Uint8Array
   at = 0
   rows = 0
+  /** Rows the WebAssembly kernel wrote (tests compare the two formatters). */
   kernelRows = 0
+  /** A buffer to read journal chunks into (the kernel's memory), when it has one. */
   readonly readBuffer?: Buffer
+  /** The two output buffers: one is written out while the other is filled. */
+  protected homes: [Uint8Array, Uint8Array]
   protected home: Uint8Array
   // Indexed by journal id (small integers): an array lookup per record, not a Map's hash.
   // A topic's `,<connection>,<topic>,` (RFC 4180-quoted), or null when filtered out.
@@ -88,16 +78,22 @@ export class RowFormatter implements CsvFormatter {
     readonly options: FormatOptions,
     size: number
   ) {
-    this.out = this.home = new Uint8Array(size)
+    this.homes = [new Uint8Array(size), new Uint8Array(size)]
+    this.out = this.home = this.homes[0]
     this.wideFormat = options.format === 'wide'
     this.slices = new Int32Array(Math.max(2, options.ncols * 2))
   }
 
+  /** A new part: its ids mean nothing in the next one. */
   startPart(): void {
     this.topicStates = []
     this.setStates = []
   }
 
+  /**
+   * Formats the chunk's records from p until its end, or until the output holds `fill`
+   * bytes or more; returns where it stopped (always on a record boundary).
+   */
   formatRun(chunk: RecordChunk, p: number, fill: number): number {
     return this.format(
       chunk.buf,
@@ -108,7 +104,9 @@ export class RowFormatter implements CsvFormatter {
     )
   }
 
+  /** The output is being written: go on in the other output buffer (written out already). */
   drained(): void {
+    this.home = this.home === this.homes[0] ? this.homes[1] : this.homes[0]
     this.out = this.home
     this.at = 0
   }
@@ -139,20 +137,24 @@ export class RowFormatter implements CsvFormatter {
       const next = body + length
       if (this.at > limit) return p
       const type = buf[body]
-      if (type === TYPE_MESSAGE) {
+      if (isMessage(type)) {
         const t = view.getFloat64(body + MESSAGE_T, true)
         if (t >= fromMs && t <= toMs) {
           const topic = topics[view.getUint32(body + MESSAGE_TOPIC_ID, true)]
-          const set = sets[view.getUint32(body + MESSAGE_FIELDSET_ID, true)]
-          if (topic && set) {
-            const bound = 256 + topic.length + 4 * length + 2 * ncols
+          const setId = view.getUint32(body + MESSAGE_FIELDSET_ID, true)
+          const set = sets[setId]
+          const withPayload = this.options.payload === true && this.wideFormat
+          if (topic && (set || (withPayload && setId === NO_FIELDS))) {
+            const cell = withPayload ? payloadCells(buf, body, next) : null
+            const bound = 256 + topic.length + 4 * length + 2 * ncols + (cell?.length ?? 0)
             if (this.at + bound > size) {
               if (this.at > 0) return p
               this.out = new Uint8Array(bound) // one row larger than the whole buffer
               size = bound
             }
-            if (this.wideFormat) this.wide(t, topic, set, buf, body + MESSAGE_TEXT_OFFSET, next)
-            else this.long(t, topic, set, buf, body + MESSAGE_TEXT_OFFSET, next)
+            const [textStart, textEnd] = messageText(buf, body, next)
+            if (this.wideFormat) this.wide(t, topic, set, buf, textStart, textEnd, cell)
+            else if (set) this.long(t, topic, set, buf, textStart, textEnd)
           }
         }
       } else if (type === TYPE_TOPIC) {
@@ -168,15 +170,18 @@ export class RowFormatter implements CsvFormatter {
   private wide(
     t: number,
     topic: Uint8Array,
-    set: FieldSetState,
+    set: FieldSetState | undefined,
     buf: Uint8Array,
     s: number,
-    e: number
+    e: number,
+    payload: Uint8Array | null
   ): void {
     const out = this.out
     let at = this.rowStart(t, topic)
     const ncols = this.options.ncols
-    if (set.block >= 0) {
+    if (!set) {
+      for (let c = 1; c < ncols; c++) out[at++] = COMMA // a message without values
+    } else if (set.block >= 0) {
       for (let i = 0; i < set.block; i++) out[at++] = COMMA
       for (let i = s; i < e; i++) out[at++] = buf[i]
       for (let i = set.block + set.columns.length; i < ncols; i++) out[at++] = COMMA
@@ -202,6 +207,11 @@ export class RowFormatter implements CsvFormatter {
       }
     }
     if (ncols === 0) at-- // no value columns: drop the comma after the topic
+    if (payload) {
+      out[at++] = COMMA
+      out.set(payload, at)
+      at += payload.length
+    }
     out[at++] = 13
     out[at++] = 10
     this.at = at
@@ -291,6 +301,27 @@ export class RowFormatter implements CsvFormatter {
 
   /** Told of every field set read: its first column when its fields are consecutive, else -1. */
   protected fieldSetDefined(_id: number, _block: number, _trailing: number): void {}
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true })
+const EMPTY_CELLS = encoder.encode(',')
+
+/** `payload,encoding`: the text when it is UTF-8, else base64; a truncated one says so. */
+function payloadCells(buf: Uint8Array, body: number, end: number): Uint8Array {
+  const kept = messagePayload(buf, body, end)
+  if (!kept || kept.kind === PAYLOAD_PREVIOUS) return EMPTY_CELLS // on the message's first row
+  const bytes = buf.subarray(kept.start, kept.end)
+  let text: string
+  let encoding: string
+  try {
+    text = utf8.decode(bytes)
+    encoding = 'text'
+  } catch {
+    text = Buffer.from(bytes).toString('base64')
+    encoding = 'base64'
+  }
+  if (kept.kind === PAYLOAD_TRUNCATED) encoding += ` (first ${bytes.length} of ${kept.size} bytes)`
+  return encoder.encode(`${csvField(text)},${encoding}`)
 }
 
 function asBuffer(buf: Uint8Array): Buffer {

@@ -6,26 +6,14 @@ import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { logMark, waitForSubscribe } from '../../../../e2e/fixtures/broker-log'
-import {
-  mosquittoAvailable,
-  startMosquitto,
-  type MosquittoBroker
-} from '../../../../e2e/fixtures/mosquitto'
-import { waitUntil } from '../../../../e2e/fixtures/wait'
-import {
-  postgresAvailable,
-  startPostgres,
-  type PostgresServer
-} from '../../../../test-support/postgres'
+import { logMark, waitForSubscribe } from '../../../../test-support/broker-log'
+import { waitUntil } from '../../../../test-support/wait'
+import { postgresForSuite, postgresSkipReason } from '../../../../test-support/postgres-suites'
+import { describeWithMosquitto } from '../../../../test-support/vitest-suites'
 import { CaptureStore } from '../../core/capture/capture-store'
 import { startWorker } from './capture-worker'
 
 const CLI = path.resolve('src/main/serve/capture-cli.ts')
-const mosquitto = mosquittoAvailable()
-const postgres = postgresAvailable()
-if (!mosquitto.ok) console.warn(`*** SKIPPING capture CLI tests: ${mosquitto.reason} ***`)
-if (!postgres.ok) console.warn(`*** SKIPPING capture CLI tests: ${postgres.reason} ***`)
 
 function runToExit(args: string[]): { code: number | null; stderr: string } {
   const result = spawnSync(process.execPath, ['--import', 'tsx', CLI, ...args], {
@@ -64,25 +52,23 @@ describe('the capture CLI refuses bad input in plain words', () => {
   })
 })
 
-describe.skipIf(!mosquitto.ok || !postgres.ok)('a capture worker from a data folder', () => {
-  let broker: MosquittoBroker
-  let pg: PostgresServer
+// Mosquitto keeps at most 1,000 messages per client by default: the worker's kept session must
+// hold all that arrive while it is stopped.
+const BROKER = {
+  anonymous: true,
+  password: false,
+  persistence: true,
+  maxQueuedMessages: 100_000,
+  skip: postgresSkipReason()
+}
+
+describeWithMosquitto('a capture worker from a data folder', BROKER, (broker) => {
+  const pg = postgresForSuite()
   let dir: string
   const MESSAGES = 3000
   const BASE = Date.UTC(2026, 3, 1)
 
-  beforeAll(async () => {
-    ;[broker, pg] = await Promise.all([
-      // Mosquitto keeps at most 1,000 messages per client by default: the worker's kept
-      // session must hold all that arrive while it is stopped.
-      startMosquitto({
-        anonymous: true,
-        password: false,
-        persistence: true,
-        maxQueuedMessages: 100_000
-      }),
-      startPostgres()
-    ])
+  beforeAll(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'capture-cli-'))
     fs.writeFileSync(
       path.join(dir, 'settings.json'),
@@ -104,9 +90,7 @@ describe.skipIf(!mosquitto.ok || !postgres.ok)('a capture worker from a data fol
       })
     )
   })
-  afterAll(async () => {
-    await broker?.close()
-    await pg?.close()
+  afterAll(() => {
     if (dir) fs.rmSync(dir, { recursive: true, force: true })
   })
 

@@ -2,7 +2,7 @@
 // needed), with its log lines collected for the tests to wait on.
 import { spawn, type ChildProcess } from 'node:child_process'
 import * as path from 'node:path'
-import { waitUntil } from '../../../../e2e/fixtures/wait'
+import { waitUntil } from '../../../../test-support/wait'
 
 const CLI = path.resolve('src/main/serve/capture-cli.ts')
 

@@ -5,51 +5,31 @@ import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
 import mqtt from 'mqtt'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { logMark, waitForSubscribe } from '../../../../e2e/fixtures/broker-log'
-import {
-  mosquittoAvailable,
-  startMosquitto,
-  type MosquittoBroker
-} from '../../../../e2e/fixtures/mosquitto'
-import { waitUntil } from '../../../../e2e/fixtures/wait'
-import {
-  postgresAvailable,
-  startPostgres,
-  type PostgresServer
-} from '../../../../test-support/postgres'
+import { afterAll, expect, it } from 'vitest'
+import { logMark, waitForSubscribe } from '../../../../test-support/broker-log'
+import { waitUntil } from '../../../../test-support/wait'
+import { postgresForSuite, postgresSkipReason } from '../../../../test-support/postgres-suites'
+import { describeWithMosquitto } from '../../../../test-support/vitest-suites'
 import { startWorker, type Worker } from './capture-worker'
-
-const mosquitto = mosquittoAvailable()
-const postgres = postgresAvailable()
-if (!mosquitto.ok) console.warn(`*** SKIPPING shared-subscription workers: ${mosquitto.reason} ***`)
-if (!postgres.ok) console.warn(`*** SKIPPING shared-subscription workers: ${postgres.reason} ***`)
 
 const MESSAGES = 10_000
 const BASE = Date.UTC(2026, 4, 1)
 const IN_FLIGHT = 200
+const BROKER = {
+  anonymous: true,
+  password: false,
+  persistence: true,
+  maxQueuedMessages: 100_000,
+  skip: postgresSkipReason()
+}
 
-describe.skipIf(!mosquitto.ok || !postgres.ok)('capture workers sharing a subscription', () => {
-  let broker: MosquittoBroker
-  let pg: PostgresServer
+describeWithMosquitto('capture workers sharing a subscription', BROKER, (broker) => {
+  const pg = postgresForSuite()
   const dirs: string[] = []
   const workers: Worker[] = []
 
-  beforeAll(async () => {
-    ;[broker, pg] = await Promise.all([
-      startMosquitto({
-        anonymous: true,
-        password: false,
-        persistence: true,
-        maxQueuedMessages: 100_000
-      }),
-      startPostgres()
-    ])
-  })
   afterAll(async () => {
     await Promise.all(workers.map((w) => w.stop()))
-    await broker?.close()
-    await pg?.close()
     for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true })
   })
 

@@ -1,27 +1,16 @@
 // The real serve CLI (run from source through tsx, so no build is needed): its flags, its
 // refusal of unknown ones, and the token it generates when bound beyond loopback.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
+import { spawnSync } from 'node:child_process'
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
-import { afterEach, describe, expect, it } from 'vitest'
-import { connectWsApi } from '../../../../e2e/fixtures/ws-api'
+import { describe, expect, it } from 'vitest'
+import { serveAppsPerTest } from '../../../../test-support/vitest-suites'
+import { connectWsApi } from '../../../../test-support/ws-api'
 import { handshake, request } from './serve-helpers'
 
 const CLI = path.resolve('src/main/serve/cli.ts')
 const NODE_ARGS = ['--import', 'tsx', CLI]
-const running: { child: ChildProcess; dir: string }[] = []
-
-afterEach(async () => {
-  for (const { child, dir } of running.splice(0)) {
-    if (child.exitCode === null) {
-      const exited = new Promise((resolve) => child.once('exit', resolve))
-      child.kill('SIGTERM')
-      await exited
-    }
-    fs.rmSync(dir, { recursive: true, force: true })
-  }
-})
 
 function runToExit(args: string[]): { code: number | null; stderr: string; stdout: string } {
   const result = spawnSync(process.execPath, [...NODE_ARGS, ...args], {
@@ -31,32 +20,9 @@ function runToExit(args: string[]): { code: number | null; stderr: string; stdou
   return { code: result.status, stderr: result.stderr, stdout: result.stdout }
 }
 
-/** Starts the CLI and resolves with the address it prints on a line of its own. */
-async function start(args: string[]): Promise<{ url: string; child: ChildProcess }> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'serve-cli-'))
-  const child = spawn(process.execPath, [...NODE_ARGS, '--port', '0', '--data-dir', dir, ...args], {
-    stdio: ['ignore', 'pipe', 'pipe']
-  })
-  running.push({ child, dir })
-  let output = ''
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no address in 20 s:\n${output}`)), 20_000)
-    const onData = (d: Buffer): void => {
-      output += d.toString()
-      const match = /^(http:\/\/\S+)$/m.exec(output)
-      if (match) {
-        clearTimeout(timer)
-        resolve(match[1])
-      }
-    }
-    child.stdout!.on('data', onData)
-    child.stderr!.on('data', (d: Buffer) => (output += d.toString()))
-    child.once('exit', (code) => reject(new Error(`exited with ${code}:\n${output}`)))
-  })
-  return { url, child }
-}
-
 describe('the serve CLI', () => {
+  const start = serveAppsPerTest({ fromSource: true })
+
   it('refuses an unknown flag with its usage, and a bad port or short token', () => {
     const unknown = runToExit(['--frobnicate'])
     expect(unknown.code).toBe(2)
@@ -79,7 +45,8 @@ describe('the serve CLI', () => {
   })
 
   it('generates a token when bound beyond loopback, prints it, and checks it on every request', async () => {
-    const { url, child } = await start(['--host', '0.0.0.0'])
+    const first = await start(['--host', '0.0.0.0'])
+    const url = first.url
     const match = /^http:\/\/0\.0\.0\.0:(\d+)\/\?token=([A-Za-z0-9_-]{32})$/.exec(url)
     expect(match, url).not.toBeNull()
     const [, port, token] = match!
@@ -98,9 +65,7 @@ describe('the serve CLI', () => {
     const again = await start(['--host', '0.0.0.0'])
     expect(again.url).not.toContain(token)
     // SIGTERM stops it cleanly.
-    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve))
-    child.kill('SIGTERM')
-    expect(await exited).toBe(0)
+    expect(await first.stop()).toBe(0)
   })
 
   it('uses a token given with --token', async () => {
@@ -114,9 +79,9 @@ describe('the serve CLI', () => {
   it('stages an export in --export-dir, not the data folder (which may be full), and cleans up', async () => {
     const exportRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'serve-exports-'))
     try {
-      const { url, child } = await start(['--export-dir', exportRoot])
-      const dataDir = running.at(-1)!.dir
-      const api = await connectWsApi(url)
+      const app = await start(['--export-dir', exportRoot])
+      const dataDir = app.dataDir
+      const api = await connectWsApi(app.url)
       const result = await api.invoke('export:start', { exportId: 'staged' })
       await api.close()
       expect(result).toMatchObject({ status: 'done', downloadUrl: 'downloads/staged' })
@@ -124,9 +89,7 @@ describe('the serve CLI', () => {
       expect(own).toMatch(/^mqtt-monitor-exports-/)
       expect(fs.readdirSync(path.join(exportRoot, own))).toEqual(['staged.csv'])
       expect(fs.existsSync(path.join(dataDir, 'exports'))).toBe(false)
-      const exited = new Promise((resolve) => child.once('exit', resolve))
-      child.kill('SIGTERM')
-      await exited
+      await app.stop()
       expect(fs.readdirSync(exportRoot)).toEqual([])
     } finally {
       fs.rmSync(exportRoot, { recursive: true, force: true })

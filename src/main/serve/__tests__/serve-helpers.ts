@@ -5,7 +5,7 @@ import * as http from 'node:http'
 import * as os from 'node:os'
 import * as path from 'node:path'
 import WebSocket from 'ws'
-import { baseCoreOptions } from '../../core/__tests__/helpers/core-harness'
+import { baseCoreOptions } from '../../../../test-support/core-harness'
 import { MonitorCore } from '../../core/monitor-core'
 import { Downloads, startServer, type RunningServer } from '../server'
 

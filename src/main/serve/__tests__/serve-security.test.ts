@@ -2,7 +2,7 @@
 // loopback, Host and Origin checks on loopback, and read-only mode.
 import * as fs from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { connectWsApi } from '../../../../e2e/fixtures/ws-api'
+import { connectWsApi } from '../../../../test-support/ws-api'
 import { writeChannels, type InvokeChannel } from '../../../shared/contract'
 import { PAGE, handshake, request, startTestServer, type TestServer } from './serve-helpers'
 

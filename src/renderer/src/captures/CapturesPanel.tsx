@@ -16,6 +16,8 @@ export function CapturesPanel({ api, readOnly, retentionMB }: Props): React.JSX.
   const [captures, setCaptures] = useState<CaptureInfo[]>([])
   const [limit, setLimit] = useState(String(retentionMB))
   const [error, setError] = useState('')
+  const [redecoding, setRedecoding] = useState<{ id: string; fraction: number } | null>(null)
+  const [result, setResult] = useState('')
 
   const run = useCallback(async (action: () => Promise<CaptureInfo[]>) => {
     try {
@@ -53,6 +55,35 @@ export function CapturesPanel({ api, readOnly, retentionMB }: Props): React.JSX.
     void run(() => api.invoke('capture:delete', { captureId: c.id }))
   }
 
+  useEffect(
+    () =>
+      api.on('capture:progress', (p) => setRedecoding({ id: p.captureId, fraction: p.fraction })),
+    [api]
+  )
+
+  const redecode = (c: CaptureInfo): void => {
+    setRedecoding({ id: c.id, fraction: 0 })
+    setResult('')
+    api.invoke('capture:redecode', { captureId: c.id }).then(
+      (r) => {
+        setResult(
+          `Decoded ${r.decoded} of ${r.messages} messages again with the current rules` +
+            (r.failed > 0
+              ? `; ${r.failed} do not decode under them (kept, with their payloads)`
+              : '') +
+            (r.kept > 0 ? `; ${r.kept} kept as they were (no payload kept for them)` : '') +
+            '.'
+        )
+        setRedecoding(null)
+        void run(() => api.invoke('capture:list'))
+      },
+      (e: unknown) => {
+        setError(errorMessage(e))
+        setRedecoding(null)
+      }
+    )
+  }
+
   const saveLimit = (): void => {
     const mb = Number(limit)
     if (!Number.isInteger(mb) || mb < 10) {
@@ -86,6 +117,17 @@ export function CapturesPanel({ api, readOnly, retentionMB }: Props): React.JSX.
               <td className="num">{c.messages}</td>
               <td className="num">{formatBytes(c.bytes)}</td>
               <td>
+                <button
+                  type="button"
+                  disabled={readOnly || redecoding !== null}
+                  onClick={() => redecode(c)}
+                  aria-label={`Decode again the capture started ${formatTime(c.startedAt)}`}
+                  title="Decode the kept payloads again with the decoding rules as they are now"
+                >
+                  {redecoding?.id === c.id
+                    ? `Decoding… ${Math.round(redecoding.fraction * 100)}%`
+                    : 'Decode again'}
+                </button>{' '}
                 <button
                   type="button"
                   disabled={readOnly}
@@ -122,6 +164,11 @@ export function CapturesPanel({ api, readOnly, retentionMB }: Props): React.JSX.
         </button>
       </div>
       <p className="hint">The oldest data is dropped first when captures grow past this size.</p>
+      {result && (
+        <p className="hint" role="status">
+          {result}
+        </p>
+      )}
       {error && (
         <p className="error-text" role="alert">
           {error}

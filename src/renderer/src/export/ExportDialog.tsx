@@ -76,6 +76,15 @@ export function ExportDialogFields({
           />
           Long: one row per value (time, topic, field, unit, value)
         </label>
+        <label className="checkbox">
+          <input
+            type="checkbox"
+            checked={choices.payload && choices.format === 'wide'}
+            disabled={choices.format !== 'wide'}
+            onChange={(e) => set({ payload: e.target.checked })}
+          />
+          Add the payload of each message (text, or base64 when it is binary)
+        </label>
       </fieldset>
       <fieldset>
         <legend>Captures</legend>

@@ -4,6 +4,8 @@ import type { CaptureInfo } from '../../../shared/types'
 
 export interface ExportChoices {
   format: 'wide' | 'long'
+  /** Wide only: add each message's payload (text, or base64). */
+  payload: boolean
   /** Chosen capture ids; all when every capture is chosen. */
   captures: Set<string>
   topics: Set<string>
@@ -34,6 +36,7 @@ export function allChoices(captures: readonly CaptureInfo[]): ExportChoices {
   const { topics, fields } = available(captures, ids)
   return {
     format: 'wide',
+    payload: false,
     captures: ids,
     topics: new Set(topics),
     fields: new Set(fields.map((f) => f.name)),
@@ -66,6 +69,7 @@ export function buildExportRequest(
     return { ok: false, error: '"From" must be before "To".' }
   }
   const request: ExportRequest = { exportId, format: choices.format }
+  if (choices.payload && choices.format === 'wide') request.payload = true
   if (choices.captures.size < captures.length) request.captureIds = [...choices.captures]
   if (pickedTopics.length < topics.length) request.topics = pickedTopics
   if (pickedFields.length < fields.length) request.fields = pickedFields

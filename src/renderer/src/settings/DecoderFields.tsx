@@ -1,7 +1,10 @@
 import { useId } from 'react'
 import type { DecoderConfig, TopicConfig } from '../../../shared/schemas'
+import { ProtobufFields, StructFields, type CheckProto } from './BinaryDecoderFields'
+import type { PickFile } from './FileField'
 import { SelectField } from './SelectField'
 import {
+  FIELD_PATH_FORMATS,
   FORMATS,
   SEPARATORS,
   TIMESTAMP_FORMATS,
@@ -15,10 +18,20 @@ interface Props {
   topics: readonly TopicConfig[]
   drafts: Record<string, DecoderDraft>
   onChange: (filter: string, draft: DecoderDraft) => void
+  /** Desktop: the native file dialog for .proto files. */
+  pickFile?: PickFile
+  /** Asks the core whether a .proto file loads; absent where no core answers (tests). */
+  checkProto?: CheckProto
 }
 
 /** How each subscription's payloads are read: format, columns, timestamp and units. */
-export function DecoderFields({ topics, drafts, onChange }: Props): React.JSX.Element | null {
+export function DecoderFields({
+  topics,
+  drafts,
+  onChange,
+  pickFile,
+  checkProto
+}: Props): React.JSX.Element | null {
   if (topics.length === 0) return null
   return (
     <fieldset className="form-section">
@@ -29,6 +42,8 @@ export function DecoderFields({ topics, drafts, onChange }: Props): React.JSX.El
           filter={t.filter}
           draft={drafts[t.filter] ?? draftFor(t)}
           onChange={(d) => onChange(t.filter, d)}
+          pickFile={pickFile}
+          checkProto={checkProto}
         />
       ))}
     </fieldset>
@@ -38,11 +53,15 @@ export function DecoderFields({ topics, drafts, onChange }: Props): React.JSX.El
 function TopicDecoder({
   filter,
   draft,
-  onChange
+  onChange,
+  pickFile,
+  checkProto
 }: {
   filter: string
   draft: DecoderDraft
   onChange: (d: DecoderDraft) => void
+  pickFile?: PickFile
+  checkProto?: CheckProto
 }) {
   const id = useId()
   const { config, texts } = draft
@@ -54,6 +73,8 @@ function TopicDecoder({
     onChange({ ...draft, texts: { ...texts, [key]: e.target.value } })
   const forTopic = <span className="visually-hidden"> for {filter}</span>
   const label = FORMATS.find((f) => f.value === config.format)?.label ?? config.format
+  const pathsFormat = FIELD_PATH_FORMATS[config.format]
+  const common = { id, forTopic, config, setConfig }
   return (
     <details className="topic-decoder">
       <summary>
@@ -86,9 +107,11 @@ function TopicDecoder({
           />
         </div>
       )}
-      {(config.format === 'json' || config.format === 'auto') && (
+      {pathsFormat && (
         <div className="field">
-          <label htmlFor={`${id}-paths`}>JSON fields{forTopic}</label>
+          <label htmlFor={`${id}-paths`}>
+            {pathsFormat} fields{forTopic}
+          </label>
           <input
             id={`${id}-paths`}
             value={texts.jsonPaths}
@@ -113,14 +136,27 @@ function TopicDecoder({
           />
         </div>
       )}
-      <SelectField
-        id={`${id}-ts`}
-        label={<>Timestamp{forTopic}</>}
-        value={config.timestamp.source}
-        options={TIMESTAMP_SOURCES}
-        onChange={(source) => setTimestamp({ source })}
-      />
-      {config.timestamp.source !== 'receive' && (
+      {config.format === 'protobuf' && (
+        <ProtobufFields {...common} pickFile={pickFile} checkProto={checkProto} />
+      )}
+      {config.format === 'struct' && <StructFields {...common} texts={texts} setText={setText} />}
+      {(config.format === 'sparkplug' || config.format === 'auto') && (
+        <p className="hint">
+          Sparkplug B topics (<code>spBv1.0/…</code>) are decoded as Sparkplug
+          {config.format === 'auto' ? ' whatever the payloads look like' : ''}: each metric is
+          charted as <code>group/edge node/device/metric</code> at its own timestamp.
+        </p>
+      )}
+      {config.format !== 'sparkplug' && (
+        <SelectField
+          id={`${id}-ts`}
+          label={<>Timestamp{forTopic}</>}
+          value={config.timestamp.source}
+          options={TIMESTAMP_SOURCES}
+          onChange={(source) => setTimestamp({ source })}
+        />
+      )}
+      {config.format !== 'sparkplug' && config.timestamp.source !== 'receive' && (
         <div className="field-row">
           <div className="field">
             <label htmlFor={`${id}-tsfield`}>Timestamp field{forTopic}</label>

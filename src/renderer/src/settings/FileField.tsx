@@ -1,7 +1,7 @@
 import { useId, useState } from 'react'
 import { errorMessage } from '../util/id'
 
-export type FilePurpose = 'ca' | 'cert' | 'key'
+export type FilePurpose = 'ca' | 'cert' | 'key' | 'proto'
 /** Opens the native file dialog (desktop); absent in the browser, where paths are typed. */
 export type PickFile = (purpose: FilePurpose) => Promise<string | null>
 

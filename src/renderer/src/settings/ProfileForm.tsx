@@ -1,6 +1,8 @@
 import { useId, useState } from 'react'
 import type { ProfileInput, Transport } from '../../../shared/schemas'
 import type { ProfileView } from '../../../shared/types'
+import type { CheckProto } from './BinaryDecoderFields'
+import { CheckboxField } from './CheckboxField'
 import type { PickFile } from './FileField'
 import {
   TRANSPORTS,
@@ -23,8 +25,10 @@ interface Props {
   profile: ProfileView
   readOnly: boolean
   onSave: (input: ProfileInput) => Promise<string | null>
-  /** Desktop: the native file dialog for TLS files. Absent: paths are typed. */
+  /** Desktop: the native file dialog for TLS and .proto files. Absent: paths are typed. */
   pickFile?: PickFile
+  /** Asks the core whether a .proto file loads. */
+  checkProto?: CheckProto
 }
 
 export const SAVED_PASSWORD_HINT = SAVED_SECRET_HINT
@@ -34,7 +38,13 @@ const TRANSPORT_OPTIONS = TRANSPORTS.map((t) => ({ value: t, label: t }))
 const DEFAULT_PORTS: Partial<Record<Transport, string>> = { mqtt: '1883', mqtts: '8883' }
 
 /** Edits one profile. Remounted (keyed) per profile and per save, so it starts fresh. */
-export function ProfileForm({ profile, readOnly, onSave, pickFile }: Props): React.JSX.Element {
+export function ProfileForm({
+  profile,
+  readOnly,
+  onSave,
+  pickFile,
+  checkProto
+}: Props): React.JSX.Element {
   const id = useId()
   const [fields, setFields] = useState<ProfileFields>(() => fieldsFromProfile(profile))
   const [password, setPassword] = useState<PasswordFields>(NO_SECRET)
@@ -156,6 +166,21 @@ export function ProfileForm({ profile, readOnly, onSave, pickFile }: Props): Rea
         topics={parsedTopics.ok ? parsedTopics.value : []}
         drafts={fields.decoders}
         onChange={(filter, draft) => update({ decoders: { ...fields.decoders, [filter]: draft } })}
+        pickFile={pickFile}
+        checkProto={checkProto}
+      />
+      <CheckboxField
+        id={`${id}-allow-publish`}
+        label="Allow the app to publish on this connection"
+        checked={fields.allowPublish}
+        onChange={(allowPublish) => update({ allowPublish })}
+        hint={
+          <>
+            Lets it ask a Sparkplug B edge node for a rebirth (an NCMD with{' '}
+            <code>Node Control/Rebirth</code>, at most once every 30 s per node) when data arrives
+            for metrics it has no birth certificate for. Off: it never publishes.
+          </>
+        }
       />
       <WillFields fields={fields} update={update} />
       <div className="button-row">

@@ -88,6 +88,7 @@ export function SettingsPanel(props: Props): React.JSX.Element {
           readOnly={readOnly}
           onSave={save}
           pickFile={pickFile}
+          checkProto={(file) => api.invoke('decoder:check-proto', { file })}
         />
       )}
     </section>

@@ -1,13 +1,28 @@
 // Pure logic of the per-topic decoding form: the text inputs <-> a DecoderConfig.
 import { decoderSchema, type DecoderConfig, type TopicConfig } from '../../../shared/schemas'
+import { parseStructLayout } from '../../../shared/struct-layout'
 
 export const FORMATS: { value: DecoderConfig['format']; label: string }[] = [
   { value: 'auto', label: 'Detect from the first payloads' },
   { value: 'csv', label: 'CSV (named columns)' },
   { value: 'json', label: 'JSON' },
   { value: 'number', label: 'A plain number' },
+  { value: 'cbor', label: 'CBOR' },
+  { value: 'msgpack', label: 'MessagePack' },
+  { value: 'protobuf', label: 'Protobuf (your .proto file)' },
+  { value: 'struct', label: 'Binary struct (e.g. <fff)' },
+  { value: 'sparkplug', label: 'Sparkplug B' },
   { value: 'raw', label: 'Raw (count only, not charted)' }
 ]
+
+/** Formats whose fields are chosen by dot path, and the word the form uses for them. */
+export const FIELD_PATH_FORMATS: Partial<Record<DecoderConfig['format'], string>> = {
+  auto: 'JSON',
+  json: 'JSON',
+  cbor: 'CBOR',
+  msgpack: 'MessagePack',
+  protobuf: 'Protobuf'
+}
 
 export const SEPARATORS = [
   { value: ',', label: 'Comma ,' },
@@ -35,6 +50,8 @@ export interface DecoderTexts {
   columns: string
   jsonPaths: string
   units: string
+  /** Struct value names, comma-separated. */
+  structFields: string
 }
 
 /** One topic's decoding as the form edits it. */
@@ -52,6 +69,7 @@ export function decoderTexts(d: DecoderConfig): DecoderTexts {
   return {
     columns: d.csvColumns.join(', '),
     jsonPaths: d.jsonPaths.join(', '),
+    structFields: d.structFields.join(', '),
     units: Object.entries(d.units)
       .map(([field, unit]) => `${field}=${unit}`)
       .join(', ')
@@ -96,10 +114,14 @@ export function decoderFromTexts(
   if (base.timestamp.source === 'field' && !base.timestamp.field.trim()) {
     return { ok: false, error: `${filter}: name the timestamp field.` }
   }
+  const structFields = splitList(texts.structFields)
+  const problem = formatProblem(base, structFields)
+  if (problem) return { ok: false, error: `${filter}: ${problem}` }
   const parsed = decoderSchema.safeParse({
     ...base,
     csvColumns: columns.length > 0 ? columns : base.csvColumns,
     jsonPaths: splitList(texts.jsonPaths),
+    structFields,
     units: units.value
   })
   if (!parsed.success)
@@ -108,4 +130,37 @@ export function decoderFromTexts(
       error: `${filter}: ${parsed.error.issues[0]?.message ?? 'invalid decoding'}`
     }
   return { ok: true, value: parsed.data }
+}
+
+/** What the chosen format still needs (a .proto file, a struct layout that parses...). */
+function formatProblem(d: DecoderConfig, structFields: readonly string[]): string | null {
+  if (d.format === 'protobuf') {
+    if (!d.protoFile.trim()) return 'choose the .proto file for Protobuf.'
+    if (!d.protoType.trim()) return 'name the Protobuf message type, e.g. sensors.Reading.'
+  }
+  if (d.format === 'struct') return structProblem(d.structLayout, structFields)
+  return null
+}
+
+/** A struct layout and its names: null when they fit, else the problem in words. */
+export function structProblem(layout: string, names: readonly string[]): string | null {
+  const parsed = parseStructLayout(layout)
+  if (!parsed.ok) return `${parsed.error}.`
+  const values = parsed.layout.items.length
+  if (names.length > 0 && names.length !== values)
+    return `the struct layout ${layout.trim()} has ${values} value${values === 1 ? '' : 's'} but ${names.length} name${names.length === 1 ? ' is' : 's are'} given.`
+  const seen = new Set<string>()
+  for (const name of names) {
+    if (seen.has(name)) return `the struct field name "${name}" is given twice.`
+    seen.add(name)
+  }
+  return null
+}
+
+/** What a struct layout reads, for the hint under it: "3 values, 12 bytes". */
+export function structSummary(layout: string): string | null {
+  const parsed = parseStructLayout(layout)
+  if (!parsed.ok) return null
+  const { items, size } = parsed.layout
+  return `${items.length} value${items.length === 1 ? '' : 's'}, ${size} byte${size === 1 ? '' : 's'} (${parsed.layout.littleEndian ? 'little' : 'big'}-endian)`
 }

@@ -34,6 +34,7 @@ export interface ProfileFields extends SectionFields {
   topicsText: string
   /** Decoding per topic filter, as edited (texts parsed on save). */
   decoders: Record<string, DecoderDraft>
+  allowPublish: boolean
 }
 
 export interface PasswordFields {
@@ -110,6 +111,7 @@ export function fieldsFromProfile(profile: ProfileView): ProfileFields {
     clientId: profile.clientId,
     topicsText: topicsToText(profile.topics),
     decoders: Object.fromEntries(profile.topics.map((t) => [t.filter, draftFor(t)])),
+    allowPublish: profile.allowPublish,
     ...sectionFieldsFromProfile(profile)
   }
 }
@@ -167,6 +169,7 @@ export function buildProfileInput(
     username: fields.username,
     clientId,
     topics: topics.value,
+    allowPublish: fields.allowPublish,
     ...sections.value
   }
   const parsed = profileSchema.safeParse(candidate)

@@ -1,49 +1,37 @@
 import { execFile } from 'node:child_process'
 import { promisify } from 'node:util'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { logMark, waitForLog } from '../../../../../e2e/fixtures/broker-log'
+import { beforeAll, expect, it } from 'vitest'
 import {
-  mosquittoAvailable,
-  startMosquitto,
-  type MosquittoBroker
-} from '../../../../../e2e/fixtures/mosquitto'
+  describeWithMosquitto,
+  coreHarnessForSuite
+} from '../../../../../test-support/vitest-suites'
+import { logMark, waitForLog } from '../../../../../test-support/broker-log'
 import {
   drainV5,
   EXPIRY_SECONDS,
+  QUEUE_BROKER,
   runQueueScenario,
   saveNow,
   type QueueScenario
-} from '../../../../../e2e/fixtures/queue-scenario'
-import { waitUntil } from '../../../../../e2e/fixtures/wait'
+} from '../../../../../test-support/queue-scenario'
+import { waitUntil } from '../../../../../test-support/wait'
 import type { BrokerSysView, QshapeOptionsInput } from '../../../../shared/broker-types'
-import { CoreHarness } from '../../__tests__/helpers/core-harness'
-
-const available = mosquittoAvailable()
-if (!available.ok) console.warn(`*** SKIPPING broker view and queue tests: ${available.reason} ***`)
 
 const run = promisify(execFile)
 /** Ages of the two batches land in the first two columns: under 6 s, and 6 to 12 s. */
 const AGES: QshapeOptionsInput = { intervalSeconds: EXPIRY_SECONDS, firstBucketMinutes: 0.1 }
 const GAP_MS = 7000
 
-describe.skipIf(!available.ok)('the broker view and the queue table (real Mosquitto)', () => {
-  let broker: MosquittoBroker
-  let app: CoreHarness
+// What the queue scenario needs: persistence saved on request, 5 queued per client, $SYS.
+const BROKER = QUEUE_BROKER
+
+describeWithMosquitto('the broker view and the queue table (real Mosquitto)', BROKER, (broker) => {
+  const app = coreHarnessForSuite()
   let scenario: QueueScenario
   const views: BrokerSysView[] = []
   const latest = (): BrokerSysView | undefined => views[views.length - 1]
 
   beforeAll(async () => {
-    broker = await startMosquitto({
-      anonymous: true,
-      password: false,
-      persistence: true,
-      autosaveInterval: 3600,
-      maxQueuedMessages: 5,
-      sysInterval: 1,
-      logTopic: true
-    })
-    app = await CoreHarness.start()
     app.on('broker:sys', (view) => views.push(view))
     await app.connect(
       {
@@ -56,10 +44,6 @@ describe.skipIf(!available.ok)('the broker view and the queue table (real Mosqui
       } as never,
       { broker }
     )
-  })
-  afterAll(async () => {
-    await app?.close()
-    await broker?.close()
   })
 
   const qshape = (options: QshapeOptionsInput = AGES) =>
@@ -191,18 +175,10 @@ describe.skipIf(!available.ok)('the broker view and the queue table (real Mosqui
   })
 })
 
-describe.skipIf(!available.ok)('a broker that publishes no $SYS (sys_interval 0)', () => {
-  let broker: MosquittoBroker
-  let app: CoreHarness
+const SILENT = { anonymous: true, password: false, sysInterval: 0 }
 
-  beforeAll(async () => {
-    broker = await startMosquitto({ anonymous: true, password: false, sysInterval: 0 })
-    app = await CoreHarness.start()
-  })
-  afterAll(async () => {
-    await app?.close()
-    await broker?.close()
-  })
+describeWithMosquitto('a broker that publishes no $SYS (sys_interval 0)', SILENT, (broker) => {
+  const app = coreHarnessForSuite()
 
   it('gets a plain sentence after a short wait, not an empty view', async () => {
     const views: BrokerSysView[] = []

@@ -1,18 +1,12 @@
 import * as fs from 'node:fs'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import {
-  mosquittoAvailable,
-  startMosquitto,
-  type MosquittoBroker
-} from '../../../../../e2e/fixtures/mosquitto'
+import { afterAll, expect, it } from 'vitest'
+import { describeWithMosquitto } from '../../../../../test-support/vitest-suites'
 import { dispatch } from '../../dispatch'
-import { CoreHarness } from '../../__tests__/helpers/core-harness'
+import { CoreHarness } from '../../../../../test-support/core-harness'
 
-const available = mosquittoAvailable()
-if (!available.ok) console.warn(`*** SKIPPING "save now" tests: ${available.reason} ***`)
+const BROKER = { anonymous: true, password: false, persistence: true, autosaveInterval: 3600 }
 
-describe.skipIf(!available.ok)('asking the broker to save now', () => {
-  let broker: MosquittoBroker
+describeWithMosquitto('asking the broker to save now', BROKER, (broker) => {
   const cores: CoreHarness[] = []
   const start = async (options: Parameters<typeof CoreHarness.start>[0]) => {
     const core = await CoreHarness.start(options)
@@ -20,17 +14,8 @@ describe.skipIf(!available.ok)('asking the broker to save now', () => {
     return core
   }
 
-  beforeAll(async () => {
-    broker = await startMosquitto({
-      anonymous: true,
-      password: false,
-      persistence: true,
-      autosaveInterval: 3600
-    })
-  })
   afterAll(async () => {
     for (const core of cores) await core.close()
-    await broker?.close()
   })
 
   it('the desktop app names the process of a pid file and SIGUSR1 makes Mosquitto save', async () => {

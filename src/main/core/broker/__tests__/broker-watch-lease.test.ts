@@ -1,34 +1,21 @@
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { logMark, logSince, waitForLog } from '../../../../../e2e/fixtures/broker-log'
-import {
-  mosquittoAvailable,
-  startMosquitto,
-  type MosquittoBroker
-} from '../../../../../e2e/fixtures/mosquitto'
-import { waitUntil } from '../../../../../e2e/fixtures/wait'
+import { afterAll, expect, it } from 'vitest'
+import { describeWithMosquitto } from '../../../../../test-support/vitest-suites'
+import { logMark, logSince, waitForLog } from '../../../../../test-support/broker-log'
+import { waitUntil } from '../../../../../test-support/wait'
 import type { BrokerSysView } from '../../../../shared/broker-types'
-import { CoreHarness } from '../../__tests__/helpers/core-harness'
-
-const available = mosquittoAvailable()
-if (!available.ok) console.warn(`*** SKIPPING broker watch lease tests: ${available.reason} ***`)
+import { CoreHarness } from '../../../../../test-support/core-harness'
 
 // Mosquitto logs each granted filter as "<client> <qos> <filter>".
 const SYS_SUBSCRIBE = /lease-app 0 \$SYS\/#/
 
-describe.skipIf(!available.ok)('how long the broker view watches $SYS', () => {
-  let broker: MosquittoBroker
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mlm-lease-'))
+const BROKER = { anonymous: true, password: false, sysInterval: 1 }
 
-  beforeAll(async () => {
-    broker = await startMosquitto({ anonymous: true, password: false, sysInterval: 1 })
-  })
-  afterAll(async () => {
-    await broker?.close()
-    fs.rmSync(dataDir, { recursive: true, force: true })
-  })
+describeWithMosquitto('how long the broker view watches $SYS', BROKER, (broker) => {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mlm-lease-'))
+  afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }))
 
   const profile = (clientId: string) =>
     ({

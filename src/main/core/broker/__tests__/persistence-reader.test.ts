@@ -1,24 +1,17 @@
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import {
-  mosquittoAvailable,
-  startMosquitto,
-  type MosquittoBroker
-} from '../../../../../e2e/fixtures/mosquitto'
+import { beforeAll, expect, it } from 'vitest'
+import { describeWithMosquitto } from '../../../../../test-support/vitest-suites'
 import {
   EXPIRY_SECONDS,
   runQueueScenario,
   saveNow,
   type QueueScenario
-} from '../../../../../e2e/fixtures/queue-scenario'
+} from '../../../../../test-support/queue-scenario'
 import { CHUNK, MSG_STATE_QUEUED } from '../persistence-format'
 import { PersistenceFileError, readPersistenceFile } from '../persistence-file'
 import { BufferSource, parsePersistence, type PersistenceContents } from '../persistence-reader'
-
-const available = mosquittoAvailable()
-if (!available.ok) console.warn(`*** SKIPPING persistence-file tests: ${available.reason} ***`)
 
 const parse = (bytes: Uint8Array): Promise<PersistenceContents> =>
   parsePersistence(new BufferSource(bytes))
@@ -43,28 +36,25 @@ function chunkHeader(type: number, length: number): Uint8Array {
 
 const concat = (...parts: Uint8Array[]): Uint8Array => new Uint8Array(Buffer.concat(parts))
 
-describe.skipIf(!available.ok)('reading a Mosquitto 2.0 persistence file', () => {
-  let broker: MosquittoBroker
+const BROKER = {
+  anonymous: true,
+  password: false,
+  persistence: true,
+  autosaveInterval: 3600,
+  maxQueuedMessages: 5
+}
+
+describeWithMosquitto('reading a Mosquitto 2.0 persistence file', BROKER, (broker) => {
   let scenario: QueueScenario
   let bytes: Uint8Array
   let savedAtSeconds: number
 
   beforeAll(async () => {
-    broker = await startMosquitto({
-      anonymous: true,
-      password: false,
-      persistence: true,
-      autosaveInterval: 3600,
-      maxQueuedMessages: 5
-    })
     scenario = await runQueueScenario(broker, 'parse', 0)
     await broker.publish('plant/info', 'retained note', { qos: 1, retain: true })
     await saveNow(broker)
     bytes = new Uint8Array(fs.readFileSync(broker.persistenceFile))
     savedAtSeconds = fs.statSync(broker.persistenceFile).mtimeMs / 1000
-  })
-  afterAll(async () => {
-    await broker?.close()
   })
 
   it('reads the sessions, queued messages, subscriptions and retained messages it wrote', async () => {

@@ -6,7 +6,7 @@ import { decoderSchema, DEFAULT_UNITS } from '../../../../shared/schemas'
 import type { Notice } from '../../../../shared/types'
 import { loadCatalog } from '../capture-catalog'
 import { CaptureStore, type CaptureStoreOptions } from '../capture-store'
-import { partFileName, type FieldSetDef, type TopicDef } from '../journal-format'
+import { partFileName, PAYLOAD_WHOLE, type FieldSetDef, type TopicDef } from '../journal-format'
 import { readPart, type PartScan } from '../journal-reader'
 import { JournalWriter } from '../journal-writer'
 import { createDecoder } from '../../decode'
@@ -62,7 +62,8 @@ function append(w: JournalWriter, i: number): Msg {
     T0 + i * 10,
     bytes,
     2,
-    2 + bytes.length - 4
+    2 + bytes.length - 4,
+    { kind: PAYLOAD_WHOLE, size: bytes.length, bytes }
   )
   return {
     t: T0 + i * 10,
@@ -221,9 +222,10 @@ describe('CaptureStore', () => {
     const entry = store.topicFor('lab', topic, unitFor)
     const decoder = csv()
     for (let i = from; i < to; i++) {
-      const out = decoder.decode(enc.encode(payloadFor(i)), T0 + i * 10)
+      const payload = enc.encode(payloadFor(i))
+      const out = decoder.decode(payload, T0 + i * 10)
       if (!out.ok) throw new Error(out.error)
-      for (const row of out.rows) store.append(entry, row)
+      out.rows.forEach((row, k) => store.append(entry, row, k === 0 ? payload : null))
     }
   }
 

@@ -42,9 +42,10 @@ function publish(
   const entry = store.topicFor(connection, topic, units)
   const d = createDecoder(decoderSchema.parse(decoder))
   for (const [t, text] of payloads) {
-    const out = d.decode(enc.encode(text), t)
+    const payload = enc.encode(text)
+    const out = d.decode(payload, t)
     if (!out.ok) throw new Error(out.error)
-    for (const row of out.rows) store.append(entry, row)
+    out.rows.forEach((row, k) => store.append(entry, row, k === 0 ? payload : null))
   }
 }
 
@@ -145,17 +146,18 @@ describe('exportCsv (wide)', () => {
 
   it('writes a topic that starts like a spreadsheet formula as text, never as a formula', async () => {
     const store = await openStore()
-    const topics = ['=HYPERLINK("http://x","y")', '+1', '-2', '@SUM(A1)', 'ok/-3']
+    const topics = ['=HYPERLINK("http://x","y")', '+1', '-2+3', '@SUM(A1)', 'ok/-3', '-2']
     topics.forEach((topic, i) => publish(store, topic, [[T0 + i, '1,-2,3']]))
     for (const format of ['wide', 'long'] as const) {
       const { text } = await exportText(store, { format })
       const rows = csvParse(text.slice(1))
       expect([...new Set(rows.map((r) => r.topic))]).toEqual([
         `'=HYPERLINK("http://x","y")`,
-        "'+1",
-        "'-2",
+        '+1', // a plain number is no formula
+        "'-2+3",
         "'@SUM(A1)",
-        'ok/-3'
+        'ok/-3',
+        '-2'
       ])
       // Values are numbers: a negative one keeps its sign.
       expect(rows.some((r) => r['pressure (hPa)'] === '-2' || r.value === '-2')).toBe(true)

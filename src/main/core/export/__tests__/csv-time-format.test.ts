@@ -16,9 +16,10 @@ async function exportTimes(times: number[]): Promise<string[][]> {
   const entry = store.topicFor('lab', 'clock')
   const decoder = createDecoder(decoderSchema.parse({ format: 'number', numberField: 'n' }))
   times.forEach((t, i) => {
-    const out = decoder.decode(new TextEncoder().encode(String(i)), t)
+    const payload = new TextEncoder().encode(String(i))
+    const out = decoder.decode(payload, t)
     if (!out.ok) throw new Error(out.error)
-    store.append(entry, out.rows[0])
+    store.append(entry, out.rows[0], payload)
   })
   const target = path.join(dir, 'out.csv')
   await exportCsv(store.parts(), target, { format: 'wide' })

@@ -46,9 +46,10 @@ async function sealedCapture(): Promise<string> {
   const entry = store.topicFor('lab', 'esp32.out', (f) => DEFAULT_UNITS[f] ?? '')
   const csv = createDecoder(decoderSchema.parse({ format: 'csv' }))
   for (let i = 0; i < N; i++) {
-    const out = csv.decode(enc.encode(payload(i)), T0 + i)
+    const bytes = enc.encode(payload(i))
+    const out = csv.decode(bytes, T0 + i)
     if (!out.ok) throw new Error(out.error)
-    store.append(entry, out.rows[0])
+    store.append(entry, out.rows[0], bytes)
   }
   await store.close()
   stores.splice(stores.indexOf(store), 1)

@@ -54,12 +54,14 @@ async function mixedCapture(): Promise<CaptureStore> {
             t
           )
     if (!out.ok) continue
-    for (const row of out.rows) store.append(which === 4 ? c : which === 3 ? b : a, row)
+    out.rows.forEach((row, k) =>
+      store.append(which === 4 ? c : which === 3 ? b : a, row, k === 0 ? row.text : null)
+    )
   }
   // One huge row: a JSON object with thousands of numeric fields.
   const big = Object.fromEntries(Array.from({ length: 400 }, (_, i) => [`f${i}`, i * 1.5]))
   const out = json.decode(enc.encode(JSON.stringify(big)), 1_700_000_100_000)
-  if (out.ok) for (const row of out.rows) store.append(b, row)
+  if (out.ok) for (const row of out.rows) store.append(b, row, row.text)
   store.flush()
   return store
 }

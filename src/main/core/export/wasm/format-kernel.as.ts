@@ -34,8 +34,12 @@ let T_AT: usize = 0
 let TOPIC_AT: usize = 0
 let SET_AT: usize = 0
 let TEXT_AT: usize = 0
+let TEXT_LENGTH_AT: usize = 0
 
-export function setLayout(header: u32, type: u32, t: u32, topic: u32, set: u32, text: u32): void {
+export function setLayout(
+  header: u32, type: u32, t: u32, topic: u32, set: u32, text: u32, textLength: u32
+): void {
+  TEXT_LENGTH_AT = textLength
   HEADER = header
   MESSAGE_TYPE = <u8>type
   T_AT = t
@@ -163,7 +167,7 @@ export function formatWide(p: usize, end: usize, out: usize, outLimit: usize, fr
         const block = load<i32>(FIELDSETS + <usize>setId * 8) - 1
         if (block < 0) break // scattered columns or an unknown set: the host's job
         const trailing = <usize>load<i32>(FIELDSETS + <usize>setId * 8 + 4)
-        const textLen = next - (body + TEXT_AT)
+        const textLen = <usize>load<u32>(body + TEXT_LENGTH_AT)
         if (out + 64 + tailLen + <usize>block + textLen + trailing + 2 > outLimit) break
         const ms = Math.floor(t)
         let frac = ms - headMs

@@ -1,13 +1,14 @@
 import {
   MESSAGE_FIELDSET_ID,
   MESSAGE_T,
+  MESSAGE_TEXT_LENGTH,
   MESSAGE_TEXT_OFFSET,
   MESSAGE_TOPIC_ID,
   RECORD_HEADER,
   TYPE_MESSAGE
 } from '../../capture/journal-format'
 import { CHUNK, PORCH, type RecordChunk } from '../../capture/record-chunks'
-import { ROW_RESERVE, RowFormatter, type CsvFormatter, type FormatOptions } from '../row-formatter'
+import { ROW_RESERVE, RowFormatter, type FormatOptions } from '../row-formatter'
 import { FORMAT_KERNEL_WASM } from './format-kernel-wasm'
 
 // The slice of the WebAssembly API used here (@types/node does not declare it; lib.dom does).
@@ -18,7 +19,15 @@ declare const WebAssembly: {
 
 interface Exports {
   memory: { buffer: ArrayBuffer; grow(pages: number): number }
-  setLayout(header: number, type: number, t: number, topic: number, set: number, text: number): void
+  setLayout(
+    header: number,
+    type: number,
+    t: number,
+    topic: number,
+    set: number,
+    text: number,
+    textLength: number
+  ): void
   formatWide(
     p: number,
     end: number,
@@ -51,7 +60,7 @@ let idle: Exports | null = null
  * reads. Journal chunks are read into, and rows written from, the kernel's memory, so nothing
  * is copied between the two. Both write the same bytes.
  */
-export class KernelFormatter extends RowFormatter implements CsvFormatter {
+export class KernelFormatter extends RowFormatter {
   override kernelRows = 0
   override readonly readBuffer: Buffer
   private readonly topics: DataView
@@ -72,21 +81,23 @@ export class KernelFormatter extends RowFormatter implements CsvFormatter {
       MESSAGE_T,
       MESSAGE_TOPIC_ID,
       MESSAGE_FIELDSET_ID,
-      MESSAGE_TEXT_OFFSET
+      MESSAGE_TEXT_OFFSET,
+      MESSAGE_TEXT_LENGTH
     )
     this.tailsStart = this.tailsAt = x.TAILS.value
     const regions = align(this.tailsStart + TAILS_BYTES)
     const readAt = regions
     const outAt = align(readAt + PORCH + CHUNK)
-    const pages = Math.ceil((outAt + outBytes + 1024) / 65536) - x.memory.buffer.byteLength / 65536
+    const out2At = align(outAt + outBytes)
+    const pages = Math.ceil((out2At + outBytes + 1024) / 65536) - x.memory.buffer.byteLength / 65536
     if (pages > 0) x.memory.grow(pages)
     const memory = x.memory.buffer
     this.maxIds = x.MAX_IDS.value
     this.topics = new DataView(memory, x.TOPICS.value, this.maxIds * 8)
     this.fieldSets = new DataView(memory, x.FIELDSETS.value, this.maxIds * 8)
     this.readBuffer = Buffer.from(memory, readAt, PORCH + CHUNK)
-    this.home = Buffer.from(memory, outAt, outBytes)
-    this.out = this.home
+    this.homes = [Buffer.from(memory, outAt, outBytes), Buffer.from(memory, out2At, outBytes)]
+    this.out = this.home = this.homes[0]
   }
 
   /** A kernel formatter (a warm instance when one is free), or null without WebAssembly. */

@@ -1,53 +1,32 @@
 // Back-pressure: with the database down, the app goes on capturing, the store's lag grows and
 // is told; retention keeps what the database does not have yet (and says so); when the
 // database is back the lag returns to zero and every reading is there once.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { beforeAll, expect, it } from 'vitest'
 import type { StoreStatus } from '../../../../shared/store-types'
+import { waitUntil } from '../../../../../test-support/wait'
+import { postgresForSuite, postgresSkipReason } from '../../../../../test-support/postgres-suites'
 import {
-  mosquittoAvailable,
-  startMosquitto,
-  type MosquittoBroker
-} from '../../../../../e2e/fixtures/mosquitto'
-import { waitUntil } from '../../../../../e2e/fixtures/wait'
-import {
-  postgresAvailable,
-  startPostgres,
-  type PostgresServer
-} from '../../../../../test-support/postgres'
-import { CoreHarness } from '../../__tests__/helpers/core-harness'
-
-const mosquitto = mosquittoAvailable()
-const postgres = postgresAvailable()
-if (!mosquitto.ok) console.warn(`*** SKIPPING store back-pressure tests: ${mosquitto.reason} ***`)
-if (!postgres.ok) console.warn(`*** SKIPPING store back-pressure tests: ${postgres.reason} ***`)
+  coreHarnessForSuite,
+  describeWithMosquitto
+} from '../../../../../test-support/vitest-suites'
 
 const PART_BYTES = 32 * 1024
 const RETENTION_BYTES = 96 * 1024
 const BASE = Date.UTC(2026, 5, 1)
+const BROKER = { anonymous: true, password: false, skip: postgresSkipReason() }
 
-describe.skipIf(!mosquitto.ok || !postgres.ok)('the store while the database is down', () => {
-  let broker: MosquittoBroker
-  let pg: PostgresServer
-  let app: CoreHarness
+describeWithMosquitto('the store while the database is down', BROKER, (broker) => {
+  const pg = postgresForSuite()
+  const app = coreHarnessForSuite({
+    capture: { partBytes: PART_BYTES, retentionBytes: RETENTION_BYTES },
+    // Free space is looked at often here, and any free space counts as low: the warning's
+    // path runs without filling a disk.
+    store: { tuning: { idleMs: 100, lowDiskBytes: Number.MAX_SAFE_INTEGER, diskEveryMs: 200 } }
+  })
   const statuses: StoreStatus[] = []
 
-  beforeAll(async () => {
-    ;[broker, pg] = await Promise.all([
-      startMosquitto({ anonymous: true, password: false }),
-      startPostgres()
-    ])
-    app = await CoreHarness.start({
-      capture: { partBytes: PART_BYTES, retentionBytes: RETENTION_BYTES },
-      // Free space is looked at often here, and any free space counts as low: the warning's
-      // path runs without filling a disk.
-      store: { tuning: { idleMs: 100, lowDiskBytes: Number.MAX_SAFE_INTEGER, diskEveryMs: 200 } }
-    })
+  beforeAll(() => {
     app.on('store:status', (s) => statuses.push(s))
-  })
-  afterAll(async () => {
-    await app?.close()
-    await broker?.close()
-    await pg?.close()
   })
 
   const latest = (): StoreStatus | undefined => statuses.at(-1)
@@ -87,7 +66,10 @@ describe.skipIf(!mosquitto.ok || !postgres.ok)('the store while the database is 
     )
     await publish(0, 500)
     await app.waitForCount('plant/a', 'n', 500)
-    await waitForStore((s) => s.state === 'caught-up' && s.lagRows === 0, 'the first 500 stored')
+    await waitForStore(
+      (s) => s.state === 'caught-up' && s.lagRows === 0 && s.storedRows === 500,
+      'the first 500 stored'
+    )
 
     await pg.stop()
     const lags: number[] = []

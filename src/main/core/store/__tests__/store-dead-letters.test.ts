@@ -1,11 +1,7 @@
 // A reading the database refuses goes to the dead-letter table with its reason; the readings
 // around it are stored, and the writer goes on with what comes after.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import {
-  postgresAvailable,
-  startPostgres,
-  type PostgresServer
-} from '../../../../../test-support/postgres'
+import { afterAll, beforeAll, expect, it } from 'vitest'
+import { describeWithPostgres } from '../../../../../test-support/postgres-suites'
 import {
   openJournal,
   reading,
@@ -15,28 +11,22 @@ import {
   type WriterHarness
 } from './helpers/store-harness'
 
-const available = postgresAvailable()
-if (!available.ok) console.warn(`*** SKIPPING store dead-letter tests: ${available.reason} ***`)
-
 const SCHEMA = 'dead_letters_test'
 const BASE = Date.UTC(2026, 1, 10)
 /** Year -10705: a JSON timestamp no PostgreSQL timestamp can hold. */
 const BEFORE_TIME = -400_000_000_000_000
 
-describe.skipIf(!available.ok)('readings the database refuses', () => {
-  let pg: PostgresServer
+describeWithPostgres('readings the database refuses', {}, (pg) => {
   let journal: JournalHarness
   let store: WriterHarness
 
   beforeAll(async () => {
-    pg = await startPostgres()
     journal = await openJournal()
     store = startWriter(pg, journal, { schema: SCHEMA, source: 'dead', name: 'writer-dead' })
   })
   afterAll(async () => {
     await store?.stop()
     await journal?.close()
-    await pg?.close()
   })
 
   it('keeps the refused reading in dead_letters with the reason and stores the rest', async () => {

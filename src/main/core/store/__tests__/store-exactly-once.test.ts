@@ -1,11 +1,7 @@
 // Exactly once: readings captured while the writer's database session is killed mid-batch
 // (twice), the server is stopped and started, and the app restarts, all land once, in order.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import {
-  postgresAvailable,
-  startPostgres,
-  type PostgresServer
-} from '../../../../../test-support/postgres'
+import { afterAll, beforeAll, expect, it } from 'vitest'
+import { describeWithPostgres } from '../../../../../test-support/postgres-suites'
 import { readBatch } from '../journal-batch'
 import { PgStore } from '../pg-store'
 import { PositionMovedError } from '../store-backend'
@@ -19,9 +15,6 @@ import {
   type WriterHarness
 } from './helpers/store-harness'
 
-const available = postgresAvailable()
-if (!available.ok) console.warn(`*** SKIPPING store exactly-once tests: ${available.reason} ***`)
-
 const SCHEMA = 'exactly_once'
 const WRITER = 'writer-exactly-once'
 const PER_TOPIC = 10_000
@@ -29,19 +22,16 @@ const TOPICS = ['plant/a', 'plant/b']
 const ROUNDS = 20
 const BASE = Date.UTC(2026, 0, 5)
 
-describe.skipIf(!available.ok)('the store writer, exactly once', () => {
-  let pg: PostgresServer
+describeWithPostgres('the store writer, exactly once', {}, (pg) => {
   let journal: JournalHarness
   let store: WriterHarness | undefined
 
   beforeAll(async () => {
-    pg = await startPostgres()
     journal = await openJournal({ partBytes: 128 * 1024 })
   })
   afterAll(async () => {
     await store?.stop()
     await journal?.close()
-    await pg?.close()
   })
 
   it('stores 20,000 readings once each, in order, through two killed sessions, a server restart and an app restart', async () => {

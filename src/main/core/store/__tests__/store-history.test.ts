@@ -1,21 +1,15 @@
 // The history query: min, max, mean and count per bucket, from the 10-minute summaries for
 // long ranges and from the readings for short ones, equal what the raw rows give.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, expect, it } from 'vitest'
 import type { HistoryResult } from '../../../../shared/store-types'
-import {
-  postgresAvailable,
-  startPostgres,
-  type PostgresServer
-} from '../../../../../test-support/postgres'
+import type { PostgresServer } from '../../../../../test-support/postgres'
+import { describeWithPostgres } from '../../../../../test-support/postgres-suites'
 import {
   openJournal,
   startWriter,
   type JournalHarness,
   type WriterHarness
 } from './helpers/store-harness'
-
-const available = postgresAvailable()
-if (!available.ok) console.warn(`*** SKIPPING store history tests: ${available.reason} ***`)
 
 const SCHEMA = 'history_test'
 const START = Date.UTC(2026, 2, 1, 0, 0, 7, 250)
@@ -61,13 +55,11 @@ async function checkAgainstRaw(pg: PostgresServer, result: HistoryResult): Promi
   return buckets
 }
 
-describe.skipIf(!available.ok)('history from the store', () => {
-  let pg: PostgresServer
+describeWithPostgres('history from the store', {}, (pg) => {
   let journal: JournalHarness
   let store: WriterHarness
 
   beforeAll(async () => {
-    pg = await startPostgres()
     journal = await openJournal({ partBytes: 1024 * 1024 })
     store = startWriter(pg, journal, { schema: SCHEMA, source: 'history', name: 'writer-history' })
     // Two series over ~3.4 days, values with decimals, one sensor slower than the other.
@@ -88,7 +80,6 @@ describe.skipIf(!available.ok)('history from the store', () => {
   afterAll(async () => {
     await store?.stop()
     await journal?.close()
-    await pg?.close()
   })
 
   const series = TOPICS.map((topic) => ({ connection: 'plant', topic, field: 'temp' }))

@@ -2,7 +2,7 @@
 // it, test connections to hosts a viewer names, or export; bad ranges are refused in words.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { dispatch } from '../../dispatch'
-import { CoreHarness } from '../../__tests__/helpers/core-harness'
+import { CoreHarness } from '../../../../../test-support/core-harness'
 
 describe('the store from a read-only dashboard', () => {
   let app: CoreHarness

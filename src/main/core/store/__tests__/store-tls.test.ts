@@ -5,7 +5,7 @@ import * as os from 'node:os'
 import * as path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { storeSettingsSchema, type StoreSettings } from '../../../../shared/schemas'
-import { makeTestCerts, type TestCerts } from '../../../../../e2e/fixtures/certs'
+import { makeTestCerts, type TestCerts } from '../../../../../test-support/certs'
 import {
   postgresAvailable,
   startPostgres,

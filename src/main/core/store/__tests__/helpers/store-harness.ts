@@ -7,7 +7,7 @@ import { storeSettingsSchema, type StoreSettings } from '../../../../../shared/s
 import { newProfile } from '../../../../../shared/defaults'
 import type { StoreStatus } from '../../../../../shared/store-types'
 import type { PostgresServer } from '../../../../../../test-support/postgres'
-import { waitUntil } from '../../../../../../e2e/fixtures/wait'
+import { waitUntil } from '../../../../../../test-support/wait'
 import { CaptureStore } from '../../../capture/capture-store'
 import { Ingest } from '../../../ingest'
 import type { SessionHooks } from '../../pg-session'

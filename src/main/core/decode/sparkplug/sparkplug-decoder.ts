@@ -1,0 +1,376 @@
+import type { SparkplugExtra } from '../../../../shared/sparkplug-types'
+import {
+  fmtCount,
+  MAX_FIELD_NAME_BYTES,
+  MAX_FIELDS_PER_MESSAGE,
+  MAX_NESTING,
+  MAX_ROWS_PER_MESSAGE
+} from '../../limits'
+import { byteLength } from '../field-rows'
+import { TextBuffer } from '../number-format'
+import { longToNumber } from '../protobuf-long'
+import type { DecodedRow, DecodeOutcome, Decoder } from '../types'
+import { fmtBytes, preview, tooLarge } from '../types'
+import {
+  aliasOf,
+  has,
+  sparkplugPayloadType,
+  timestampOf,
+  type SpMetric,
+  type SpPayload
+} from './sparkplug-payload'
+import {
+  REBIRTH_INTERVAL_MS,
+  type EntityRecord,
+  type MetricInfo,
+  type NodeRecord,
+  type SparkplugState
+} from './sparkplug-state'
+import { parseSparkplugTopic, type SparkplugTopic } from './sparkplug-topic'
+import { chartValue, datatypeName, datatypeOf, isChartType, viewValue } from './sparkplug-values'
+
+/** The NBIRTH/NDEATH metric that ties a death to its birth; bookkeeping, not charted. */
+const BD_SEQ = 'bdSeq'
+/** Property names a birth certificate may give a metric's unit under. */
+const UNIT_PROPERTIES = ['engUnit', 'engUnits', 'EngUnit', 'unit', 'units']
+
+interface Problems {
+  unknown: number[] | null
+  longNames: number
+  unnamed: number
+  notCharted: number
+}
+
+/**
+ * Sparkplug B (Eclipse Sparkplug 3.0) for one topic of one connection: metrics become series
+ * under `<group>/<edge node>[/<device>]`, names resolved from aliases through the birth
+ * certificates the connection's SparkplugState keeps; BIRTH, DEATH and seq update that state.
+ */
+export class SparkplugDecoder implements Decoder {
+  readonly format = 'sparkplug'
+  private readonly topic: SparkplugTopic | string
+  private readonly rows: DecodedRow[] = []
+  private rowCount = 0
+  private readonly text = new TextBuffer()
+
+  constructor(
+    topic: string,
+    private readonly state: SparkplugState
+  ) {
+    this.topic = parseSparkplugTopic(topic)
+  }
+
+  decode(payload: Uint8Array, receivedAt: number): DecodeOutcome {
+    const topic = this.topic
+    if (typeof topic === 'string') return { ok: false, error: topic }
+    const large = tooLarge(payload)
+    if (large) return { ok: false, error: large }
+    if (topic.kind === 'state') return this.hostState(topic.host, payload)
+    let p: SpPayload
+    try {
+      p = sparkplugPayloadType().decode(payload) as unknown as SpPayload
+    } catch (error) {
+      return { ok: false, error: describeFailure(error, payload.byteLength) }
+    }
+    const node = this.state.node(topic.group, topic.edgeNode)
+    if (typeof node === 'string') return { ok: false, error: node }
+    let entity: EntityRecord = node
+    if (topic.device !== undefined) {
+      const device = this.state.device(node, topic.device)
+      if (typeof device === 'string') return { ok: false, error: device }
+      entity = device
+    }
+    const seq = has(p, 'seq') ? longToNumber(p.seq, false) : undefined
+    const at = has(p, 'timestamp') ? longToNumber(p.timestamp, false) : receivedAt
+    switch (topic.type) {
+      case 'NBIRTH':
+        this.state.nodeBirth(node, bdSeqOf(p), seq, at)
+        return this.metrics(entity, p, at, true, null)
+      case 'NDEATH':
+        this.state.nodeDeath(node, bdSeqOf(p), at)
+        return { ok: true, rows: [] }
+      case 'DBIRTH':
+        return this.metrics(entity, p, at, true, this.sequence(node, seq))
+      case 'DDEATH': {
+        const gap = this.sequence(node, seq)
+        this.state.deviceDeath(entity, at)
+        return gap ? { ok: true, rows: [], warning: gap } : { ok: true, rows: [] }
+      }
+      case 'NDATA':
+      case 'DDATA':
+        return this.metrics(entity, p, at, false, this.sequence(node, seq))
+      default:
+        // NCMD and DCMD: commands from a host application to the node, shown, not charted.
+        return { ok: true, rows: [], extras: this.commandExtras(entity, p, at) }
+    }
+  }
+
+  private sequence(node: NodeRecord, seq: number | undefined): string | null {
+    const expected = node.nextSeq
+    if (this.state.sequence(node, seq)) return null
+    return `Sparkplug seq ${seq} where ${expected} was expected: messages from ${node.view.series} were lost or reordered`
+  }
+
+  /** A birth certificate (which also carries values) or a data message: rows and extras. */
+  private metrics(
+    entity: EntityRecord,
+    p: SpPayload,
+    at: number,
+    birth: boolean,
+    gap: string | null
+  ): DecodeOutcome {
+    const problems: Problems = { unknown: null, longNames: 0, unnamed: 0, notCharted: 0 }
+    if (birth) {
+      const refused = this.learnBirth(entity, p, at, problems)
+      if (refused) return { ok: false, error: refused }
+    }
+    this.rowCount = 0
+    this.text.reset()
+    let extras: SparkplugExtra[] | null = null
+    const metrics = p.metrics
+    for (let i = 0; i < metrics.length; i++) {
+      const m = metrics[i]
+      let info: MetricInfo | undefined
+      const name = m.name
+      if (name) {
+        info = entity.byName.get(name) ?? this.learnMetric(entity, m, problems)
+      } else {
+        const alias = aliasOf(m)
+        if (alias === undefined) problems.unnamed++
+        else {
+          info = entity.byAlias.get(alias)
+          if (!info) (problems.unknown ??= []).push(alias)
+        }
+      }
+      if (!info) continue
+      const datatype = m.datatype || info.datatype || datatypeOf(m, undefined)
+      const t = timestampOf(m) ?? at
+      if (isChartType(datatype)) {
+        if (info.field >= 0) {
+          const refused = this.put(entity, t, info.field, chartValue(m, datatype))
+          if (refused) return { ok: false, error: refused }
+        }
+      } else {
+        ;(extras ??= []).push({
+          series: entity.view.series,
+          metric: info.name,
+          t,
+          datatype: datatypeName(datatype),
+          value: viewValue(m, datatype)
+        })
+      }
+    }
+    const rows = this.finishRows()
+    const problem = this.warning(entity, problems)
+    const warning = gap && problem ? `${gap}; ${problem}` : (gap ?? problem)
+    const outcome: DecodeOutcome = { ok: true, rows }
+    if (warning) outcome.warning = warning
+    if (extras) outcome.extras = extras
+    return outcome
+  }
+
+  /** Records a birth certificate's metrics in the state; a reason when it cannot be kept. */
+  private learnBirth(
+    entity: EntityRecord,
+    p: SpPayload,
+    at: number,
+    problems: Problems
+  ): string | undefined {
+    const list: { name: string; alias?: number; info: MetricInfo }[] = []
+    const fields: string[] = []
+    for (const m of p.metrics) {
+      if (!has(m, 'name') || !m.name) {
+        problems.unnamed++
+        continue
+      }
+      const name = m.name
+      const datatype = datatypeOf(m, undefined)
+      const field = this.fieldFor(name, datatype, fields.length, problems)
+      if (field >= 0) fields.push(name)
+      list.push({
+        name,
+        ...(has(m, 'alias') ? { alias: longToNumber(m.alias, false) } : {}),
+        info: { name, datatype, field, unit: unitOf(m) }
+      })
+    }
+    // The same names as the last birth keep the same array, so the series stay put.
+    const same =
+      fields.length === entity.fields.length && fields.every((f, i) => f === entity.fields[i])
+    return this.state.birth(entity, list, same ? entity.fields : Object.freeze(fields), at)
+  }
+
+  /** A metric a data message names that no birth did: kept from now on. */
+  private learnMetric(
+    entity: EntityRecord,
+    m: SpMetric,
+    problems: Problems
+  ): MetricInfo | undefined {
+    const name = m.name!
+    const datatype = datatypeOf(m, undefined)
+    const field = this.fieldFor(name, datatype, entity.fields.length, problems)
+    const info: MetricInfo = { name, datatype, field, unit: unitOf(m) }
+    const fields = field >= 0 ? Object.freeze([...entity.fields, name]) : entity.fields
+    if (!this.state.learn(entity, info, fields)) return undefined
+    if (field >= 0) {
+      // Rows already begun in this message get the new field too.
+      for (let r = 0; r < this.rowCount; r++) {
+        this.rows[r].fields = fields
+        this.rows[r].values.push(NaN)
+      }
+    }
+    return info
+  }
+
+  /** The charted field index for a new metric, or -1 (with the reason counted). */
+  private fieldFor(name: string, datatype: number, next: number, problems: Problems): number {
+    if (!isChartType(datatype) || name === BD_SEQ) return -1
+    if (name.length > MAX_FIELD_NAME_BYTES / 3 && byteLength(name) > MAX_FIELD_NAME_BYTES) {
+      problems.longNames++
+      return -1
+    }
+    if (next >= MAX_FIELDS_PER_MESSAGE) {
+      problems.notCharted++
+      return -1
+    }
+    return next
+  }
+
+  /** Puts a value into the row for its time (a new row when that slot is taken). */
+  private put(entity: EntityRecord, t: number, field: number, v: number): string | undefined {
+    for (let r = 0; r < this.rowCount; r++) {
+      const row = this.rows[r]
+      if (row.t === t && row.values[field] !== row.values[field]) {
+        row.values[field] = v
+        return undefined
+      }
+    }
+    if (this.rowCount >= MAX_ROWS_PER_MESSAGE)
+      return `Sparkplug message has metrics at more than ${fmtCount(MAX_ROWS_PER_MESSAGE)} different times, the limit per message`
+    let row = this.rows[this.rowCount]
+    if (!row) {
+      row = {
+        t,
+        fields: entity.fields,
+        values: [],
+        text: this.text.bytes,
+        textStart: 0,
+        textEnd: 0
+      }
+      this.rows.push(row)
+    }
+    this.rowCount++
+    row.t = t
+    row.fields = entity.fields
+    row.seriesTopic = entity.view.series
+    const values = row.values
+    const n = entity.fields.length
+    values.length = n
+    for (let i = 0; i < n; i++) values[i] = NaN
+    values[field] = v
+    return undefined
+  }
+
+  private finishRows(): DecodedRow[] {
+    const rows = this.rows.slice(0, this.rowCount)
+    for (const row of rows) {
+      row.textStart = this.text.appendValues(row.values)
+      row.text = this.text.bytes
+      row.textEnd = this.text.length
+    }
+    // Rows written before the buffer grew point at the old one, which still holds them.
+    return rows
+  }
+
+  private warning(entity: EntityRecord, problems: Problems): string | undefined {
+    const unknown = problems.unknown
+    if (unknown) {
+      const rebirth = this.state.unknownAliases(entity, unknown)
+      const shown = unknown.slice(0, 5).join(', ') + (unknown.length > 5 ? '…' : '')
+      const what = `${unknown.length} metric${unknown.length === 1 ? '' : 's'} with alias ${shown} that no birth certificate seen since connecting defines`
+      if (rebirth === 'asked') return `${what}: asked the edge node for a rebirth`
+      if (rebirth === 'recently')
+        return `${what}: not charted until the edge node is born again (a rebirth was asked for within the last ${REBIRTH_INTERVAL_MS / 1000} s)`
+      return `${what}: not charted until the edge node is born again (allow publishing on this connection to ask it for a rebirth)`
+    }
+    if (problems.longNames)
+      return `${problems.longNames} metric(s) not charted: names longer than ${MAX_FIELD_NAME_BYTES} bytes`
+    if (problems.notCharted)
+      return `${problems.notCharted} metric(s) not charted: more than ${fmtCount(MAX_FIELDS_PER_MESSAGE)} numeric metrics on ${entity.view.series}`
+    if (problems.unnamed) return `${problems.unnamed} metric(s) with neither a name nor an alias`
+    return undefined
+  }
+
+  private commandExtras(entity: EntityRecord, p: SpPayload, at: number): SparkplugExtra[] {
+    return p.metrics.map((m) => {
+      const alias = has(m, 'alias') ? longToNumber(m.alias, false) : undefined
+      const info = m.name
+        ? entity.byName.get(m.name)
+        : alias !== undefined
+          ? entity.byAlias.get(alias)
+          : undefined
+      const datatype = datatypeOf(m, info?.datatype)
+      return {
+        series: entity.view.series,
+        metric: m.name || info?.name || (alias !== undefined ? `alias ${alias}` : ''),
+        t: has(m, 'timestamp') ? longToNumber(m.timestamp, false) : at,
+        datatype: datatypeName(datatype),
+        value: viewValue(m, datatype)
+      }
+    })
+  }
+
+  /** `spBv1.0/STATE/<host>`: JSON `{"online": true, "timestamp": …}` (3.0) or ONLINE/OFFLINE. */
+  private hostState(host: string, payload: Uint8Array): DecodeOutcome {
+    let online: boolean | undefined
+    let timestamp: number | undefined
+    const text = new TextDecoder().decode(payload.subarray(0, 4096)).trim()
+    if (text === 'ONLINE' || text === 'OFFLINE') online = text === 'ONLINE'
+    else if (payload.byteLength <= 4096) {
+      try {
+        const parsed = JSON.parse(text) as { online?: unknown; timestamp?: unknown }
+        if (typeof parsed?.online === 'boolean') online = parsed.online
+        if (typeof parsed?.timestamp === 'number') timestamp = parsed.timestamp
+      } catch {
+        // not JSON: said below
+      }
+    }
+    if (online === undefined)
+      return {
+        ok: false,
+        error: `Sparkplug STATE payload is not {"online": true|false, "timestamp": …}: "${preview(payload)}"`
+      }
+    this.state.host(host, online, timestamp)
+    return { ok: true, rows: [] }
+  }
+}
+
+function bdSeqOf(p: SpPayload): number | undefined {
+  for (const m of p.metrics) {
+    if (m.name !== BD_SEQ) continue
+    if (has(m, 'long_value')) return longToNumber(m.long_value, false)
+    if (has(m, 'int_value')) return m.int_value
+  }
+  return undefined
+}
+
+function unitOf(m: SpMetric): string {
+  const props = m.properties
+  if (!props) return ''
+  for (let i = 0; i < props.keys.length; i++) {
+    if (!UNIT_PROPERTIES.includes(props.keys[i])) continue
+    const v = props.values[i]
+    if (v && has(v, 'string_value')) return v.string_value!.slice(0, 50)
+  }
+  return ''
+}
+
+function describeFailure(error: unknown, bytes: number): string {
+  const message = String((error as Error)?.message ?? error)
+    .split('\n')[0]
+    .slice(0, 160)
+  if (/index out of range/.test(message))
+    return `truncated Sparkplug B payload: a field runs past the end of the payload (${fmtBytes(bytes)})`
+  if (/max depth exceeded/.test(message))
+    return `Sparkplug B payload nested deeper than ${MAX_NESTING} levels`
+  return `not a Sparkplug B payload (${message})`
+}
