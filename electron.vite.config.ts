@@ -6,11 +6,12 @@ export default defineConfig({
   main: {
     build: {
       rollupOptions: {
-        // serve.js is the headless server: it shares the core with the desktop entry but
-        // never imports 'electron', so it runs under plain Node.
+        // serve.js (the headless server) and capture.js (the capture worker) share the core
+        // with the desktop entry but never import 'electron', so they run under plain Node.
         input: {
           index: resolve('src/main/index.ts'),
-          serve: resolve('src/main/serve/cli.ts')
+          serve: resolve('src/main/serve/cli.ts'),
+          capture: resolve('src/main/serve/capture-cli.ts')
         }
       }
     }

@@ -96,7 +96,9 @@ export function serveAppsPerTest(
  * A stand-in for an object made in beforeAll: it forwards every use to that object once
  * `fill` has given it, so suites can name it while being collected.
  */
-function filledInBeforeAll<T extends object>(what: string): { value: T; fill(target: T): void } {
+export function filledInBeforeAll<T extends object>(
+  what: string
+): { value: T; fill(target: T): void } {
   let target: T | undefined
   const get = (): T => {
     if (!target) throw new Error(`${what} is used before its beforeAll started it`)

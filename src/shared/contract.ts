@@ -20,6 +20,16 @@ import {
   type TopicHistory,
   type TopicPreview
 } from './topic-types'
+import {
+  historyRequestSchema,
+  storeExportSchema,
+  storeSaveSchema,
+  type HistoryResult,
+  type StoreSeries,
+  type StoreStatus,
+  type StoreTestResult,
+  type StoreView
+} from './store-types'
 import type {
   AppCommand,
   AppInfo,
@@ -169,7 +179,16 @@ export const invokeContract = {
     res: type<PayloadPage>()
   },
   'topics:publish': { req: publishRequestSchema, res: type<PublishResult>() },
-  'topics:save-settings': { req: explorerSettingsInputSchema, res: type<ExplorerSettings>() }
+  'topics:save-settings': { req: explorerSettingsInputSchema, res: type<ExplorerSettings>() },
+  // The database store: its settings (password write-only), a connection test, its state.
+  'store:get': { req: none, res: type<StoreView>() },
+  'store:save': { req: storeSaveSchema, res: type<StoreView>() },
+  'store:test': { req: storeSaveSchema, res: type<StoreTestResult>() },
+  // History from the database: the series it holds, min/max/mean per bucket over a range.
+  'store:series': { req: none, res: type<StoreSeries[]>() },
+  'store:history': { req: historyRequestSchema, res: type<HistoryResult>() },
+  // CSV of chosen series over a range, streamed from the database (progress: export:progress).
+  'store:export': { req: storeExportSchema, res: type<ExportResult>() }
 } as const
 
 export const eventContract = {
@@ -186,7 +205,8 @@ export const eventContract = {
   'app:update': type<UpdateStatus>(),
   'broker:sys': type<BrokerSysView>(),
   // Tree nodes created or changed, at most every ~50 ms.
-  'topics:delta': type<TopicDelta>()
+  'topics:delta': type<TopicDelta>(),
+  'store:status': type<StoreStatus>()
 } as const
 
 export type InvokeChannel = keyof typeof invokeContract
@@ -219,7 +239,11 @@ export const writeChannels: ReadonlySet<InvokeChannel> = new Set<InvokeChannel>(
   'update:install',
   'broker:save-now',
   'topics:publish',
-  'topics:save-settings'
+  'topics:save-settings',
+  'store:save',
+  // Connects to a host the request names: not for a read-only dashboard's viewers.
+  'store:test',
+  'store:export'
 ])
 
 /** Every invoke answers with this envelope so errors cross any transport as plain words. */

@@ -98,6 +98,13 @@ export const profileSchema = z.object({
   username: z.string().max(1024).default(''),
   clientId: z.string().min(1).max(256),
   clean: z.boolean().default(true),
+  // MQTT shared subscription: with a group, each filter becomes $share/<group>/<filter>, so
+  // several capture workers split one stream. Empty: a plain subscription.
+  shareGroup: z
+    .string()
+    .max(200)
+    .regex(/^[^/+#]*$/, 'a share group name cannot contain /, + or #')
+    .default(''),
   // MQTT 5 only; 0 = session ends with the connection.
   sessionExpiry: z.number().int().min(0).max(4294967295).default(0),
   keepalive: z.number().int().min(0).max(65535).default(60),
@@ -156,6 +163,26 @@ export const captureSettingsSchema = z.object({
   retentionMB: z.number().int().min(10).max(100_000_000).default(1024)
 })
 
+/** libpq's sslmode values, with libpq's meanings (verify-ca and verify-full need a CA file). */
+export const SSL_MODES = ['disable', 'prefer', 'require', 'verify-ca', 'verify-full'] as const
+
+/** The database the readings are written to: one per installation (or capture worker). */
+export const storeSettingsSchema = z.object({
+  enabled: z.boolean().default(false),
+  // postgres://user@host:5432/database. The password is kept with the secrets, never here.
+  url: z.string().trim().max(2048).default(''),
+  sslmode: z.enum(SSL_MODES).default('prefer'),
+  caFile: z.string().trim().max(4096).default(''),
+  schema: z
+    .string()
+    .regex(
+      /^[a-z_][a-z0-9_]{0,62}$/,
+      'the schema name takes lower-case letters, digits and _ (at most 63, not starting with a digit)'
+    )
+    .default('mqtt_monitor')
+})
+export type StoreSettings = z.infer<typeof storeSettingsSchema>
+
 export const SETTINGS_VERSION = 1
 export const settingsSchema = z.object({
   version: z.literal(SETTINGS_VERSION).default(SETTINGS_VERSION),
@@ -165,7 +192,8 @@ export const settingsSchema = z.object({
   autoConnect: z.array(z.string().max(100)).max(500).default([]),
   ui: uiSchema.default(uiSchema.parse({})),
   capture: captureSettingsSchema.default(captureSettingsSchema.parse({})),
-  explorer: explorerSettingsSchema.default(explorerSettingsSchema.parse({}))
+  explorer: explorerSettingsSchema.default(explorerSettingsSchema.parse({})),
+  store: storeSettingsSchema.default(storeSettingsSchema.parse({}))
 })
 export type Settings = z.infer<typeof settingsSchema>
 

@@ -24,6 +24,8 @@ import type { SettingsBackend } from './settings/settings-backend'
 import { SettingsService } from './settings/settings-service'
 import type { SecretStore } from './settings/secret-store'
 import { setupTopics, type TopicsFeature } from './topics'
+import { setupStore, type StoreFeature } from './store'
+import type { StoreDeps } from './store/store-service'
 
 const MAX_STARTUP_NOTICES = 20
 
@@ -47,6 +49,8 @@ export interface CoreOptions {
   capture?: { retentionBytes?: number; partBytes?: number; ringPoints?: number }
   /** How long a broker view's $SYS watch lasts without renewal (default 45 s). */
   broker?: { leaseMs?: number }
+  /** The database store: a capture worker's overrides, and tests' tuning. */
+  store?: Pick<StoreDeps, 'overrides' | 'tuning' | 'env'>
 }
 
 /**
@@ -65,6 +69,7 @@ export class MonitorCore {
   private closing = false
   private readonly broker: BrokerFeature
   private readonly topics: TopicsFeature
+  private readonly database: StoreFeature
 
   private constructor(private readonly options: CoreOptions) {
     this.broker = setupBroker({
@@ -83,6 +88,16 @@ export class MonitorCore {
       explorerSettings: () => this.settings.current.explorer,
       saveExplorer: (change) => this.settings.saveExplorer(change),
       emit: (delta) => this.emit('topics:delta', delta)
+    })
+    this.database = setupStore({
+      dataDir: options.dataDir,
+      capture: () => this.store,
+      settings: () => this.settings,
+      exportTarget: options.exportTarget,
+      notify: (notice) => this.notify(notice),
+      emitStatus: (status) => this.emit('store:status', status),
+      emitProgress: (progress) => this.emit('export:progress', progress),
+      ...options.store
     })
     this.handlers = this.createHandlers()
   }
@@ -108,6 +123,7 @@ export class MonitorCore {
       core.emit('export:progress', p)
     )
     starting = false
+    core.database.start()
     if (options.demo) await core.startDemo()
     for (const id of core.settings.current.autoConnect) {
       // The demo's port changes every run: only reconnect to it when it is running now.
@@ -145,6 +161,8 @@ export class MonitorCore {
     await Promise.all([...this.connections.values()].map(({ connection }) => connection.close()))
     this.connections.clear()
     await this.store.close()
+    // After the journal's last flush: the database gets everything captured.
+    await this.database.close()
     if (this.demo) {
       await this.demo.sensors.stop()
       await this.demo.broker.close()
@@ -286,7 +304,8 @@ export class MonitorCore {
         return this.store.list()
       },
       'export:start': async (req) => this.exports.start(req),
-      'export:cancel': async ({ exportId }) => this.exports.cancel(exportId),
+      'export:cancel': async ({ exportId }) =>
+        this.exports.cancel(exportId) || this.database.cancelExport(exportId),
       'dialog:pick-file': async ({ purpose }) => {
         if (!this.options.pickFile) {
           throw new AppError(
@@ -308,7 +327,8 @@ export class MonitorCore {
         return this.options.updates.install()
       },
       ...this.broker.handlers,
-      ...this.topics.handlers
+      ...this.topics.handlers,
+      ...this.database.handlers
     }
   }
 

@@ -15,6 +15,9 @@ import { DesktopOptions } from './app/DesktopOptions'
 import { useAppCommands } from './app/useAppCommands'
 import { useSecretConsent } from './security/SecretConsent'
 import { SettingsPanel } from './settings/SettingsPanel'
+import { filePickerFor } from './settings/file-picker'
+import { HistoryView } from './store/HistoryView'
+import { StorePanel } from './store/StorePanel'
 import { TopicStats } from './stats/TopicStats'
 import type { TopicStatsStore } from './stats/topic-stats'
 import { errorMessage } from './util/id'
@@ -234,6 +237,13 @@ export function App({ api, store, stats, onReconnect, token }: Props): React.JSX
               retentionMB={settings.capture.retentionMB}
             />
           )}
+          {settings && (
+            <StorePanel
+              api={consent.api}
+              readOnly={readOnly}
+              pickFile={filePickerFor(api, info?.filePicker)}
+            />
+          )}
         </aside>
         <main className="content">
           <div className="toolbar">
@@ -260,6 +270,7 @@ export function App({ api, store, stats, onReconnect, token }: Props): React.JSX
                 picks={picks}
               />
               <TopicStats stats={stats} />
+              <HistoryView api={api} store={store} readOnly={readOnly} token={token} />
               <BrokerSection api={api} store={store} profile={savedProfile} info={info} />
             </div>
           </div>

@@ -64,6 +64,14 @@ export interface JournalPartRef {
   index: PartIndex
 }
 
+/** A reader that still needs parts (the database store): retention keeps them. */
+export interface RetentionHold {
+  /** True while this part is not yet fully read (in the database): it and all later stay. */
+  keeps(captureId: string, seq: number): boolean
+  /** Retention stopped at a kept part with the captures this many bytes over their limit. */
+  over(bytesOver: number, limitBytes: number): void
+}
+
 /** What a read found wrong in a part: stretches skipped, and the whole messages it kept. */
 export interface PartDamage {
   regions: number
@@ -88,6 +96,7 @@ export class CaptureStore {
   private readonly notice: (notice: Notice) => void
   private closed = false
   private dirtyTopics: TopicEntry[] = []
+  private hold: RetentionHold | null = null
   /** Captures being decoded again: retention leaves them alone until done. */
   private readonly busy = new Set<string>()
 
@@ -221,6 +230,11 @@ export class CaptureStore {
     this.retentionBytes = bytes
     this.collectSealed()
     this.enforceRetention()
+  }
+
+  /** Keeps parts a reader still needs from retention (null: none). */
+  setRetentionHold(hold: RetentionHold | null): void {
+    this.hold = hold
   }
 
   delete(captureId: string): void {
@@ -364,13 +378,18 @@ export class CaptureStore {
     return sealed.length
   }
 
-  private enforceRetention(): void {
+  /** Drops the oldest parts beyond the size limit, up to the first one a hold keeps. */
+  enforceRetention(): void {
     let total = totalBytes(this.captures) + (this.active?.writer.flushedBytes ?? 0)
     let dropped = 0
     while (total > this.retentionBytes) {
       const oldest = this.captures.find((c) => c.parts.length > 0 && !this.busy.has(c.meta.id))
       if (!oldest) break
       const part = oldest.parts[0]
+      if (this.hold?.keeps(oldest.meta.id, part.seq)) {
+        this.hold.over(total - this.retentionBytes, this.retentionBytes)
+        break
+      }
       deletePart(oldest, part)
       total -= part.bytes
       dropped += part.bytes
@@ -407,6 +426,12 @@ export class CaptureStore {
     if (!capture) throw new AppError('not-found', 'That capture no longer exists.')
     if (this.busy.has(captureId))
       throw new AppError('busy', 'This capture is already being decoded again.')
+    // Its parts are written anew: the database store's position in them would mean nothing.
+    if (this.hold?.keeps(captureId, Number.MAX_SAFE_INTEGER))
+      throw new AppError(
+        'busy',
+        'This capture is not all in the database yet: decode it again once the database store has caught up with it (or turn the store off first).'
+      )
     if (this.active?.capture === capture) this.startCapture()
     this.busy.add(captureId)
     try {

@@ -118,19 +118,25 @@ export function partCrc(file: string, limit = Infinity): number {
   }
 }
 
-function visitRecord(
+/**
+ * Hands one record, its body in buf[start, end), to the visitor. Exported for readers that
+ * walk records themselves (the store writer, which must know where each one ends).
+ */
+export function visitRecord(
   buf: Buffer,
   start: number,
   end: number,
   visitor: JournalVisitor,
-  scan: PartScan
+  scan?: Pick<PartScan, 'messages' | 'firstT' | 'lastT'>
 ): void {
   const type = buf[start]
   if (isMessage(type)) {
     const t = buf.readDoubleLE(start + MESSAGE_T)
-    scan.messages++
-    if (t < scan.firstT) scan.firstT = t
-    if (t > scan.lastT) scan.lastT = t
+    if (scan) {
+      scan.messages++
+      if (t < scan.firstT) scan.firstT = t
+      if (t > scan.lastT) scan.lastT = t
+    }
     const [textStart, textEnd] = messageText(buf, start, end)
     visitor.message?.(
       t,

@@ -30,6 +30,11 @@ export interface ChunkOptions {
    * and damaged ones are skipped.
    */
   crc?: number
+  /**
+   * Start at this file offset instead of the first record: a record boundary where an earlier
+   * read stopped (the store writer's committed position). Checked reads only.
+   */
+  from?: number
   /** PORCH + CHUNK bytes to read into (e.g. WebAssembly memory); allocated when not given. */
   buffer?: Buffer
   sizes?: { porch: number; chunk: number }
@@ -92,6 +97,8 @@ export class RecordChunks {
     this.buf = options.buffer ?? Buffer.allocUnsafe(this.porch + this.chunk)
     this.home = { buf: this.buf, porch: this.porch, chunk: this.chunk }
     this.checked = options.crc === undefined
+    if (options.from !== undefined && this.checked)
+      this.filePos = Math.max(MAGIC.length, options.from)
     const head = Buffer.alloc(MAGIC.length)
     const got = fs.readSync(this.fd, head, 0, MAGIC.length, 0)
     if (got < MAGIC.length || !head.equals(MAGIC)) {

@@ -1,3 +1,4 @@
+import * as zlib from 'node:zlib'
 import mqtt, {
   type IClientPublishOptions,
   type IConnackPacket,
@@ -32,6 +33,22 @@ export interface ConnectionOptions {
   sessionDir?: string
 }
 
+/** The filter as subscribed: `$share/<group>/<filter>` for a member of a shared subscription. */
+export function subscriptionFilter(profile: Profile, filter: string): string {
+  return profile.shareGroup ? `$share/${profile.shareGroup}/${filter}` : filter
+}
+
+/**
+ * A shared subscription on MQTT 5 asks for retain handling 2 (no retained messages when
+ * subscribing): otherwise every member of the group gets each retained message.
+ */
+export function subscriptionOptions(
+  profile: Profile,
+  qos: 0 | 1 | 2
+): { qos: 0 | 1 | 2; rh?: number } {
+  return profile.shareGroup && profile.protocolVersion === '5.0' ? { qos, rh: 2 } : { qos }
+}
+
 /** Exponential backoff from 1 s to a 30 s cap, with jitter so many clients do not align. */
 export function backoffDelay(attempt: number, random: () => number = Math.random): number {
   const base = Math.min(BACKOFF_CAP_MS, BACKOFF_START_MS * 2 ** Math.max(0, attempt - 1))
@@ -60,6 +77,12 @@ export class Connection {
   private readonly extraFilters = new Map<string, (granted: boolean) => void>()
   /** Extra filters dropped while offline: a kept session still has them until unsubscribed. */
   private readonly staleFilters = new Set<string>()
+  /**
+   * QoS 1 messages of this session by packet id (at most 65,535: ids are 16 bits). A broker
+   * sends one again, flagged DUP and under the same id, when it did not get our
+   * acknowledgement (a restart): one we already have is not captured twice.
+   */
+  private readonly received = new Map<number, { topic: string; crc: number }>()
 
   constructor(
     readonly profile: Profile,
@@ -99,6 +122,10 @@ export class Connection {
       )
       return
     }
+    if (this.profile.shareGroup && this.profile.protocolVersion !== '5.0')
+      this.events.warning?.(
+        `Shared subscription "${this.profile.shareGroup}" on MQTT ${this.profile.protocolVersion}: every member of the group gets each retained message. Choose MQTT 5.0, which asks the broker not to send them.`
+      )
     this.setState('connecting')
     this.awaitingConnack = true
     this.connectStartedAt = Date.now()
@@ -145,6 +172,16 @@ export class Connection {
     await client.publishAsync(topic, payload, options)
   }
 
+  /** True for a QoS 1 message sent again (DUP) that this session already received. */
+  private redelivered(topic: string, payload: Buffer, packet: IPublishPacket): boolean {
+    if (packet.qos !== 1 || packet.messageId === undefined) return false
+    const crc = zlib.crc32(payload)
+    const seen = this.received.get(packet.messageId)
+    if (packet.dup && seen && seen.topic === topic && seen.crc === crc) return true
+    this.received.set(packet.messageId, { topic, crc })
+    return false
+  }
+
   /**
    * Publishes one QoS 0 message, not retained, while connected (a Sparkplug rebirth request
    * is only worth sending now); returns whether it was handed to the client.
@@ -168,7 +205,9 @@ export class Connection {
 
   private wire(client: MqttClient): void {
     client.on('connect', (connack) => this.onConnect(client, connack))
-    client.on('message', (topic, payload, packet) => this.events.message(topic, payload, packet))
+    client.on('message', (topic, payload, packet) => {
+      if (!this.redelivered(topic, payload, packet)) this.events.message(topic, payload, packet)
+    })
     client.on('error', (error) => {
       const failure = this.describe(error)
       this.lastFailure = failure
@@ -187,10 +226,14 @@ export class Connection {
     this.clearTimer()
     this.setState('connected')
     // MQTT 3.1 has no session-present flag: there the broker's word is never "no session".
-    if (!connack.sessionPresent && this.profile.protocolVersion !== '3.1')
+    if (!connack.sessionPresent && this.profile.protocolVersion !== '3.1') {
       forgetInflight(this.stores)
-    // Subscribe on the first connect of a session, and again whenever the broker did not keep it.
-    if (!this.subscribedThisSession || !connack.sessionPresent) {
+      this.received.clear()
+    }
+    // Subscribe on the first connect of a session, and again whenever the broker did not keep
+    // it. A shared subscription every time: Mosquitto 2.0.11 loses it in a restart although it
+    // reports the session present.
+    if (!this.subscribedThisSession || !connack.sessionPresent || this.profile.shareGroup) {
       this.subscribedThisSession = true
       this.subscribe(client)
     }
@@ -203,10 +246,11 @@ export class Connection {
   private subscribe(client: MqttClient): void {
     const topics = this.profile.topics
     if (topics.length === 0) return
-    // MQTT 5: retain as published, so the topic explorer sees which live messages were retained.
-    const rap = this.profile.protocolVersion === '5.0'
     const map = Object.fromEntries(
-      topics.map((t) => [t.filter, rap ? { qos: t.qos, rap: true } : { qos: t.qos }])
+      topics.map((t) => [
+        subscriptionFilter(this.profile, t.filter),
+        subscriptionOptions(this.profile, t.qos)
+      ])
     )
     client.subscribe(map, (error, granted) => {
       if (error) {

@@ -9,11 +9,15 @@ import {
   type ProfileInput,
   type SecretInput,
   type SecretKind,
-  type Settings
+  type Settings,
+  type StoreSettings
 } from '../../../shared/schemas'
 import type { Notice, SettingsView } from '../../../shared/types'
 import type { SettingsBackend } from './settings-backend'
 import type { SecretStore } from './secret-store'
+
+/** Where the database store's password is kept among the secrets (no profile may use it). */
+export const STORE_SECRET_ID = '$store'
 
 /** Upgrades stored settings of older versions to the current shape, step by step. */
 export function migrate(raw: unknown): unknown {
@@ -71,6 +75,11 @@ export class SettingsService {
 
   saveProfile(input: ProfileInput): SettingsView {
     const { profile, password, passphrase } = profileInputSchema.parse(input)
+    if (profile.id === STORE_SECRET_ID)
+      throw new AppError(
+        'bad-request',
+        `"${STORE_SECRET_ID}" is reserved: choose another profile id.`
+      )
     this.checkConsent('password', password)
     this.checkConsent('passphrase', passphrase)
     this.applySecret(profile.id, 'password', password)
@@ -133,6 +142,14 @@ export class SettingsService {
   saveExplorer(explorer: Partial<Settings['explorer']>): SettingsView {
     const given = Object.fromEntries(Object.entries(explorer).filter(([, v]) => v !== undefined))
     this.update({ ...this.settings, explorer: { ...this.settings.explorer, ...given } })
+    return this.view()
+  }
+
+  /** The database store's settings and its password (write-only, like a profile's). */
+  saveStore(store: StoreSettings, password: SecretInput): SettingsView {
+    this.checkConsent('password', password)
+    this.applySecret(STORE_SECRET_ID, 'password', password)
+    this.update({ ...this.settings, store })
     return this.view()
   }
 

@@ -20,7 +20,7 @@ export function resultText(result: ExportResult): string {
   return `${done}. ${skipped} damaged ${skipped === 1 ? 'byte' : 'bytes'} of the capture were skipped; the notices say where.`
 }
 
-function download(url: string, fileName: string, token: string | null | undefined): void {
+export function download(url: string, fileName: string, token: string | null | undefined): void {
   const target = new URL(url, window.location.href)
   if (token && target.origin === window.location.origin && !target.searchParams.has('token')) {
     target.searchParams.set('token', token)

@@ -3,6 +3,7 @@
 // asks first; the stored secret itself is never read back (the contract has no way to).
 import type { Api } from '../../../shared/contract'
 import { SECRET_KINDS, type ProfileInput, type SecretKind } from '../../../shared/schemas'
+import type { StoreSaveInput } from '../../../shared/store-types'
 
 /** session: keep it until the app quits; skip: save the profile without it; cancel: no save. */
 export type ConsentChoice = 'session' | 'skip' | 'cancel'
@@ -13,6 +14,7 @@ export const NOT_SAVED = 'Not saved: the password was neither kept nor left out.
 export function withSecretConsent(api: Api, ask: AskConsent): Api {
   const invoke = async (channel: string, ...args: unknown[]): Promise<unknown> => {
     const call = api.invoke as (channel: string, ...args: unknown[]) => Promise<unknown>
+    if (channel === 'store:save') return saveStore(call, args[0] as StoreSaveInput, ask)
     if (channel !== 'settings:save-profile') return call(channel, ...args)
     const input = args[0] as ProfileInput
     const kinds = SECRET_KINDS.filter((kind) => input[kind]?.action === 'set')
@@ -30,4 +32,20 @@ export function withSecretConsent(api: Api, ask: AskConsent): Api {
     return call(channel, next)
   }
   return { invoke: invoke as Api['invoke'], on: (event, listener) => api.on(event, listener) }
+}
+
+/** The database store's password asks the same way. */
+async function saveStore(
+  call: (channel: string, ...args: unknown[]) => Promise<unknown>,
+  input: StoreSaveInput,
+  ask: AskConsent
+): Promise<unknown> {
+  const given = input.password
+  if (given?.action !== 'set') return call('store:save', input)
+  const choice = await ask(['password'])
+  if (choice === 'cancel') throw new Error(NOT_SAVED)
+  return call('store:save', {
+    ...input,
+    password: choice === 'session' ? { ...given, sessionOnly: true } : { action: 'clear' }
+  })
 }

@@ -8,7 +8,7 @@ interface Props {
   update: (patch: Partial<ProfileFields>) => void
 }
 
-/** Client ID, clean session, MQTT 5 session expiry and keep-alive. */
+/** Client ID, clean session, MQTT 5 session expiry, keep-alive and a shared subscription. */
 export function SessionFields({ fields, update }: Props): React.JSX.Element {
   const id = useId()
   return (
@@ -71,6 +71,22 @@ export function SessionFields({ fields, update }: Props): React.JSX.Element {
             onChange={(e) => update({ keepalive: e.target.value })}
           />
         </div>
+      </div>
+      <div className="field">
+        <label htmlFor={`${id}-share`}>Shared subscription group</label>
+        <input
+          id={`${id}-share`}
+          value={fields.shareGroup}
+          onChange={(e) => update({ shareGroup: e.target.value })}
+          aria-describedby={`${id}-share-hint`}
+          spellCheck={false}
+          autoComplete="off"
+        />
+        <p id={`${id}-share-hint`} className="hint">
+          Empty for a plain subscription. With a group, the topics become $share/group/filter and
+          the broker splits their messages among everyone in the group (capture workers), each with
+          its own client ID. Use MQTT 5.0, so retained messages are not sent to every member.
+        </p>
       </div>
       {fields.protocolVersion === '5.0' && (
         <p id={`${id}-expiry-hint`} className="hint">

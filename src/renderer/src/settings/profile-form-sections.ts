@@ -22,6 +22,8 @@ export interface SectionFields {
   clean: boolean
   sessionExpiry: string
   keepalive: string
+  /** Shared subscription group ('' for none). */
+  shareGroup: string
   tlsCa: string
   tlsCert: string
   tlsKey: string
@@ -50,6 +52,7 @@ export function sectionFieldsFromProfile(p: Profile): SectionFields {
     clean: p.clean,
     sessionExpiry: String(p.sessionExpiry),
     keepalive: String(p.keepalive),
+    shareGroup: p.shareGroup,
     tlsCa: p.tls.ca,
     tlsCert: p.tls.cert,
     tlsKey: p.tls.key,
@@ -80,7 +83,10 @@ function wholeNumber(text: string, max: number): number | null {
   return n <= max ? n : null
 }
 
-type Sections = Pick<Profile, 'protocolVersion' | 'clean' | 'sessionExpiry' | 'keepalive'> & {
+type Sections = Pick<
+  Profile,
+  'protocolVersion' | 'clean' | 'sessionExpiry' | 'keepalive' | 'shareGroup'
+> & {
   tls: TlsConfig
   will: Profile['will']
 }
@@ -112,6 +118,13 @@ export function sectionsFromFields(f: SectionFields): Result<Sections> {
       }
     sessionExpiry = parsed
   }
+  const shareGroup = f.shareGroup.trim()
+  if (/[/+#]/.test(shareGroup))
+    return {
+      ok: false,
+      error:
+        'Shared subscription group: a name without /, + or # (it becomes $share/<group>/<filter>).'
+    }
   const tls = tlsFromFields(f)
   if (!tls.ok) return tls
   const will = willFromFields(f)
@@ -123,6 +136,7 @@ export function sectionsFromFields(f: SectionFields): Result<Sections> {
       clean: f.clean,
       sessionExpiry,
       keepalive,
+      shareGroup,
       tls: tls.value,
       will: will.value
     }

@@ -81,3 +81,37 @@ describe('asking before a secret is kept for this session only', () => {
     expect(c.api.on).toHaveBeenCalledWith('app:notice', listener)
   })
 })
+
+describe('the database password asks the same way', () => {
+  const settings = {
+    enabled: true,
+    url: 'postgres://u@h/d',
+    sslmode: 'disable' as const,
+    caFile: '',
+    schema: 's'
+  }
+
+  it('keeps it for this session, leaves it out, or saves nothing, as chosen', async () => {
+    const session = consenting('session')
+    await session.wrapped.invoke('store:save', {
+      settings,
+      password: { action: 'set', value: 'db-pw' }
+    })
+    expect(session.asked).toEqual([['password']])
+    expect(session.calls).toEqual([
+      ['store:save', { settings, password: { action: 'set', value: 'db-pw', sessionOnly: true } }]
+    ])
+    const skip = consenting('skip')
+    await skip.wrapped.invoke('store:save', { settings, password: { action: 'set', value: 'x' } })
+    expect(skip.calls).toEqual([['store:save', { settings, password: { action: 'clear' } }]])
+    const cancel = consenting('cancel')
+    await expect(
+      cancel.wrapped.invoke('store:save', { settings, password: { action: 'set', value: 'x' } })
+    ).rejects.toThrow(NOT_SAVED)
+    expect(cancel.calls).toEqual([])
+    const keep = consenting('cancel')
+    await keep.wrapped.invoke('store:save', { settings, password: { action: 'keep' } })
+    expect(keep.asked).toEqual([])
+    expect(keep.calls).toHaveLength(1)
+  })
+})

@@ -127,3 +127,19 @@ describe('TLS, session and last will fields', () => {
     expect(generateClientId()).not.toBe(a)
   })
 })
+
+describe('the shared subscription group', () => {
+  it('is saved trimmed, kept when the form is opened again, and refused with / + or #', () => {
+    const saved = buildProfileInput(base, { ...fields, shareGroup: ' plant-workers ' }, none)
+    expect(saved.ok && saved.value.profile.shareGroup).toBe('plant-workers')
+    const reopened = fieldsFromProfile({ ...base, shareGroup: 'plant-workers' })
+    expect(reopened.shareGroup).toBe('plant-workers')
+    for (const bad of ['a/b', 'a+', '#']) {
+      const refused = buildProfileInput(base, { ...fields, shareGroup: bad }, none)
+      expect(refused).toEqual({
+        ok: false,
+        error: expect.stringMatching(/^Shared subscription group: a name without \/, \+ or #/)
+      })
+    }
+  })
+})
