@@ -39,14 +39,16 @@ export function subscriptionFilter(profile: Profile, filter: string): string {
 }
 
 /**
- * A shared subscription on MQTT 5 asks for retain handling 2 (no retained messages when
- * subscribing): otherwise every member of the group gets each retained message.
+ * MQTT 5 subscriptions ask for retain-as-published, so the topic explorer sees which live
+ * messages were retained. A shared one also asks for retain handling 2 (no retained messages
+ * when subscribing): otherwise every member of the group gets each retained message.
  */
 export function subscriptionOptions(
   profile: Profile,
   qos: 0 | 1 | 2
-): { qos: 0 | 1 | 2; rh?: number } {
-  return profile.shareGroup && profile.protocolVersion === '5.0' ? { qos, rh: 2 } : { qos }
+): { qos: 0 | 1 | 2; rap?: boolean; rh?: number } {
+  if (profile.protocolVersion !== '5.0') return { qos }
+  return profile.shareGroup ? { qos, rap: true, rh: 2 } : { qos, rap: true }
 }
 
 /** Exponential backoff from 1 s to a 30 s cap, with jitter so many clients do not align. */
