@@ -84,6 +84,10 @@ export function TopicStats({ stats }: Props): React.JSX.Element | null {
       <div
         ref={setScroller}
         className={scrolls ? 'topic-stats-scroll' : undefined}
+        // A scroll box is a named region that takes focus, so it scrolls from the keyboard.
+        role={scrolls ? 'region' : undefined}
+        aria-label={scrolls ? 'Topic statistics table (scrolls)' : undefined}
+        tabIndex={scrolls ? 0 : undefined}
         onScroll={(e) => {
           const top = e.currentTarget.scrollTop
           setView((v) => (v.top === top ? v : { ...v, top }))
