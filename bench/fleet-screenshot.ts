@@ -7,7 +7,7 @@ import { startServe } from '../test-support/serve'
 import { connectProfile, connectWsApi } from '../test-support/ws-api'
 
 const out = process.argv[2] ?? 'fleet.png'
-const broker = await startMosquitto({ anonymous: true, password: false, quiet: true })
+const broker = await startMosquitto({ anonymous: true, password: false })
 const app = await startServe([])
 const api = await connectWsApi(app.url)
 await connectProfile(api, broker, {
