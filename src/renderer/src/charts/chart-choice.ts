@@ -17,16 +17,20 @@ import {
 /** A connection with more series than this is charted only as the user picks. */
 export const AUTO_SERIES_LIMIT = 12
 
+/** The broker's own figures ($SYS) have the broker view: they neither count nor chart here. */
+const fromBroker = (d: SeriesDef): boolean => d.topic.startsWith('$SYS/')
+
 function countByConnection(defs: readonly SeriesDef[]): Map<string, number> {
   const counts = new Map<string, number>()
-  for (const d of defs) counts.set(d.connection, (counts.get(d.connection) ?? 0) + 1)
+  for (const d of defs)
+    if (!fromBroker(d)) counts.set(d.connection, (counts.get(d.connection) ?? 0) + 1)
   return counts
 }
 
 /** The series the automatic layout charts: those of connections with few series. */
 export function autoCharted(defs: readonly SeriesDef[]): SeriesDef[] {
   const counts = countByConnection(defs)
-  return defs.filter((d) => (counts.get(d.connection) ?? 0) <= AUTO_SERIES_LIMIT)
+  return defs.filter((d) => !fromBroker(d) && (counts.get(d.connection) ?? 0) <= AUTO_SERIES_LIMIT)
 }
 
 export interface Uncharted {

@@ -45,6 +45,12 @@ describe('what the dashboard charts by itself', () => {
     const few = fleet.slice(0, AUTO_SERIES_LIMIT)
     expect(autoCharted(few)).toEqual(few)
   })
+
+  it('leaves the broker’s $SYS figures to the broker view: they neither chart nor count', () => {
+    const sys = Array.from({ length: 20 }, (_, i) => def('Demo', '$SYS/broker', `figure${i}`))
+    expect(autoCharted([...demo, ...sys])).toEqual(demo)
+    expect(unchartedConnections([...demo, ...sys], defaultLayout(demo))).toEqual([])
+  })
 })
 
 describe('a pick from the topic explorer', () => {
