@@ -12,10 +12,21 @@ export function MessageMeta({ message: m }: { message: TopicMessage }): React.JS
         <dd>
           {new Date(m.at).toLocaleDateString()} {fmtClock(m.at)}
         </dd>
-        <dt>QoS</dt>
-        <dd>{m.qos}</dd>
-        <dt>Retained</dt>
-        <dd>{m.retain ? 'yes' : 'no'}</dd>
+        {m.fromJournal ? (
+          <>
+            <dt>Kept</dt>
+            <dd>
+              in the capture journal, from an earlier run (QoS, retain flag and properties not kept)
+            </dd>
+          </>
+        ) : (
+          <>
+            <dt>QoS</dt>
+            <dd>{m.qos}</dd>
+            <dt>Retained</dt>
+            <dd>{m.retain ? 'yes' : 'no'}</dd>
+          </>
+        )}
         {m.dup && (
           <>
             <dt>Duplicate</dt>
@@ -25,6 +36,8 @@ export function MessageMeta({ message: m }: { message: TopicMessage }): React.JS
         <dt>Size</dt>
         <dd>
           {m.size.toLocaleString('en-US')} bytes{m.size >= 1024 ? ` (${fmtBytes(m.size)})` : ''}
+          {m.truncatedFrom !== undefined &&
+            ` kept of ${m.truncatedFrom.toLocaleString('en-US')} (the journal keeps the first bytes of larger payloads)`}
         </dd>
         {p?.contentType !== undefined && (
           <>
