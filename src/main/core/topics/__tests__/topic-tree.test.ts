@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { NODE_IS_TOPIC, NODE_RETAINED, type TopicDelta } from '../../../../shared/topic-types'
+import { sparkplugWords } from '../../../../renderer/src/explorer/format'
+import { TopicMirror } from '../../../../renderer/src/explorer/topic-mirror'
 import { TopicTree } from '../topic-tree'
 
 /** The delta's changed nodes as id -> figures. */
@@ -134,5 +136,30 @@ describe('the topic tree', () => {
     // 10 messages a second for a minute: the 10 s average is 10/s.
     expect(node!.rate).toBeGreaterThan(9.5)
     expect(node!.rate).toBeLessThan(10.6)
+  })
+
+  it('sends a Sparkplug state when it changes, keeps it in the snapshot, and the mirror reads it in words', () => {
+    const tree = new TopicTree()
+    const root = tree.root('p1', 'Works')
+    const node = tree.record(root, 'spBv1.0/G/NBIRTH/E', 1, false)!
+    const other = tree.record(root, 'plain/topic', 1, false)!
+    tree.drain(1)
+    tree.setSparkplug(node, 'online', 0)
+    expect(tree.drain(2)!.sparkplug).toEqual([{ id: node.id, status: 'online', seqGaps: 0 }])
+    // The same state again is no change: nothing to send.
+    tree.setSparkplug(node, 'online', 0)
+    expect(tree.drain(3)).toBeNull()
+    tree.setSparkplug(node, 'offline', 2)
+    expect(tree.drain(4)!.sparkplug).toEqual([{ id: node.id, status: 'offline', seqGaps: 2 }])
+    const snapshot = tree.snapshot(5)
+    expect(snapshot.sparkplug).toEqual([{ id: node.id, status: 'offline', seqGaps: 2 }])
+    const mirror = new TopicMirror()
+    mirror.load(snapshot)
+    expect(mirror.sparkplugOf(node.id)).toEqual({ id: node.id, status: 'offline', seqGaps: 2 })
+    expect(mirror.sparkplugOf(other.id)).toBeUndefined()
+    expect(sparkplugWords(mirror.sparkplugOf(node.id)!)).toBe('offline · 2 seq gaps')
+    tree.setSparkplug(node, 'online', 2)
+    mirror.apply(tree.drain(6)!)
+    expect(sparkplugWords(mirror.sparkplugOf(node.id)!)).toBe('online · 2 seq gaps')
   })
 })
