@@ -1,7 +1,5 @@
 import { describe, expect, it } from 'vitest'
 import { NODE_IS_TOPIC, NODE_RETAINED, type TopicDelta } from '../../../../shared/topic-types'
-import { sparkplugWords } from '../../../../renderer/src/explorer/format'
-import { TopicMirror } from '../../../../renderer/src/explorer/topic-mirror'
 import { TopicTree } from '../topic-tree'
 
 /** The delta's changed nodes as id -> figures. */
@@ -138,7 +136,7 @@ describe('the topic tree', () => {
     expect(node!.rate).toBeLessThan(10.6)
   })
 
-  it('sends a Sparkplug state when it changes, keeps it in the snapshot, and the mirror reads it in words', () => {
+  it('sends a Sparkplug state when it changes and keeps it in the snapshot', () => {
     const tree = new TopicTree()
     const root = tree.root('p1', 'Works')
     const node = tree.record(root, 'spBv1.0/G/NBIRTH/E', 1, false)!
@@ -153,13 +151,5 @@ describe('the topic tree', () => {
     expect(tree.drain(4)!.sparkplug).toEqual([{ id: node.id, status: 'offline', seqGaps: 2 }])
     const snapshot = tree.snapshot(5)
     expect(snapshot.sparkplug).toEqual([{ id: node.id, status: 'offline', seqGaps: 2 }])
-    const mirror = new TopicMirror()
-    mirror.load(snapshot)
-    expect(mirror.sparkplugOf(node.id)).toEqual({ id: node.id, status: 'offline', seqGaps: 2 })
-    expect(mirror.sparkplugOf(other.id)).toBeUndefined()
-    expect(sparkplugWords(mirror.sparkplugOf(node.id)!)).toBe('offline · 2 seq gaps')
-    tree.setSparkplug(node, 'online', 2)
-    mirror.apply(tree.drain(6)!)
-    expect(sparkplugWords(mirror.sparkplugOf(node.id)!)).toBe('online · 2 seq gaps')
   })
 })
