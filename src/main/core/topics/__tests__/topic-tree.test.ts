@@ -140,7 +140,7 @@ describe('the topic tree', () => {
     const tree = new TopicTree()
     const root = tree.root('p1', 'Works')
     const node = tree.record(root, 'spBv1.0/G/NBIRTH/E', 1, false)!
-    const other = tree.record(root, 'plain/topic', 1, false)!
+    tree.record(root, 'plain/topic', 1, false)
     tree.drain(1)
     tree.setSparkplug(node, 'online', 0)
     expect(tree.drain(2)!.sparkplug).toEqual([{ id: node.id, status: 'online', seqGaps: 0 }])
