@@ -20,6 +20,7 @@ export class JournalMessages {
    * earlier runs' journal does not change in between, so it is read again only when a
    * different topic, more messages, or different parts (retention, a deleted capture) are asked.
    */
+  private earlier: string[] | undefined
   private last: { key: string; parts: string; messages: KeptMessage[]; complete: boolean } | null =
     null
 
@@ -41,10 +42,12 @@ export class JournalMessages {
   ): Promise<{ messages: KeptMessage[]; more: boolean }> {
     const store = this.store()
     if (!store || count <= 0) return { messages: [], more: false }
-    const earlier = store
+    // Earlier runs' captures are known at the first ask; later ones all belong to this run.
+    this.earlier ??= store
       .list()
       .filter((c) => c.startedAt < this.since)
       .map((c) => c.id)
+    const earlier = this.earlier
     if (earlier.length === 0) return { messages: [], more: false }
     const parts = store.parts(earlier)
     const partsKey = parts.map((p) => `${p.file}:${p.bytes}`).join('\n')

@@ -8,7 +8,8 @@ export function MessageMeta({ message: m }: { message: TopicMessage }): React.JS
   return (
     <div className="message-meta">
       <dl aria-label="Message details">
-        <dt>Received</dt>
+        {/* The journal keeps a message's capture time: its reading's timestamp when it had one. */}
+        <dt>{m.fromJournal ? 'Captured at' : 'Received'}</dt>
         <dd>
           {new Date(m.at).toLocaleDateString()} {fmtClock(m.at)}
         </dd>
