@@ -143,7 +143,7 @@ describeWithMosquitto(
       ])
     })
 
-    it('turns the device offline at its DDEATH and the edge node with its devices at NDEATH; a rebirth restores both', async () => {
+    it('turns the device offline at its DDEATH and the edge node with its devices at NDEATH (not at a stale one); a rebirth restores both', async () => {
       const before = await treeStates(app, 'works')
       const device = before.get('spBv1.0/Works/DDATA/Pump1/Tank')!.id
       const node = before.get('spBv1.0/Works/NBIRTH/Pump1')!.id
@@ -161,6 +161,23 @@ describeWithMosquitto(
         id: device,
         status: 'offline',
         seqGaps: 0
+      })
+
+      // The bdSeq rule: a death certificate of an earlier session leaves the node online (the
+      // NDATA after it is handled after it, so once that shows, the NDEATH was handled too).
+      await send('NDEATH/Pump1', {
+        timestamp: 1011,
+        metrics: [{ name: 'bdSeq', datatype: 4, long_value: 9 }]
+      })
+      await send('NDATA/Pump1', {
+        timestamp: 1012,
+        seq: 8,
+        metrics: [{ alias: 1, datatype: 9, float_value: 229 }]
+      })
+      await until({
+        'spBv1.0/Works/NDATA/Pump1': { status: 'online' },
+        'spBv1.0/Works/NDEATH/Pump1': { status: 'online' },
+        'spBv1.0/Works/NBIRTH/Pump1': { status: 'online', seqGaps: 1 }
       })
 
       mark = deltas.length
