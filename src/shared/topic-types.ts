@@ -44,8 +44,22 @@ export interface TopicDelta {
   flags: Float64Array
   /** Topics whose decoded field names changed: node id and the names. */
   fields: { id: number; names: string[] }[]
+  /** Sparkplug B edge nodes and devices (their tree nodes) whose state or seq gaps changed. */
+  sparkplug: TreeSparkplugState[]
   /** Messages on topics that could not be added because the tree is full (since start). */
   refused: number
+}
+
+/**
+ * The state of the Sparkplug B edge node or device a tree node stands for: the edge node
+ * level of `spBv1.0/<group>/<type>/<edge node>` and the device level below it.
+ */
+export interface TreeSparkplugState {
+  id: number
+  /** Online from its BIRTH until its DEATH (see SparkplugEntityState). */
+  status: 'online' | 'offline' | 'unknown'
+  /** Messages of the edge node whose `seq` did not follow the one before (0 for a device). */
+  seqGaps: number
 }
 
 /** How fast a node's rate forgets: a moving average over about this long. */
@@ -89,6 +103,13 @@ export interface TopicMessage {
   rows?: number
   /** Why the payload did not decode, in words. */
   decodeError?: string
+  /**
+   * Read from the capture journal: received before this run, whose QoS, retain flag and
+   * properties were not kept. `at` is the time the journal kept with it.
+   */
+  fromJournal?: boolean
+  /** The payload's full size when the journal kept only its first `size` bytes. */
+  truncatedFrom?: number
 }
 
 /** Bytes of a payload sent with the message list; the rest is read page by page. */
@@ -104,8 +125,10 @@ export interface TopicHistory {
   received: number
   /** Messages of the topic still kept. */
   kept: number
-  /** Newest first. */
+  /** Newest first: this run's kept messages, then those of earlier runs from the journal. */
   messages: TopicMessage[]
+  /** The capture journal holds messages of the topic older than the last one listed. */
+  journalMore: boolean
   /** The whole history's memory use and limits. */
   usedBytes: number
   budgetBytes: number

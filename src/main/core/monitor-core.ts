@@ -87,7 +87,10 @@ export class MonitorCore {
       profile: (id) => this.settings.profile(id),
       explorerSettings: () => this.settings.current.explorer,
       saveExplorer: (change) => this.settings.saveExplorer(change),
-      emit: (delta) => this.emit('topics:delta', delta)
+      emit: (delta) => this.emit('topics:delta', delta),
+      sparkplug: (id) => this.sparkplugState(id),
+      // Undefined until create() opened it (nothing asks for history before then).
+      capture: () => this.store
     })
     this.database = setupStore({
       dataDir: options.dataDir,

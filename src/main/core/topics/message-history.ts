@@ -74,14 +74,18 @@ export class MessageHistory implements MessageSource {
   private chunks: Chunk[] = []
   /** Per topic id: absolute position of its newest record, -1 for none. */
   private latestAt = new Float64Array(1024).fill(-1)
-  private nextSeq = 1
+  private nextSeq: number
   private end = 0
   private dropped = 0
 
   constructor(
     private budget: number,
-    private perTopic: number
-  ) {}
+    private perTopic: number,
+    /** The first message's seq (the inspector numbers earlier runs' messages below it). */
+    firstSeq = 1
+  ) {
+    this.nextSeq = firstSeq
+  }
 
   /** Bytes held (whole chunks: what the budget limits). */
   get usedBytes(): number {

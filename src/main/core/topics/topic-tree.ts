@@ -6,7 +6,8 @@ import {
   NODE_IS_TOPIC,
   NODE_RETAINED,
   RATE_WINDOW_MS,
-  type TopicDelta
+  type TopicDelta,
+  type TreeSparkplugState
 } from '../../../shared/topic-types'
 
 /** Characters of topic names the tree holds at most (a hostile broker's 64 KB topics). */
@@ -30,6 +31,8 @@ export class TopicNode {
   /** The last payload's first bytes (all of it when short), for the one-line preview. */
   last: Uint8Array | null = null
   lastSize = 0
+  /** The Sparkplug B edge node or device this level stands for, when it is one. */
+  sparkplug: TreeSparkplugState | null = null
   dirty = false
 
   constructor(
@@ -70,6 +73,7 @@ export class TopicTree {
   private dirty: TopicNode[] = []
   private created: TopicNode[] = []
   private fieldsChanged: TopicNode[] = []
+  private sparkplugChanged: TopicNode[] = []
   private rootsChanged: RootNode[] = []
 
   constructor(
@@ -161,24 +165,37 @@ export class TopicTree {
     if (!same) this.fieldsChanged.push(node)
   }
 
+  /** The Sparkplug state of the edge node or device a node stands for; sent when it changed. */
+  setSparkplug(node: TopicNode, status: TreeSparkplugState['status'], seqGaps: number): void {
+    const known = node.sparkplug
+    if (known && known.status === status && known.seqGaps === seqGaps) return
+    node.sparkplug = { id: node.id, status, seqGaps }
+    this.sparkplugChanged.push(node)
+  }
+
   /** Everything changed since the last call, for the UI; null when nothing did. */
   drain(now: number): TopicDelta | null {
     if (
       this.dirty.length === 0 &&
       this.created.length === 0 &&
       this.fieldsChanged.length === 0 &&
+      this.sparkplugChanged.length === 0 &&
       this.rootsChanged.length === 0
     )
       return null
-    const delta = this.encode(this.dirty, this.created, this.fieldsChanged, this.rootsChanged, {
-      seq: ++this.seq,
-      now,
-      full: false
-    })
+    const delta = this.encode(
+      this.dirty,
+      this.created,
+      this.fieldsChanged,
+      this.sparkplugChanged,
+      this.rootsChanged,
+      { seq: ++this.seq, now, full: false }
+    )
     for (const n of this.dirty) n.dirty = false
     this.dirty = []
     this.created = []
     this.fieldsChanged = []
+    this.sparkplugChanged = []
     this.rootsChanged = []
     return delta
   }
@@ -186,7 +203,8 @@ export class TopicTree {
   /** The whole tree, as of the last delta plus whatever changed since (values are absolute). */
   snapshot(now: number): TopicDelta {
     const withFields = this.nodes.filter((n) => n.fields !== null)
-    return this.encode(this.nodes, this.nodes, withFields, [...this.roots.values()], {
+    const withState = this.nodes.filter((n) => n.sparkplug !== null)
+    return this.encode(this.nodes, this.nodes, withFields, withState, [...this.roots.values()], {
       seq: this.seq,
       now,
       full: true
@@ -244,6 +262,7 @@ export class TopicTree {
     changed: readonly TopicNode[],
     created: readonly TopicNode[],
     fields: readonly TopicNode[],
+    sparkplug: readonly TopicNode[],
     roots: readonly RootNode[],
     head: Pick<TopicDelta, 'seq' | 'now' | 'full'>
   ): TopicDelta {
@@ -285,6 +304,7 @@ export class TopicTree {
       rate,
       flags,
       fields: fields.map((f) => ({ id: f.id, names: [...(f.fields ?? [])] })),
+      sparkplug: sparkplug.map((n) => ({ ...n.sparkplug! })),
       refused: this.refusedMessages
     }
   }

@@ -16,9 +16,14 @@ import {
   type TopicMessage,
   type TopicPreview
 } from '../../../shared/topic-types'
+import type { CaptureStore } from '../capture/capture-store'
+import type { KeptMessage as JournalMessage } from '../capture/recent-messages'
 import type { Connection } from '../connection/connection'
+import type { SparkplugState } from '../decode'
+import { JOURNAL_SEQ_BASE, journalIndex, JournalMessages, journalSeq } from './journal-messages'
 import { MessageHistory, type KeptMessage, type MessageSource } from './message-history'
 import { decoderFor, previewLine, withDecoded } from './payload-preview'
+import { SparkplugMarks } from './sparkplug-marks'
 import { TopicTree, type RootNode } from './topic-tree'
 
 const DELTA_MS = 50
@@ -30,6 +35,10 @@ export interface TopicsDeps {
   explorerSettings: () => Settings['explorer']
   saveExplorer: (change: Partial<Settings['explorer']>) => void
   emit: (delta: TopicDelta) => void
+  /** What a connection knows of its Sparkplug B nodes and devices (their state in the tree). */
+  sparkplug?: (profileId: string) => SparkplugState | undefined
+  /** The capture store: messages of earlier runs for the inspector. */
+  capture?: () => CaptureStore | undefined
 }
 
 export type PublishRequest = Omit<RecentPublish, 'at'> & { remember: boolean }
@@ -64,14 +73,19 @@ export class TopicsService {
   private kept: MessageHistory | null = null
   private timer: ReturnType<typeof setTimeout> | null = null
   private closed = false
+  private readonly marks: SparkplugMarks
+  private readonly journal: JournalMessages
 
-  constructor(private readonly deps: TopicsDeps) {}
+  constructor(private readonly deps: TopicsDeps) {
+    this.marks = new SparkplugMarks(this.tree, (id) => deps.sparkplug?.(id))
+    this.journal = new JournalMessages(() => deps.capture?.(), Date.now())
+  }
 
   /** Made on first use: the settings it reads are loaded after the core is constructed. */
   get history(): MessageHistory {
     if (!this.kept) {
       const s = this.deps.explorerSettings()
-      this.kept = new MessageHistory(s.historyMB * MB, s.perTopic)
+      this.kept = new MessageHistory(s.historyMB * MB, s.perTopic, JOURNAL_SEQ_BASE)
     }
     return this.kept
   }
@@ -102,11 +116,13 @@ export class TopicsService {
     if (!node) return
     this.tree.setFields(node, fields)
     this.tree.setLast(node, payload)
+    this.marks.seen(root, node, topic)
     const qos = packet?.qos ?? 0
     this.history.add(node.id, at, qos, retain, packet?.dup ?? false, payload, messageProps(packet))
   }
 
   snapshot(): TopicDelta {
+    this.marks.refresh()
     return this.tree.snapshot(Date.now())
   }
 
@@ -121,12 +137,27 @@ export class TopicsService {
     return out
   }
 
-  messages(nodeId: number, limit: number, beforeSeq?: number): TopicHistory {
+  /**
+   * The topic's messages, newest first: this run's from memory, then (when those run out)
+   * earlier runs' from the capture journal.
+   */
+  async messages(nodeId: number, limit: number, beforeSeq?: number): Promise<TopicHistory> {
     const node = this.tree.node(nodeId)
     if (!node) throw new AppError('not-found', 'That topic is no longer in the tree.')
     const root = node.root ?? (node as RootNode)
     const profile = this.profileOf(root)
     const kept = this.source.list(nodeId, limit, beforeSeq)
+    const messages = kept.map((m) => this.toMessage(m, profile, node.topic))
+    let journalMore = false
+    if (node.isTopic && kept.length < limit) {
+      const from =
+        beforeSeq === undefined || beforeSeq >= JOURNAL_SEQ_BASE ? 0 : journalIndex(beforeSeq) + 1
+      const earlier = await this.journal.newest(root.label, node.topic, from, limit - kept.length)
+      earlier.messages.forEach((m, i) =>
+        messages.push(this.fromJournal(m, journalSeq(from + i), profile, node.topic))
+      )
+      journalMore = earlier.more
+    }
     return {
       nodeId,
       profileId: root.profileId,
@@ -134,15 +165,22 @@ export class TopicsService {
       topic: node.topic,
       received: node.isTopic ? this.ownMessages(nodeId) : 0,
       kept: this.source.kept(nodeId),
-      messages: kept.map((m) => this.toMessage(m, profile, node.topic)),
+      messages,
+      journalMore,
       usedBytes: this.history.usedBytes,
       budgetBytes: this.history.budgetBytes,
       perTopic: this.history.limitPerTopic
     }
   }
 
-  payloadPage(nodeId: number, seq: number, offset: number, length: number): PayloadPage {
-    const m = this.source.get(nodeId, seq)
+  async payloadPage(
+    nodeId: number,
+    seq: number,
+    offset: number,
+    length: number
+  ): Promise<PayloadPage> {
+    const m =
+      seq < JOURNAL_SEQ_BASE ? await this.journalMessage(nodeId, seq) : this.source.get(nodeId, seq)
     if (!m)
       throw new AppError(
         'not-found',
@@ -262,6 +300,41 @@ export class TopicsService {
     }
   }
 
+  private async journalMessage(
+    nodeId: number,
+    seq: number
+  ): Promise<{ payload: Uint8Array } | undefined> {
+    const node = this.tree.node(nodeId)
+    const root = node?.root
+    if (!node || !root) return undefined
+    const found = await this.journal.newest(root.label, node.topic, journalIndex(seq), 1)
+    return found.messages[0]
+  }
+
+  private fromJournal(
+    m: JournalMessage,
+    seq: number,
+    profile: Profile | null,
+    topic: string
+  ): TopicMessage {
+    const message: TopicMessage = {
+      seq,
+      at: m.t,
+      qos: 0,
+      retain: false,
+      dup: false,
+      size: m.payload.byteLength,
+      payload:
+        m.payload.byteLength > PAYLOAD_PAGE_BYTES
+          ? m.payload.slice(0, PAYLOAD_PAGE_BYTES)
+          : m.payload,
+      fromJournal: true
+    }
+    if (m.truncated) message.truncatedFrom = m.size
+    withDecoded(message, decoderFor(profile, topic), m.payload)
+    return message
+  }
+
   private toMessage(m: KeptMessage, profile: Profile | null, topic: string): TopicMessage {
     const message: TopicMessage = {
       seq: m.seq,
@@ -284,6 +357,7 @@ export class TopicsService {
     if (this.timer || this.closed) return
     this.timer = setTimeout(() => {
       this.timer = null
+      this.marks.refresh()
       const delta = this.tree.drain(Date.now())
       if (delta) this.deps.emit(delta)
     }, DELTA_MS)

@@ -50,6 +50,8 @@ export function Inspector(props: Props): React.JSX.Element {
   const { api, mirror, nodeId, readOnly, picks, unitOf, onPublishHere } = props
   const [history, setHistory] = useState<TopicHistory | null>(null)
   const [older, setOlder] = useState<TopicMessage[]>([])
+  /** Whether the journal holds more than the last older page brought (null: none asked). */
+  const [olderMore, setOlderMore] = useState<boolean | null>(null)
   const [selected, setSelected] = useState<number | null>(null)
   const [view, setView] = useState<ViewName | null>(null)
   const [error, setError] = useState('')
@@ -172,12 +174,12 @@ export function Inspector(props: Props): React.JSX.Element {
                   aria-current={i === index ? 'true' : undefined}
                   onClick={() => setSelected(i === 0 ? null : m.seq)}
                 >
-                  {fmtClock(m.at)} · QoS {m.qos}
+                  {fmtClock(m.at)} · {m.fromJournal ? 'earlier run' : `QoS ${m.qos}`}
                   {m.retain ? ' · retained' : ''} · {fmtBytes(m.size)}
                 </button>
               </li>
             ))}
-            {history && messages.length < history.kept && (
+            {history && (messages.length < history.kept || (olderMore ?? history.journalMore)) && (
               <li>
                 <button
                   type="button"
@@ -188,11 +190,16 @@ export function Inspector(props: Props): React.JSX.Element {
                         limit: PAGE,
                         beforeSeq: messages[messages.length - 1].seq
                       })
-                      .then((h) => setOlder((o) => [...o, ...h.messages]))
+                      .then((h) => {
+                        setOlder((o) => [...o, ...h.messages])
+                        setOlderMore(h.journalMore)
+                      })
                       .catch((e: unknown) => setError(errorMessage(e)))
                   }
                 >
-                  Show older ({history.kept - messages.length} more kept)
+                  {messages.length < history.kept
+                    ? `Show older (${history.kept - messages.length} more kept)`
+                    : 'Show older (from the capture journal)'}
                 </button>
               </li>
             )}

@@ -8,14 +8,26 @@ export function MessageMeta({ message: m }: { message: TopicMessage }): React.JS
   return (
     <div className="message-meta">
       <dl aria-label="Message details">
-        <dt>Received</dt>
+        {/* The journal keeps a message's capture time: its reading's timestamp when it had one. */}
+        <dt>{m.fromJournal ? 'Captured at' : 'Received'}</dt>
         <dd>
           {new Date(m.at).toLocaleDateString()} {fmtClock(m.at)}
         </dd>
-        <dt>QoS</dt>
-        <dd>{m.qos}</dd>
-        <dt>Retained</dt>
-        <dd>{m.retain ? 'yes' : 'no'}</dd>
+        {m.fromJournal ? (
+          <>
+            <dt>Kept</dt>
+            <dd>
+              in the capture journal, from an earlier run (QoS, retain flag and properties not kept)
+            </dd>
+          </>
+        ) : (
+          <>
+            <dt>QoS</dt>
+            <dd>{m.qos}</dd>
+            <dt>Retained</dt>
+            <dd>{m.retain ? 'yes' : 'no'}</dd>
+          </>
+        )}
         {m.dup && (
           <>
             <dt>Duplicate</dt>
@@ -25,6 +37,8 @@ export function MessageMeta({ message: m }: { message: TopicMessage }): React.JS
         <dt>Size</dt>
         <dd>
           {m.size.toLocaleString('en-US')} bytes{m.size >= 1024 ? ` (${fmtBytes(m.size)})` : ''}
+          {m.truncatedFrom !== undefined &&
+            ` kept of ${m.truncatedFrom.toLocaleString('en-US')} (the journal keeps the first bytes of larger payloads)`}
         </dd>
         {p?.contentType !== undefined && (
           <>

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react'
 import type { Api } from '../../../shared/contract'
 import { decayedRate, MAX_TREE_NODES, type PreviewKind } from '../../../shared/topic-types'
-import { compactCount, fmtAge, fmtRate } from './format'
+import { compactCount, fmtAge, fmtRate, sparkplugWords } from './format'
 import type { TreeViewModel } from './tree-view-model'
 
 export const ROW_HEIGHT = 24
@@ -200,6 +200,7 @@ export function TopicTree({ api, model, onSelect }: Props): React.JSX.Element {
     const lastAt = mirror.lastAt[id]
     const preview = isTopic ? previews.get(id) : undefined
     const level = rows.level[r]
+    const sp = mirror.sparkplugOf(id)
     const figures = [
       `${compactCount(messages)} msg`,
       rate,
@@ -214,7 +215,7 @@ export function TopicTree({ api, model, onSelect }: Props): React.JSX.Element {
         id={`topic-node-${id}`}
         role="treeitem"
         aria-label={mirror.names[id] === '' ? '(empty level)' : mirror.names[id]}
-        aria-describedby={`topic-figures-${id}`}
+        aria-describedby={sp ? `topic-sp-${id} topic-figures-${id}` : `topic-figures-${id}`}
         aria-level={level}
         aria-setsize={rows.setSize[r]}
         aria-posinset={rows.posInSet[r]}
@@ -241,6 +242,15 @@ export function TopicTree({ api, model, onSelect }: Props): React.JSX.Element {
         {isTopic && mirror.isRetained(id) && (
           <span className="retained-mark" title="The last message was retained">
             R
+          </span>
+        )}
+        {sp && (
+          <span
+            className={`sparkplug-state sparkplug-${sp.status}`}
+            id={`topic-sp-${id}`}
+            title="Sparkplug B state: online from its BIRTH until its DEATH"
+          >
+            {sparkplugWords(sp)}
           </span>
         )}
         {preview && preview.text !== '' && (

@@ -1,4 +1,5 @@
 // Short figures for the tree and the inspector.
+import type { TreeSparkplugState } from '../../../shared/topic-types'
 
 export function compactCount(n: number): string {
   if (n < 10_000) return n.toLocaleString('en-US')
@@ -33,4 +34,11 @@ export function fmtClock(ms: number): string {
   const d = new Date(ms)
   const p = (n: number, w = 2): string => String(n).padStart(w, '0')
   return `${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}.${p(d.getMilliseconds(), 3)}`
+}
+
+/** A Sparkplug edge node's or device's state in words (never colour alone). */
+export function sparkplugWords(sp: TreeSparkplugState): string {
+  const state = sp.status === 'unknown' ? 'state unknown' : sp.status
+  if (sp.seqGaps === 0) return state
+  return `${state} · ${sp.seqGaps.toLocaleString('en-US')} seq gap${sp.seqGaps === 1 ? '' : 's'}`
 }

@@ -1,7 +1,12 @@
 // The renderer's copy of the core's topic tree: figures in typed arrays by node id, names
 // and children in plain arrays, outside React state. Loaded from a snapshot, then kept up to
 // date by the core's deltas; listeners hear at most once per applied delta.
-import { NODE_IS_TOPIC, NODE_RETAINED, type TopicDelta } from '../../../shared/topic-types'
+import {
+  NODE_IS_TOPIC,
+  NODE_RETAINED,
+  type TopicDelta,
+  type TreeSparkplugState
+} from '../../../shared/topic-types'
 import { naturalCompare } from './natural-compare'
 
 export interface RootInfo {
@@ -19,6 +24,10 @@ function grow<T extends Float64Array | Int32Array | Uint8Array>(a: T, n: number)
   return next
 }
 
+/** Per node in TopicMirror.sparkplug: what it stands for is not a Sparkplug node or device. */
+export const SPARKPLUG_NONE = 0
+const SPARKPLUG_STATUS: TreeSparkplugState['status'][] = ['unknown', 'online', 'offline']
+
 export class TopicMirror {
   parent = new Int32Array(0)
   depth = new Uint8Array(0)
@@ -27,6 +36,10 @@ export class TopicMirror {
   lastAt = new Float64Array(0)
   rate = new Float64Array(0)
   flags = new Uint8Array(0)
+  /** Sparkplug edge node or device state: SPARKPLUG_NONE, else 1 + its index in the statuses. */
+  sparkplug = new Uint8Array(0)
+  /** Seq gaps counted for a Sparkplug edge node. */
+  seqGaps = new Float64Array(0)
   /** Per node: `filterCounter` when what a filter looks at (field names, being a topic) changed. */
   filterSeq = new Int32Array(0)
   filterCounter = 0
@@ -116,6 +129,13 @@ export class TopicMirror {
     return (this.children[id]?.length ?? 0) + (this.unsorted[id]?.length ?? 0) > 0
   }
 
+  /** The state of the Sparkplug edge node or device a node stands for, when it is one. */
+  sparkplugOf(id: number): TreeSparkplugState | undefined {
+    const code = this.sparkplug[id]
+    if (code === SPARKPLUG_NONE || code === undefined) return undefined
+    return { id, status: SPARKPLUG_STATUS[code - 1], seqGaps: this.seqGaps[id] }
+  }
+
   /** Children sorted by name, numbers in names by value (dev2 before dev10). */
   childrenOf(id: number): readonly number[] {
     const fresh = this.unsorted[id]
@@ -201,6 +221,8 @@ export class TopicMirror {
     this.lastAt = new Float64Array(0)
     this.rate = new Float64Array(0)
     this.flags = new Uint8Array(0)
+    this.sparkplug = new Uint8Array(0)
+    this.seqGaps = new Float64Array(0)
     this.filterSeq = new Int32Array(0)
     this.count = 0
     this.roots = []
@@ -265,6 +287,12 @@ export class TopicMirror {
       }
       this.changed.add(id)
     }
+    for (const sp of d.sparkplug) {
+      if (sp.id >= this.count) continue
+      this.sparkplug[sp.id] = 1 + SPARKPLUG_STATUS.indexOf(sp.status)
+      this.seqGaps[sp.id] = sp.seqGaps
+      this.changed.add(sp.id)
+    }
     for (const f of d.fields) {
       if (f.id >= this.count) continue
       this.fields[f.id] = f.names
@@ -282,6 +310,8 @@ export class TopicMirror {
     this.lastAt = grow(this.lastAt, n)
     this.rate = grow(this.rate, n)
     this.flags = grow(this.flags, n)
+    this.sparkplug = grow(this.sparkplug, n)
+    this.seqGaps = grow(this.seqGaps, n)
     this.filterSeq = grow(this.filterSeq, n)
   }
 

@@ -135,4 +135,21 @@ describe('the topic tree', () => {
     expect(node!.rate).toBeGreaterThan(9.5)
     expect(node!.rate).toBeLessThan(10.6)
   })
+
+  it('sends a Sparkplug state when it changes and keeps it in the snapshot', () => {
+    const tree = new TopicTree()
+    const root = tree.root('p1', 'Works')
+    const node = tree.record(root, 'spBv1.0/G/NBIRTH/E', 1, false)!
+    tree.record(root, 'plain/topic', 1, false)
+    tree.drain(1)
+    tree.setSparkplug(node, 'online', 0)
+    expect(tree.drain(2)!.sparkplug).toEqual([{ id: node.id, status: 'online', seqGaps: 0 }])
+    // The same state again is no change: nothing to send.
+    tree.setSparkplug(node, 'online', 0)
+    expect(tree.drain(3)).toBeNull()
+    tree.setSparkplug(node, 'offline', 2)
+    expect(tree.drain(4)!.sparkplug).toEqual([{ id: node.id, status: 'offline', seqGaps: 2 }])
+    const snapshot = tree.snapshot(5)
+    expect(snapshot.sparkplug).toEqual([{ id: node.id, status: 'offline', seqGaps: 2 }])
+  })
 })
