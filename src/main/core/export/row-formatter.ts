@@ -1,6 +1,6 @@
 // Turns journal records into CSV rows: the time, the topic and the journal's value text
-// copied as is. The WebAssembly kernel takes the common wide rows; this formatter writes
-// every kind of row, and the same bytes.
+// copied as is. KernelFormatter (wasm/format-kernel.ts) extends it to hand the common wide
+// rows to WebAssembly; both write the same bytes.
 import {
   isMessage,
   LENGTH_AT,
@@ -45,14 +45,10 @@ interface FieldSetState {
   units: Uint8Array[]
 }
 
-/** Room kept free at the end of the output for one more row. */
+/** Room in each output buffer past the fill mark, for the row that crosses it. */
 export const ROW_RESERVE = 64 * 1024
 
-/**
- * Journal records in, CSV rows out, into `out` from `at`: the exporter reads and writes, a
- * formatter only turns records into bytes. The WebAssembly kernel's (KernelFormatter) extends
- * this one, taking the common wide rows itself.
- */
+/** Journal records in, CSV rows out, into `out` from `at`; the exporter reads and writes. */
 export class RowFormatter {
   out: Uint8Array
   at = 0
@@ -69,6 +65,7 @@ export class RowFormatter {
   private topicStates: (Uint8Array | null | undefined)[] = []
   private setStates: (FieldSetState | undefined)[] = []
   private readonly wideFormat: boolean
+  private readonly withPayload: boolean
   private readonly slices: Int32Array
   /** `time,epoch_ms` of the last row's millisecond: rows of one instant share it. */
   private head = new Uint8Array(0)
@@ -81,6 +78,7 @@ export class RowFormatter {
     this.homes = [new Uint8Array(size), new Uint8Array(size)]
     this.out = this.home = this.homes[0]
     this.wideFormat = options.format === 'wide'
+    this.withPayload = options.payload === true && this.wideFormat
     this.slices = new Int32Array(Math.max(2, options.ncols * 2))
   }
 
@@ -91,51 +89,18 @@ export class RowFormatter {
   }
 
   /**
-   * Formats the chunk's records from p until its end, or until the output holds `fill`
-   * bytes or more; returns where it stopped (always on a record boundary).
+   * Formats the chunk's records from p until its end (or the first record boundary at or past
+   * `stopAfter`), while the output holds no more than `fill` bytes; returns where it stopped.
    */
-  formatRun(chunk: RecordChunk, p: number, fill: number): number {
-    return this.format(
-      chunk.buf,
-      chunk.view,
-      p,
-      chunk.end,
-      Math.max(ROW_RESERVE, this.out.length - fill)
-    )
-  }
-
-  /** The output is being written: go on in the other output buffer (written out already). */
-  drained(): void {
-    this.home = this.home === this.homes[0] ? this.homes[1] : this.homes[0]
-    this.out = this.home
-    this.at = 0
-  }
-
-  release(): void {}
-
-  /**
-   * Formats records from p until `end`, or the first record boundary at or past `stopAfter`,
-   * or until the output has less than `reserve` bytes free; returns where it stopped (always
-   * on a record boundary).
-   */
-  format(
-    buf: Uint8Array,
-    view: DataView,
-    p: number,
-    end: number,
-    reserve: number,
-    stopAfter = end
-  ): number {
-    const limit = this.out.length - reserve
+  formatRun(chunk: RecordChunk, p: number, fill: number, stopAfter = chunk.end): number {
+    const { buf, view, end } = chunk
     const { fromMs, toMs, ncols } = this.options
     const topics = this.topicStates
     const sets = this.setStates
-    let size = this.out.length
-    while (p < end && p < stopAfter) {
+    while (p < end && p < stopAfter && this.at <= fill) {
       const length = view.getUint32(p + LENGTH_AT, true)
       const body = p + RECORD_HEADER
       const next = body + length
-      if (this.at > limit) return p
       const type = buf[body]
       if (isMessage(type)) {
         const t = view.getFloat64(body + MESSAGE_T, true)
@@ -143,14 +108,12 @@ export class RowFormatter {
           const topic = topics[view.getUint32(body + MESSAGE_TOPIC_ID, true)]
           const setId = view.getUint32(body + MESSAGE_FIELDSET_ID, true)
           const set = sets[setId]
-          const withPayload = this.options.payload === true && this.wideFormat
-          if (topic && (set || (withPayload && setId === NO_FIELDS))) {
-            const cell = withPayload ? payloadCells(buf, body, next) : null
+          if (topic && (set || (this.withPayload && setId === NO_FIELDS))) {
+            const cell = this.withPayload ? payloadCells(buf, body, next) : null
             const bound = 256 + topic.length + 4 * length + 2 * ncols + (cell?.length ?? 0)
-            if (this.at + bound > size) {
+            if (this.at + bound > this.out.length) {
               if (this.at > 0) return p
               this.out = new Uint8Array(bound) // one row larger than the whole buffer
-              size = bound
             }
             const [textStart, textEnd] = messageText(buf, body, next)
             if (this.wideFormat) this.wide(t, topic, set, buf, textStart, textEnd, cell)
@@ -166,6 +129,15 @@ export class RowFormatter {
     }
     return p
   }
+
+  /** The output is being written: go on in the other output buffer (written out already). */
+  drained(): void {
+    this.home = this.home === this.homes[0] ? this.homes[1] : this.homes[0]
+    this.out = this.home
+    this.at = 0
+  }
+
+  release(): void {}
 
   private wide(
     t: number,
@@ -263,8 +235,8 @@ export class RowFormatter {
     return this.at + this.head.length + topic.length
   }
 
-  private defineTopic(buf: Uint8Array, body: number, end: number): void {
-    const def = readTopic(asBuffer(buf), body, end)
+  private defineTopic(buf: Buffer, body: number, end: number): void {
+    const def = readTopic(buf, body, end)
     if (!def) return
     const { id, connection, topic } = def
     if (this.options.topics && !this.options.topics.has(topic)) {
@@ -280,8 +252,8 @@ export class RowFormatter {
     this.topicDefined(id, tail)
   }
 
-  private defineFieldSet(buf: Uint8Array, body: number, end: number): void {
-    const def = readFieldSet(asBuffer(buf), body, end)
+  private defineFieldSet(buf: Buffer, body: number, end: number): void {
+    const def = readFieldSet(buf, body, end)
     if (!def) return
     const { id, names, units } = def
     const columns = Int32Array.from(names, (name) => this.options.columns.get(name) ?? -1)
@@ -322,10 +294,6 @@ function payloadCells(buf: Uint8Array, body: number, end: number): Uint8Array {
   }
   if (kept.kind === PAYLOAD_TRUNCATED) encoding += ` (first ${bytes.length} of ${kept.size} bytes)`
   return encoder.encode(`${csvField(text)},${encoding}`)
-}
-
-function asBuffer(buf: Uint8Array): Buffer {
-  return Buffer.isBuffer(buf) ? buf : Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength)
 }
 
 /** ISO 8601 in UTC with milliseconds; empty for a time no calendar holds. */

@@ -1,22 +1,17 @@
-// AssemblyScript, compiled to WebAssembly by compile-kernel.mjs (not part of the tsc build).
+// AssemblyScript, compiled to WebAssembly by compile-kernel.ts (not part of the tsc build).
 // The export's hot loop: journal MESSAGE records in, wide CSV rows out, for the common case
-// (a topic whose fields are consecutive columns, a time between 1970 and 9999). Anything
-// else — definitions, scattered columns, other times — stops the loop at that record and
-// the JavaScript formatter takes it, so both produce the same bytes.
+// (a topic whose fields are consecutive columns, a time between 1970 and 9999). At anything
+// else the loop stops and the JavaScript formatter takes that record: the same bytes.
 //
-// The record layout is not written here: the host passes it from journal-format.ts once,
-// through setLayout(), so the journal's layout has one definition.
+// The record layout (HEADER, MESSAGE_TYPE, T_AT, TOPIC_AT, SET_AT, TEXT_AT, TEXT_LENGTH_AT)
+// is declared ahead of this file by compile-kernel.ts, from journal-format.ts.
 //
-// Memory map (byte addresses; format-kernel.ts reads the bases from the exported constants):
-//   ROW_HEAD    64 B   the row head of the current second: YYYY-MM-DDTHH:MM:SS.mmmZ,<epoch>mmm
-//                      (the mmm and the Z are written into each row, not here)
-//   TOPICS      ids < MAX_IDS: u32 tail offset, u32 tail length (0 = unknown: the host
-//               takes the record; SKIP = filtered out)
-//   FIELDSETS   ids < MAX_IDS: i32 first column + 1 (0 = unknown or not consecutive: the
-//               host takes the record), i32 trailing commas
-//   FRAC_TABLE  4000 B "000Z" to "999Z"
-//   TAILS       `,<connection>,<topic>,` bytes of each topic
-//   then the input and output buffers, placed by the host.
+// Memory (the host reads the bases from the exported constants):
+//   ROW_HEAD    the current second's `YYYY-MM-DDTHH:MM:SS.___Z,<epoch>___`
+//   TOPICS      per id: u32 tail offset, u32 tail length (0 = unknown, SKIP = filtered out)
+//   FIELDSETS   per id: i32 first column + 1 (0 = the host's job), i32 trailing commas
+//   FRAC_TABLE  "000Z" to "999Z"
+//   TAILS       each topic's `,<connection>,<topic>,`; then the host's buffers
 
 const SKIP: u32 = 0xffffffff
 const ROW_HEAD: usize = 0
@@ -25,28 +20,8 @@ export const MAX_IDS: u32 = 65536
 export const FIELDSETS: usize = TOPICS + <usize>MAX_IDS * 8
 const FRAC_TABLE: usize = FIELDSETS + <usize>MAX_IDS * 8
 export const TAILS: usize = FRAC_TABLE + 4000
+/** Filled on the first call: the host grows the memory to hold it. */
 let fracReady = false
-
-// The journal record layout (journal-format.ts), set by the host before any call.
-let HEADER: usize = 0
-let MESSAGE_TYPE: u8 = 0
-let T_AT: usize = 0
-let TOPIC_AT: usize = 0
-let SET_AT: usize = 0
-let TEXT_AT: usize = 0
-let TEXT_LENGTH_AT: usize = 0
-
-export function setLayout(
-  header: u32, type: u32, t: u32, topic: u32, set: u32, text: u32, textLength: u32
-): void {
-  TEXT_LENGTH_AT = textLength
-  HEADER = header
-  MESSAGE_TYPE = <u8>type
-  T_AT = t
-  TOPIC_AT = topic
-  SET_AT = set
-  TEXT_AT = text
-}
 
 /** The first millisecond of the head's second; NaN before the first head. */
 let headMs: f64 = NaN

@@ -1,14 +1,5 @@
-import {
-  MESSAGE_FIELDSET_ID,
-  MESSAGE_T,
-  MESSAGE_TEXT_LENGTH,
-  MESSAGE_TEXT_OFFSET,
-  MESSAGE_TOPIC_ID,
-  RECORD_HEADER,
-  TYPE_MESSAGE
-} from '../../capture/journal-format'
 import { CHUNK, PORCH, type RecordChunk } from '../../capture/record-chunks'
-import { ROW_RESERVE, RowFormatter, type FormatOptions } from '../row-formatter'
+import { RowFormatter, type FormatOptions } from '../row-formatter'
 import { FORMAT_KERNEL_WASM } from './format-kernel-wasm'
 
 // The slice of the WebAssembly API used here (@types/node does not declare it; lib.dom does).
@@ -19,15 +10,6 @@ declare const WebAssembly: {
 
 interface Exports {
   memory: { buffer: ArrayBuffer; grow(pages: number): number }
-  setLayout(
-    header: number,
-    type: number,
-    t: number,
-    topic: number,
-    set: number,
-    text: number,
-    textLength: number
-  ): void
   formatWide(
     p: number,
     end: number,
@@ -75,18 +57,8 @@ export class KernelFormatter extends RowFormatter {
     outBytes: number
   ) {
     super(options, 0)
-    x.setLayout(
-      RECORD_HEADER,
-      TYPE_MESSAGE,
-      MESSAGE_T,
-      MESSAGE_TOPIC_ID,
-      MESSAGE_FIELDSET_ID,
-      MESSAGE_TEXT_OFFSET,
-      MESSAGE_TEXT_LENGTH
-    )
     this.tailsStart = this.tailsAt = x.TAILS.value
-    const regions = align(this.tailsStart + TAILS_BYTES)
-    const readAt = regions
+    const readAt = align(this.tailsStart + TAILS_BYTES)
     const outAt = align(readAt + PORCH + CHUNK)
     const out2At = align(outAt + outBytes)
     const pages = Math.ceil((out2At + outBytes + 1024) / 65536) - x.memory.buffer.byteLength / 65536
@@ -149,8 +121,7 @@ export class KernelFormatter extends RowFormatter {
       }
       // The kernel stopped at a record it leaves to JavaScript: one record (or, outside the
       // kernel's memory, the rest of the run).
-      const reserve = Math.max(ROW_RESERVE, this.out.length - fill)
-      const q = this.format(chunk.buf, chunk.view, p, chunk.end, reserve, fast ? p + 1 : chunk.end)
+      const q = super.formatRun(chunk, p, fill, fast ? p + 1 : chunk.end)
       if (q === p) break // the output is full
       p = q
     }
