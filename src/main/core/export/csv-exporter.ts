@@ -41,15 +41,12 @@ export interface ExportOutcome {
 
 /**
  * Streams the selected journal parts into a CSV file: wide (one row per message, a column
- * per field) or long (one row per value). Memory stays flat: one read buffer and two output
- * buffers, whatever the size. Reads are synchronous (from the page cache); each full output
- * buffer is written with one plain file write while the other is filled, never two at once;
- * the event loop gets a turn at least every frame.
+ * per field) or long (one row per value), in flat memory: one read buffer and two output
+ * buffers, one written (a plain file write, one at a time) while the other is filled.
  *
- * Nothing damaged is exported as data: a part with a known CRC is checked as it is read, and
- * if it does not match, what it wrote is taken back and the part is read again record by
- * record, skipping the damage. The file is written as `<target>.partial` and renamed when
- * complete, so a cancel or a failure never leaves a half file under the chosen name.
+ * Nothing damaged is exported as data: a part whose CRC does not match is taken back and read
+ * again record by record, skipping the damage. The file is written as `<target>.partial` and
+ * renamed when complete, so a cancel or a failure never leaves a half file under that name.
  */
 export async function exportCsv(
   parts: readonly JournalPartRef[],
@@ -58,50 +55,47 @@ export async function exportCsv(
   hooks: ExportHooks = {}
 ): Promise<ExportOutcome> {
   const plan = planExport(parts, options)
-  const payload = options.payload === true && options.format === 'wide'
-  const header =
-    options.format === 'wide'
-      ? [
-          ...leading(plan.withConnection),
-          ...plan.columns.map((c) => columnName(c.field, c.unit)),
-          ...(payload ? ['payload', 'payload_encoding'] : [])
-        ]
-      : [...leading(plan.withConnection), 'field', 'unit', 'value']
-  const formatter = createFormatter(
-    {
-      format: options.format,
-      withConnection: plan.withConnection,
-      columns: new Map(plan.columns.map((c, i) => [c.field, i])),
-      ncols: plan.columns.length,
-      fromMs: options.fromMs ?? -Infinity,
-      toMs: options.toMs ?? Infinity,
-      topics: options.topics ? new Set(options.topics) : null,
-      payload
-    },
-    BLOCK + ROW_RESERVE,
-    options.engine
-  )
+  const wide = options.format === 'wide'
+  const payload = options.payload === true && wide
+  const leading = ['time', 'epoch_ms', ...(plan.withConnection ? ['connection'] : []), 'topic']
+  const header = wide
+    ? [
+        ...leading,
+        ...plan.columns.map((c) => columnName(c.field, c.unit)),
+        ...(payload ? ['payload', 'payload_encoding'] : [])
+      ]
+    : [...leading, 'field', 'unit', 'value']
+  const formatOptions: FormatOptions = {
+    format: options.format,
+    withConnection: plan.withConnection,
+    columns: new Map(plan.columns.map((c, i) => [c.field, i])),
+    ncols: plan.columns.length,
+    fromMs: options.fromMs ?? -Infinity,
+    toMs: options.toMs ?? Infinity,
+    topics: options.topics ? new Set(options.topics) : null,
+    payload
+  }
+  // The WebAssembly kernel for plain wide rows where it runs, else JavaScript: the same bytes.
+  const kernel = wide && !payload && options.engine !== 'js'
+  const formatter =
+    (kernel && KernelFormatter.create(formatOptions, BLOCK + ROW_RESERVE)) ||
+    new RowFormatter(formatOptions, BLOCK + ROW_RESERVE)
   const partial = `${target}.partial`
   let fd: number | null = null
   try {
     fd = fs.openSync(partial, 'w')
+    const head = Buffer.from(UTF8_BOM + csvLine(header), 'utf8')
+    formatter.out.set(head)
+    formatter.at = head.length
     const run = new ExportRun(fd, formatter, parts, hooks)
-    run.put(Buffer.from(UTF8_BOM + csvLine(header), 'utf8'))
     const status = await run.all()
     fs.closeSync(fd)
     fd = null
     if (status === 'cancelled') fs.rmSync(partial, { force: true })
     else fs.renameSync(partial, target)
-    const outcome: ExportOutcome = {
-      status,
-      rows: formatter.rows,
-      bytes: run.written,
-      kernelRows: formatter.kernelRows,
-      skippedBytes: run.skippedBytes
-    }
-    if (status === 'done')
-      hooks.onProgress?.({ rows: outcome.rows, bytesWritten: outcome.bytes, fraction: 1 })
-    return outcome
+    const { rows, kernelRows } = formatter
+    if (status === 'done') hooks.onProgress?.({ rows, bytesWritten: run.written, fraction: 1 })
+    return { status, rows, bytes: run.written, kernelRows, skippedBytes: run.skippedBytes }
   } catch (error) {
     if (fd !== null) fs.closeSync(fd)
     fs.rmSync(partial, { force: true })
@@ -131,11 +125,6 @@ class ExportRun {
     this.totalBytes = parts.reduce((n, p) => n + p.bytes, 0) || 1
   }
 
-  put(bytes: Uint8Array): void {
-    this.f.out.set(bytes, this.f.at)
-    this.f.at += bytes.length
-  }
-
   async all(): Promise<'done' | 'cancelled'> {
     try {
       for (const part of this.parts) {
@@ -150,7 +139,7 @@ class ExportRun {
         this.doneBytes += part.bytes
       }
       await this.flush()
-      await this.settle()
+      await this.inFlight
       return 'done'
     } finally {
       // No write may outlive the file it writes to, whatever ended the export.
@@ -222,15 +211,10 @@ class ExportRun {
     f.drained()
   }
 
-  /** Every write done (the end of the export, or before cutting the file back). */
-  async settle(): Promise<void> {
-    await this.inFlight
-  }
-
   /** Back to where a part began: the file cut there, the rows counted then. */
   private async rewind(mark: { offset: number; rows: number }): Promise<void> {
     const { f } = this
-    await this.settle()
+    await this.inFlight
     if (mark.offset > this.written) f.at = mark.offset - this.written
     else {
       if (mark.offset < this.written) fs.ftruncateSync(this.fd, mark.offset)
@@ -261,21 +245,4 @@ async function writeAll(fd: number, bytes: Uint8Array, position: number): Promis
 
 function isWriteError(error: unknown): boolean {
   return typeof (error as NodeJS.ErrnoException)?.code === 'string'
-}
-
-/** The WebAssembly formatter for wide rows where it runs, else JavaScript: the same bytes. */
-function createFormatter(
-  options: FormatOptions,
-  outBytes: number,
-  engine: 'auto' | 'js' = 'auto'
-): RowFormatter {
-  const kernel =
-    options.format === 'wide' && !options.payload && engine !== 'js'
-      ? KernelFormatter.create(options, outBytes)
-      : null
-  return kernel ?? new RowFormatter(options, outBytes)
-}
-
-function leading(withConnection: boolean): string[] {
-  return ['time', 'epoch_ms', ...(withConnection ? ['connection'] : []), 'topic']
 }
