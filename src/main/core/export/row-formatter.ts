@@ -8,6 +8,7 @@ import {
   MESSAGE_T,
   MESSAGE_TOPIC_ID,
   messagePayload,
+  payloadAsText,
   messageText,
   NO_FIELDS,
   PAYLOAD_PREVIOUS,
@@ -41,8 +42,8 @@ interface FieldSetState {
   columns: Int32Array
   /** First column when the fields are consecutive columns in order, else -1. */
   block: number
-  names: Uint8Array[]
-  units: Uint8Array[]
+  /** Long rows: `<name>,<unit>,` of each field. */
+  labels: Uint8Array[]
 }
 
 /** Room in each output buffer past the fill mark, for the row that crosses it. */
@@ -205,12 +206,8 @@ export class RowFormatter {
       if (i !== e && buf[i] !== COMMA) continue
       if (i > from && field < set.columns.length && set.columns[field] >= 0) {
         let at = this.rowStart(t, topic)
-        out.set(set.names[field], at)
-        at += set.names[field].length
-        out[at++] = COMMA
-        out.set(set.units[field], at)
-        at += set.units[field].length
-        out[at++] = COMMA
+        out.set(set.labels[field], at)
+        at += set.labels[field].length
         for (let k = from; k < i; k++) out[at++] = buf[k]
         out[at++] = 13
         out[at++] = 10
@@ -262,8 +259,7 @@ export class RowFormatter {
     this.setStates[id] = {
       columns,
       block,
-      names: names.map((s) => encoder.encode(csvField(s))),
-      units: units.map((s) => encoder.encode(csvField(s)))
+      labels: names.map((name, i) => encoder.encode(`${csvField(name)},${csvField(units[i])},`))
     }
     this.fieldSetDefined(id, block, block >= 0 ? this.options.ncols - block - columns.length : 0)
   }
@@ -275,25 +271,16 @@ export class RowFormatter {
   protected fieldSetDefined(_id: number, _block: number, _trailing: number): void {}
 }
 
-const utf8 = new TextDecoder('utf-8', { fatal: true })
 const EMPTY_CELLS = encoder.encode(',')
 
 /** `payload,encoding`: the text when it is UTF-8, else base64; a truncated one says so. */
 function payloadCells(buf: Uint8Array, body: number, end: number): Uint8Array {
   const kept = messagePayload(buf, body, end)
   if (!kept || kept.kind === PAYLOAD_PREVIOUS) return EMPTY_CELLS // on the message's first row
-  const bytes = buf.subarray(kept.start, kept.end)
-  let text: string
-  let encoding: string
-  try {
-    text = utf8.decode(bytes)
-    encoding = 'text'
-  } catch {
-    text = Buffer.from(bytes).toString('base64')
-    encoding = 'base64'
-  }
-  if (kept.kind === PAYLOAD_TRUNCATED) encoding += ` (first ${bytes.length} of ${kept.size} bytes)`
-  return encoder.encode(`${csvField(text)},${encoding}`)
+  const { text, encoding } = payloadAsText(buf.subarray(kept.start, kept.end))
+  const cut =
+    kept.kind === PAYLOAD_TRUNCATED ? ` (first ${kept.end - kept.start} of ${kept.size} bytes)` : ''
+  return encoder.encode(`${csvField(text)},${encoding}${cut}`)
 }
 
 /** ISO 8601 in UTC with milliseconds; empty for a time no calendar holds. */

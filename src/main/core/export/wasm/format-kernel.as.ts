@@ -26,7 +26,6 @@ let fracReady = false
 /** The first millisecond of the head's second; NaN before the first head. */
 let headMs: f64 = NaN
 let headLen: usize = 0
-let cachedDay: i64 = -1
 let y: i64 = 1970
 let mo: i64 = 1
 let d: i64 = 1
@@ -49,9 +48,8 @@ function fillFracTable(): void {
 }
 
 /**
- * Copies a run of up to 32 bytes as two fixed 16-byte copies (no loop, no call), reading and
- * writing up to 31 bytes past its end: the overshoot lands where the next piece is written,
- * and the host keeps a reserve after the output and room after the input.
+ * Copies up to 32 bytes as two 16-byte copies, reading and writing up to 31 bytes past the
+ * end: where the next piece goes, and within the room the host keeps after its buffers.
  */
 @inline function copyShort(dst: usize, src: usize, length: usize): void {
   if (length <= 32) {
@@ -78,10 +76,7 @@ function civil(days: i64): void {
 function buildHead(second: i64): void {
   headMs = <f64>second * 1000
   const days = second / 86400
-  if (days != cachedDay) {
-    cachedDay = days
-    civil(days)
-  }
+  civil(days)
   const sod = second - days * 86400
   digits(ROW_HEAD, y, 4)
   store<u8>(ROW_HEAD + 4, 45)
@@ -146,15 +141,14 @@ export function formatWide(p: usize, end: usize, out: usize, outLimit: usize, fr
         if (out + 64 + tailLen + <usize>block + textLen + trailing + 2 > outLimit) break
         const ms = Math.floor(t)
         let frac = ms - headMs
-        // Outside the current head's second (or no head yet: NaN): build the next head, if
-        // the time is one the kernel writes (1970 to 9999); within it, it already is.
+        // A new second (or no head yet: NaN) gets its head; times before 1970-01-01T00:00:01
+        // or after 9999 are left to the host.
         if (!(frac >= 0 && frac < 1000)) {
           if (ms < 1000 || ms >= 253402300800000) break
           buildHead(<i64>ms / 1000)
           frac = ms - headMs
         }
-        // The three millisecond digits and a 'Z', written after the seconds and again at the
-        // end of epoch_ms (where the topic's leading comma then replaces the 'Z').
+        // "mmmZ" after the seconds, and again after epoch_ms (the tail's comma covers the Z).
         const msDigits = load<u32>(FRAC_TABLE + (<usize><i32>frac << 2))
         // The head is at most 43 bytes: three fixed 16-byte copies, no loop.
         v128.store(out, v128.load(ROW_HEAD))
@@ -165,7 +159,6 @@ export function formatWide(p: usize, end: usize, out: usize, outLimit: usize, fr
         out += headLen
         copyShort(out, <usize>load<u32>(TOPICS + <usize>topicId * 8), tailLen)
         out += tailLen
-        // Most rows need no padding commas: skip the calls rather than fill zero bytes.
         if (block > 0) {
           memory.fill(out, 44, <usize>block)
           out += <usize>block
