@@ -101,17 +101,9 @@ function buildHead(second: i64): void {
   headLen = 25 + <usize>width + 3
 }
 
-let outPos: usize = 0
-let rowsDone: u32 = 0
-
 /** Where the last call stopped writing, and how many rows it wrote. */
-export function outPosition(): usize {
-  return outPos
-}
-
-export function rowCount(): u32 {
-  return rowsDone
-}
+export let outPos: usize = 0
+export let rowsDone: u32 = 0
 
 /**
  * Formats records from p up to end into out (not past outLimit). Returns the address of the

@@ -10,16 +10,9 @@ declare const WebAssembly: {
 
 interface Exports {
   memory: { buffer: ArrayBuffer; grow(pages: number): number }
-  formatWide(
-    p: number,
-    end: number,
-    out: number,
-    outLimit: number,
-    from: number,
-    to: number
-  ): number
-  outPosition(): number
-  rowCount(): number
+  formatWide(p: number, end: number, out: number, limit: number, from: number, to: number): number
+  outPos: { value: number }
+  rowsDone: { value: number }
   TOPICS: { value: number }
   FIELDSETS: { value: number }
   TAILS: { value: number }
@@ -112,8 +105,8 @@ export class KernelFormatter extends RowFormatter {
           fromMs,
           toMs
         )
-        const rows = this.x.rowCount()
-        this.at = this.x.outPosition() - outAt
+        const rows = this.x.rowsDone.value
+        this.at = this.x.outPos.value - outAt
         this.rows += rows
         this.kernelRows += rows
         p = stop - inAt
