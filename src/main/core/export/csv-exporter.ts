@@ -2,6 +2,7 @@ import * as fs from 'node:fs'
 import { promisify } from 'node:util'
 import type { JournalPartRef, PartDamage } from '../capture/capture-store'
 import { RecordChunks } from '../capture/record-chunks'
+import type { ExportOutcomeBase } from '../export-jobs'
 import { columnName, csvLine, UTF8_BOM } from './csv-text'
 import { planExport, type ExportFilter } from './export-plan'
 import { ROW_RESERVE, RowFormatter, type FormatOptions } from './row-formatter'
@@ -29,10 +30,7 @@ export interface ExportHooks {
   onDamage?(part: JournalPartRef, damage: PartDamage): void
 }
 
-export interface ExportOutcome {
-  status: 'done' | 'cancelled'
-  rows: number
-  bytes: number
+export interface ExportOutcome extends ExportOutcomeBase {
   /** Rows formatted by the WebAssembly kernel (the rest by JavaScript). */
   kernelRows: number
   /** Damaged bytes skipped over all parts (each part reported through onDamage). */
@@ -176,8 +174,8 @@ class ExportRun {
       }
     } catch (error) {
       // Garbage that passed as records can make no sense to the formatter: damage, unless
-      // the part was already being read record by record.
-      if (checked || isWriteError(error)) throw error
+      // the part was already read record by record, or it is a write's error (with a code).
+      if (checked || typeof (error as NodeJS.ErrnoException)?.code === 'string') throw error
       return 'damaged'
     } finally {
       reader.close()
@@ -241,8 +239,4 @@ async function writeAll(fd: number, bytes: Uint8Array, position: number): Promis
     const { bytesWritten } = await writeAsync(fd, bytes, done, bytes.length - done, position + done)
     done += bytesWritten
   }
-}
-
-function isWriteError(error: unknown): boolean {
-  return typeof (error as NodeJS.ErrnoException)?.code === 'string'
 }

@@ -29,11 +29,9 @@ let compiled: object | null | undefined
 let idle: Exports | null = null
 
 /**
- * The export's formatter where WebAssembly runs: wide rows of consecutive columns (the common
- * case) through the kernel (format-kernel.as.ts); every other record (definitions, scattered
- * columns, odd times) through RowFormatter, which also tells the kernel the definitions it
- * reads. Journal chunks are read into, and rows written from, the kernel's memory, so nothing
- * is copied between the two. Both write the same bytes.
+ * Wide rows of consecutive columns (the common case) through the kernel; every other record
+ * through RowFormatter, which tells the kernel the definitions it reads. Chunks are read into,
+ * and rows written from, the kernel's memory: nothing is copied between the two.
  */
 export class KernelFormatter extends RowFormatter {
   override kernelRows = 0
