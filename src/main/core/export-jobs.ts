@@ -1,5 +1,6 @@
 // Exports into a file the user picks, each under its id with a cancel: the capture's CSV
 // export and the database's run the same way.
+import * as fs from 'node:fs'
 import { AppError } from '../../shared/contract'
 import type { ExportResult } from '../../shared/types'
 
@@ -63,5 +64,25 @@ export class ExportJobs {
     const state = this.running.get(exportId)
     if (state) state.cancelled = true
     return state !== undefined
+  }
+}
+
+/**
+ * Writes `<target>.partial` and renames it when done, so a cancel or a failure never leaves a
+ * half file under the chosen name.
+ */
+export async function writeWhole<T extends { status: 'done' | 'cancelled' }>(
+  target: string,
+  write: (partial: string) => Promise<T>
+): Promise<T> {
+  const partial = `${target}.partial`
+  try {
+    const outcome = await write(partial)
+    if (outcome.status === 'done') fs.renameSync(partial, target)
+    else fs.rmSync(partial, { force: true })
+    return outcome
+  } catch (error) {
+    fs.rmSync(partial, { force: true })
+    throw error
   }
 }

@@ -2,7 +2,7 @@ import * as fs from 'node:fs'
 import { promisify } from 'node:util'
 import type { JournalPartRef, PartDamage } from '../capture/capture-store'
 import { RecordChunks } from '../capture/record-chunks'
-import type { ExportOutcomeBase } from '../export-jobs'
+import { writeWhole, type ExportOutcomeBase } from '../export-jobs'
 import { columnName, csvLine, UTF8_BOM } from './csv-text'
 import { planExport, type ExportFilter } from './export-plan'
 import { ROW_RESERVE, RowFormatter, type FormatOptions } from './row-formatter'
@@ -41,10 +41,8 @@ export interface ExportOutcome extends ExportOutcomeBase {
  * Streams the selected journal parts into a CSV file: wide (one row per message, a column
  * per field) or long (one row per value), in flat memory: one read buffer and two output
  * buffers, one written (a plain file write, one at a time) while the other is filled.
- *
  * Nothing damaged is exported as data: a part whose CRC does not match is taken back and read
- * again record by record, skipping the damage. The file is written as `<target>.partial` and
- * renamed when complete, so a cancel or a failure never leaves a half file under that name.
+ * again record by record, skipping the damage.
  */
 export async function exportCsv(
   parts: readonly JournalPartRef[],
@@ -78,26 +76,23 @@ export async function exportCsv(
   const formatter =
     (kernel && KernelFormatter.create(formatOptions, BLOCK + ROW_RESERVE)) ||
     new RowFormatter(formatOptions, BLOCK + ROW_RESERVE)
-  const partial = `${target}.partial`
-  let fd: number | null = null
   try {
-    fd = fs.openSync(partial, 'w')
-    const head = Buffer.from(UTF8_BOM + csvLine(header), 'utf8')
-    formatter.out.set(head)
-    formatter.at = head.length
-    const run = new ExportRun(fd, formatter, parts, hooks)
-    const status = await run.all()
-    fs.closeSync(fd)
-    fd = null
-    if (status === 'cancelled') fs.rmSync(partial, { force: true })
-    else fs.renameSync(partial, target)
+    const result = await writeWhole(target, async (partial) => {
+      const fd = fs.openSync(partial, 'w')
+      try {
+        const head = Buffer.from(UTF8_BOM + csvLine(header), 'utf8')
+        formatter.out.set(head)
+        formatter.at = head.length
+        const run = new ExportRun(fd, formatter, parts, hooks)
+        return { status: await run.all(), written: run.written, skippedBytes: run.skippedBytes }
+      } finally {
+        fs.closeSync(fd)
+      }
+    })
+    const { status, written: bytes, skippedBytes } = result
     const { rows, kernelRows } = formatter
-    if (status === 'done') hooks.onProgress?.({ rows, bytesWritten: run.written, fraction: 1 })
-    return { status, rows, bytes: run.written, kernelRows, skippedBytes: run.skippedBytes }
-  } catch (error) {
-    if (fd !== null) fs.closeSync(fd)
-    fs.rmSync(partial, { force: true })
-    throw error
+    if (status === 'done') hooks.onProgress?.({ rows, bytesWritten: bytes, fraction: 1 })
+    return { status, rows, bytes, kernelRows, skippedBytes }
   } finally {
     formatter.release()
   }
