@@ -3,7 +3,7 @@ import { promisify } from 'node:util'
 import type { JournalPartRef, PartDamage } from '../capture/capture-store'
 import { RecordChunks } from '../capture/record-chunks'
 import { writeWhole, type ExportOutcomeBase } from '../export-jobs'
-import { columnName, csvLine, UTF8_BOM } from './csv-text'
+import { csvLine, UTF8_BOM } from './csv-text'
 import { planExport, type ExportFilter } from './export-plan'
 import { ROW_RESERVE, RowFormatter, type FormatOptions } from './row-formatter'
 import { KernelFormatter } from './wasm/format-kernel'
@@ -57,7 +57,7 @@ export async function exportCsv(
   const header = wide
     ? [
         ...leading,
-        ...plan.columns.map((c) => columnName(c.field, c.unit)),
+        ...plan.columns.map((c) => (c.unit ? `${c.field} (${c.unit})` : c.field)), // pressure (hPa)
         ...(payload ? ['payload', 'payload_encoding'] : [])
       ]
     : [...leading, 'field', 'unit', 'value']
@@ -121,11 +121,16 @@ class ExportRun {
   async all(): Promise<'done' | 'cancelled'> {
     try {
       for (const part of this.parts) {
-        const mark = { offset: this.written + this.f.at, rows: this.f.rows }
+        await this.flush() // all written before a part, so a damaged one can be cut off the end
+        const mark = { written: this.written, rows: this.f.rows }
         let ok = await this.part(part, false)
         if (ok === 'damaged') {
           // Take back what the damaged read wrote, then read the part record by record.
-          await this.rewind(mark)
+          await this.inFlight
+          fs.ftruncateSync(this.fd, mark.written)
+          this.written = mark.written
+          this.f.at = 0
+          this.f.rows = mark.rows
           ok = await this.part(part, true)
         }
         if (ok === 'cancelled') return 'cancelled'
@@ -176,15 +181,11 @@ class ExportRun {
       reader.close()
     }
     if (!checked) return reader.intact ? 'done' : 'damaged'
-    const { damage } = reader
-    const skipped = damage.bytes + (damage.tornAt === null ? 0 : part.bytes - damage.tornAt)
+    const { regions, bytes, tornAt } = reader.damage
+    const skipped = bytes + (tornAt === null ? 0 : part.bytes - tornAt)
     if (skipped > 0 || recheck) {
       this.skippedBytes += skipped
-      this.hooks.onDamage?.(part, {
-        regions: damage.regions,
-        bytes: skipped,
-        messages: reader.messages
-      })
+      this.hooks.onDamage?.(part, { regions, bytes: skipped, messages: reader.messages })
     }
     return 'done'
   }
@@ -202,19 +203,6 @@ class ExportRun {
     this.inFlight.catch(() => undefined)
     this.written += bytes.length
     f.drained()
-  }
-
-  /** Back to where a part began: the file cut there, the rows counted then. */
-  private async rewind(mark: { offset: number; rows: number }): Promise<void> {
-    const { f } = this
-    await this.inFlight
-    if (mark.offset > this.written) f.at = mark.offset - this.written
-    else {
-      if (mark.offset < this.written) fs.ftruncateSync(this.fd, mark.offset)
-      this.written = mark.offset
-      f.at = 0
-    }
-    f.rows = mark.rows
   }
 
   private progress(partDone: number): void {

@@ -18,10 +18,5 @@ export function csvLine(fields: readonly string[]): string {
   return `${fields.map(csvField).join(',')}\r\n`
 }
 
-/** Header name of a value column: `pressure (hPa)`, or the bare field without a unit. */
-export function columnName(field: string, unit: string): string {
-  return unit ? `${field} (${unit})` : field
-}
-
 /** Excel reads a file as UTF-8 (°C, µg/m³) only when it starts with this mark. */
 export const UTF8_BOM = '\ufeff'

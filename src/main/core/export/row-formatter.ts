@@ -34,7 +34,7 @@ export interface FormatOptions {
   fromMs: number
   toMs: number
   topics: Set<string> | null
-  /** Wide rows end with the message's payload and its encoding (text or base64). */
+  /** Wide rows only: rows end with the message's payload and its encoding (text or base64). */
   payload?: boolean
 }
 
@@ -65,8 +65,6 @@ export class RowFormatter {
   // A topic's `,<connection>,<topic>,` (RFC 4180-quoted), or null when filtered out.
   private topicStates: (Uint8Array | null | undefined)[] = []
   private setStates: (FieldSetState | undefined)[] = []
-  private readonly wideFormat: boolean
-  private readonly withPayload: boolean
   private readonly slices: Int32Array
   /** `time,epoch_ms` of the last row's millisecond: rows of one instant share it. */
   private head = new Uint8Array(0)
@@ -78,8 +76,6 @@ export class RowFormatter {
   ) {
     this.homes = [new Uint8Array(size), new Uint8Array(size)]
     this.out = this.home = this.homes[0]
-    this.wideFormat = options.format === 'wide'
-    this.withPayload = options.payload === true && this.wideFormat
     this.slices = new Int32Array(Math.max(2, options.ncols * 2))
   }
 
@@ -95,7 +91,8 @@ export class RowFormatter {
    */
   formatRun(chunk: RecordChunk, p: number, fill: number, stopAfter = chunk.end): number {
     const { buf, view, end } = chunk
-    const { fromMs, toMs, ncols } = this.options
+    const { fromMs, toMs, ncols, payload } = this.options
+    const wide = this.options.format === 'wide'
     const topics = this.topicStates
     const sets = this.setStates
     while (p < end && p < stopAfter && this.at <= fill) {
@@ -109,15 +106,15 @@ export class RowFormatter {
           const topic = topics[view.getUint32(body + MESSAGE_TOPIC_ID, true)]
           const setId = view.getUint32(body + MESSAGE_FIELDSET_ID, true)
           const set = sets[setId]
-          if (topic && (set || (this.withPayload && setId === NO_FIELDS))) {
-            const cell = this.withPayload ? payloadCells(buf, body, next) : null
+          if (topic && (set || (payload && setId === NO_FIELDS))) {
+            const cell = payload ? payloadCells(buf, body, next) : null
             const bound = 256 + topic.length + 4 * length + 2 * ncols + (cell?.length ?? 0)
             if (this.at + bound > this.out.length) {
               if (this.at > 0) return p
               this.out = new Uint8Array(bound) // one row larger than the whole buffer
             }
             const [textStart, textEnd] = messageText(buf, body, next)
-            if (this.wideFormat) this.wide(t, topic, set, buf, textStart, textEnd, cell)
+            if (wide) this.wide(t, topic, set, buf, textStart, textEnd, cell)
             else if (set) this.long(t, topic, set, buf, textStart, textEnd)
           }
         }
