@@ -1,5 +1,5 @@
 import type { JournalPartRef } from '../capture/capture-store'
-import type { FieldSetDef, TopicDef } from '../capture/journal-format'
+import type { TopicDef } from '../capture/journal-format'
 
 export interface ExportFilter {
   fromMs?: number
@@ -28,7 +28,7 @@ export function planExport(parts: readonly JournalPartRef[], filter: ExportFilte
   for (const part of parts) {
     if (!inRange(part, filter)) continue
     const topics = new Map<number, TopicDef>(part.index.topics.map((t) => [t.id, t]))
-    for (const fs of part.index.fieldSets as FieldSetDef[]) {
+    for (const fs of part.index.fieldSets) {
       const topic = topics.get(fs.topicId)
       if (!topic || (topicSet && !topicSet.has(topic.topic))) continue
       connections.add(topic.connection)

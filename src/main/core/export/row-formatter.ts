@@ -58,9 +58,8 @@ export class RowFormatter {
   kernelRows = 0
   /** A buffer to read journal chunks into (the kernel's memory), when it has one. */
   readonly readBuffer?: Buffer
-  /** The two output buffers: one is written out while the other is filled. */
+  /** The two output buffers: the first is filled while the other is written out. */
   protected homes: [Uint8Array, Uint8Array]
-  protected home: Uint8Array
   // Indexed by journal id (small integers): an array lookup per record, not a Map's hash.
   // A topic's `,<connection>,<topic>,` (RFC 4180-quoted), or null when filtered out.
   private topicStates: (Uint8Array | null | undefined)[] = []
@@ -75,7 +74,7 @@ export class RowFormatter {
     size: number
   ) {
     this.homes = [new Uint8Array(size), new Uint8Array(size)]
-    this.out = this.home = this.homes[0]
+    this.out = this.homes[0]
     this.slices = new Int32Array(Math.max(2, options.ncols * 2))
   }
 
@@ -130,8 +129,8 @@ export class RowFormatter {
 
   /** The output is being written: go on in the other output buffer (written out already). */
   drained(): void {
-    this.home = this.home === this.homes[0] ? this.homes[1] : this.homes[0]
-    this.out = this.home
+    this.homes.reverse()
+    this.out = this.homes[0]
     this.at = 0
   }
 

@@ -60,7 +60,7 @@ export class KernelFormatter extends RowFormatter {
     this.fieldSets = new DataView(memory, x.FIELDSETS.value, this.maxIds * 8)
     this.readBuffer = Buffer.from(memory, readAt, PORCH + CHUNK)
     this.homes = [Buffer.from(memory, outAt, outBytes), Buffer.from(memory, out2At, outBytes)]
-    this.out = this.home = this.homes[0]
+    this.out = this.homes[0]
   }
 
   /** A kernel formatter (a warm instance when one is free), or null without WebAssembly. */
@@ -91,9 +91,9 @@ export class KernelFormatter extends RowFormatter {
   override formatRun(chunk: RecordChunk, p: number, fill: number): number {
     const fast = chunk.buf.buffer === this.x.memory.buffer
     while (p < chunk.end && this.at < fill) {
-      if (fast && this.out === this.home) {
+      if (fast && this.out === this.homes[0]) {
         const inAt = chunk.buf.byteOffset
-        const outAt = this.home.byteOffset
+        const outAt = this.out.byteOffset
         const { fromMs, toMs } = this.options
         const stop = this.x.formatWide(
           inAt + p,
