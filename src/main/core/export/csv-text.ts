@@ -1,4 +1,4 @@
-// RFC 4180 helpers shared by the streaming exporter and the tests.
+// RFC 4180 text for the exporter's header, topics, field names, units and payloads.
 
 /**
  * A text cell (topic, connection, field name, unit, payload): quoted when it holds a comma,

@@ -26,9 +26,6 @@ let fracReady = false
 /** The first millisecond of the head's second; NaN before the first head. */
 let headMs: f64 = NaN
 let headLen: usize = 0
-let y: i64 = 1970
-let mo: i64 = 1
-let d: i64 = 1
 
 /** "000Z" to "999Z" as little-endian words: a row's milliseconds in one load. */
 function fillFracTable(): void {
@@ -60,7 +57,9 @@ function fillFracTable(): void {
   }
 }
 
-function civil(days: i64): void {
+function buildHead(second: i64): void {
+  headMs = <f64>second * 1000
+  const days = second / 86400
   // H. Hinnant's days -> civil date, for days >= 0 (1970 onwards).
   const z = days + 719468
   const era = z / 146097
@@ -68,15 +67,9 @@ function civil(days: i64): void {
   const yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365
   const doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
   const mp = (5 * doy + 2) / 153
-  d = doy - (153 * mp + 2) / 5 + 1
-  mo = mp < 10 ? mp + 3 : mp - 9
-  y = yoe + era * 400 + (mo <= 2 ? 1 : 0)
-}
-
-function buildHead(second: i64): void {
-  headMs = <f64>second * 1000
-  const days = second / 86400
-  civil(days)
+  const d = doy - (153 * mp + 2) / 5 + 1
+  const mo = mp < 10 ? mp + 3 : mp - 9
+  const y = yoe + era * 400 + (mo <= 2 ? 1 : 0)
   const sod = second - days * 86400
   digits(ROW_HEAD, y, 4)
   store<u8>(ROW_HEAD + 4, 45)

@@ -130,7 +130,7 @@ export class KernelFormatter extends RowFormatter {
       this.topics.setUint32(id * 8 + 4, SKIP, true)
       return
     }
-    if (this.tailsAt + tail.length > this.tailsStart + TAILS_BYTES || tail.length === 0) return
+    if (this.tailsAt + tail.length > this.tailsStart + TAILS_BYTES) return // JavaScript's rows
     new Uint8Array(this.x.memory.buffer).set(tail, this.tailsAt)
     this.topics.setUint32(id * 8, this.tailsAt, true)
     this.topics.setUint32(id * 8 + 4, tail.length, true)
