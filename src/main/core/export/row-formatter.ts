@@ -42,8 +42,9 @@ interface FieldSetState {
   columns: Int32Array
   /** First column when the fields are consecutive columns in order, else -1. */
   block: number
-  /** Long rows: `<name>,<unit>,` of each field. */
+  /** Long rows: `<name>,<unit>,` of each field, and their bytes together. */
   labels: Uint8Array[]
+  labelBytes: number
 }
 
 /** Room in each output buffer past the fill mark, for the row that crosses it. */
@@ -107,10 +108,13 @@ export class RowFormatter {
           const set = sets[setId]
           if (topic && (set || (payload && setId === NO_FIELDS))) {
             const cell = payload ? payloadCells(buf, body, next) : null
-            const bound = 256 + topic.length + 4 * length + 2 * ncols + (cell?.length ?? 0)
+            // The most its rows can take; a long row per field repeats the head and the topic.
+            const bound = wide
+              ? 256 + topic.length + 4 * length + 2 * ncols + (cell?.length ?? 0)
+              : 256 + length + (set ? set.labelBytes + set.labels.length * (64 + topic.length) : 0)
             if (this.at + bound > this.out.length) {
               if (this.at > 0) return p
-              this.out = new Uint8Array(bound) // one row larger than the whole buffer
+              this.out = new Uint8Array(bound) // one message larger than the whole buffer
             }
             const [textStart, textEnd] = messageText(buf, body, next)
             if (wide) this.wide(t, topic, set, buf, textStart, textEnd, cell)
@@ -252,11 +256,11 @@ export class RowFormatter {
     const columns = Int32Array.from(names, (name) => this.options.columns.get(name) ?? -1)
     let block = columns.length > 0 ? columns[0] : -1
     for (let i = 0; i < columns.length && block >= 0; i++) if (columns[i] !== block + i) block = -1
-    this.setStates[id] = {
-      columns,
-      block,
-      labels: names.map((name, i) => encoder.encode(`${csvField(name)},${csvField(units[i])},`))
-    }
+    const labels = names.map((name, i) =>
+      encoder.encode(`${csvField(name)},${csvField(units[i])},`)
+    )
+    const labelBytes = labels.reduce((n, label) => n + label.length, 0)
+    this.setStates[id] = { columns, block, labels, labelBytes }
     this.fieldSetDefined(id, block, block >= 0 ? this.options.ncols - block - columns.length : 0)
   }
 
