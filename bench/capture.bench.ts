@@ -174,6 +174,8 @@ async function exportTimes() {
       floor: [] as number[],
       ours: [] as number[],
       js: [] as number[],
+      // The two formatters again into memory (no disk), where the formatting is the cost.
+      memory: { kernel: [] as number[], js: [] as number[] },
       rows: 0,
       kernelRows: 0,
       journalBytes,
@@ -185,6 +187,7 @@ async function exportTimes() {
     const rssStart = process.memoryUsage().rss
     await exportCsv(parts, warmUp, { format: 'wide' })
     fs.rmSync(warmUp)
+    const shm = memoryDir()
     for (let trial = 0; trial < EXPORT_TRIALS; trial++) {
       const copies = parts.map((p, i) => path.join(dir, `copy-${i}.jnl`))
       copies.forEach((c) => fs.rmSync(c, { force: true }))
@@ -214,6 +217,15 @@ async function exportTimes() {
       t0 = performance.now()
       await exportCsv(parts, target, { format: 'wide', engine: 'js' })
       result.js.push(performance.now() - t0)
+      if (shm) {
+        for (const engine of ['auto', 'js'] as const) {
+          const inMemory = path.join(shm, 'export.csv')
+          t0 = performance.now()
+          await exportCsv(parts, inMemory, { format: 'wide', engine })
+          result.memory[engine === 'auto' ? 'kernel' : 'js'].push(performance.now() - t0)
+          fs.rmSync(inMemory)
+        }
+      }
       // Context: the same reads and writes with no formatting at all, from user space.
       execFileSync('sync')
       t0 = performance.now()
@@ -229,9 +241,20 @@ async function exportTimes() {
       result.rssGrowthMB = Math.max(result.rssGrowthMB, (rssPeak - rssStart) / 1048576)
     }
     await reopened.close()
+    if (shm) fs.rmSync(shm, { recursive: true, force: true })
     return result
   } finally {
     fs.rmSync(dir, { recursive: true, force: true })
+  }
+}
+
+/** A folder in memory (tmpfs) for exports without a disk, or null (said loudly) without one. */
+function memoryDir(): string | null {
+  try {
+    return fs.mkdtempSync('/dev/shm/bench-export-')
+  } catch (error) {
+    console.warn(`*** formatter comparison in memory skipped: /dev/shm: ${String(error)} ***`)
+    return null
   }
 }
 
@@ -272,6 +295,17 @@ const bench: Bench = {
       ...atLeast(cp / ours, 0.4),
       note: `speed ratio = cp time / export time, medians of ${EXPORT_TRIALS} after an untimed warm-up export; ${fmt(ex.kernelRows)} of ${fmt(ex.rows)} rows formatted by the WebAssembly kernel. The same export with the JavaScript formatter only: ${fmt(median(ex.js))} ms (kernel ${(median(ex.js) / ours).toFixed(2)}x faster). The same reads and writes with no formatting at all take ${fmt(median(ex.floor))} ms (cp copies inside the kernel): ${(cp / median(ex.floor)).toFixed(2)} is about the most a user-space export could reach here. Trials cp ${ex.cp.map((t) => fmt(t)).join(' / ')}; ours ${ex.ours.map((t) => fmt(t)).join(' / ')}; JavaScript ${ex.js.map((t) => fmt(t)).join(' / ')}`
     })
+    const js = median(ex.js)
+    const inMemory = ex.memory.kernel.length > 0
+    const kernel = inMemory ? median(ex.memory.kernel) : ours
+    const jsOnly = inMemory ? median(ex.memory.js) : js
+    results.push({
+      name: `Export formatters side by side${inMemory ? ' (into memory)' : ''}: WebAssembly kernel vs JavaScript (ms)`,
+      ours: fmt(kernel),
+      reference: `${fmt(jsOnly)} (the same export, JavaScript formatter only)`,
+      ...atLeast(jsOnly / kernel, 1),
+      note: `ratio = JavaScript time / kernel time, medians of ${EXPORT_TRIALS}; ${inMemory ? `exports into /dev/shm, so the disk does not hide the formatting. Trials kernel ${ex.memory.kernel.map((t) => fmt(t)).join(' / ')}; JavaScript ${ex.memory.js.map((t) => fmt(t)).join(' / ')}. ` : ''}To disk: kernel ${fmt(ours)} ms, JavaScript ${fmt(js)} ms (cp ratio ${(cp / js).toFixed(3)})`
+    })
     results.push({
       name: 'Journal bytes per reference CSV message, payload kept',
       ours: fmt(ex.journalBytes / ex.messages, 1),
@@ -280,7 +314,7 @@ const bench: Bench = {
       note: `${fmt(ex.messages)} messages; the CSV payload is the values text, so it is kept once`
     })
     results.push({
-      name: `Export memory: RSS growth over ${EXPORT_TRIALS * 2 + 1} exports (MB)`,
+      name: `Export memory: RSS growth over ${EXPORT_TRIALS * (inMemory ? 4 : 2) + 1} exports (MB)`,
       ours: fmt(ex.rssGrowthMB, 1),
       reference: '32 (budget)',
       ...atMost(ex.rssGrowthMB / 32, 1),

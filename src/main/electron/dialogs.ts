@@ -1,6 +1,6 @@
 import * as path from 'node:path'
 import { dialog, type BrowserWindow } from 'electron'
-import type { ExportTargetResolver } from '../core/export/export-service'
+import type { ExportTargetResolver } from '../core/export-jobs'
 
 export function exportTargetDialog(getWindow: () => BrowserWindow | null): ExportTargetResolver {
   return async (suggestedName) => {

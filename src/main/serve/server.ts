@@ -8,7 +8,7 @@ import { eventChannels } from '../../shared/contract'
 import { decodeFrame, encodeFrame, type WireMessage } from '../../shared/frame-codec'
 import { dispatch } from '../core/dispatch'
 import type { MonitorCore } from '../core/monitor-core'
-import type { ExportTargetResolver } from '../core/export/export-service'
+import type { ExportTargetResolver } from '../core/export-jobs'
 import {
   ClientLink,
   DEFAULT_CLIENT_LIMITS,

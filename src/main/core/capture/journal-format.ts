@@ -179,6 +179,17 @@ export function messagePayload(
   return { kind, size, start: textEnd, end }
 }
 
+const utf8 = new TextDecoder('utf-8', { fatal: true })
+
+/** A kept payload's bytes as text: themselves when they are UTF-8, else base64. */
+export function payloadAsText(bytes: Uint8Array): { text: string; encoding: 'text' | 'base64' } {
+  try {
+    return { text: utf8.decode(bytes), encoding: 'text' }
+  } catch {
+    return { text: Buffer.from(bytes).toString('base64'), encoding: 'base64' }
+  }
+}
+
 export function isMessage(type: number): boolean {
   return type === TYPE_MESSAGE || type === TYPE_MESSAGE_V1
 }

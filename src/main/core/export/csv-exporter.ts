@@ -2,7 +2,8 @@ import * as fs from 'node:fs'
 import { promisify } from 'node:util'
 import type { JournalPartRef, PartDamage } from '../capture/capture-store'
 import { RecordChunks } from '../capture/record-chunks'
-import { columnName, csvLine, UTF8_BOM } from './csv-text'
+import { writeWhole, type ExportOutcomeBase } from '../export-jobs'
+import { csvLine, UTF8_BOM } from './csv-text'
 import { planExport, type ExportFilter } from './export-plan'
 import { ROW_RESERVE, RowFormatter, type FormatOptions } from './row-formatter'
 import { KernelFormatter } from './wasm/format-kernel'
@@ -29,10 +30,7 @@ export interface ExportHooks {
   onDamage?(part: JournalPartRef, damage: PartDamage): void
 }
 
-export interface ExportOutcome {
-  status: 'done' | 'cancelled'
-  rows: number
-  bytes: number
+export interface ExportOutcome extends ExportOutcomeBase {
   /** Rows formatted by the WebAssembly kernel (the rest by JavaScript). */
   kernelRows: number
   /** Damaged bytes skipped over all parts (each part reported through onDamage). */
@@ -41,15 +39,10 @@ export interface ExportOutcome {
 
 /**
  * Streams the selected journal parts into a CSV file: wide (one row per message, a column
- * per field) or long (one row per value). Memory stays flat: one read buffer and two output
- * buffers, whatever the size. Reads are synchronous (from the page cache); each full output
- * buffer is written with one plain file write while the other is filled, never two at once;
- * the event loop gets a turn at least every frame.
- *
- * Nothing damaged is exported as data: a part with a known CRC is checked as it is read, and
- * if it does not match, what it wrote is taken back and the part is read again record by
- * record, skipping the damage. The file is written as `<target>.partial` and renamed when
- * complete, so a cancel or a failure never leaves a half file under the chosen name.
+ * per field) or long (one row per value), in flat memory: one read buffer and two output
+ * buffers, one written (a plain file write, one at a time) while the other is filled.
+ * Nothing damaged is exported as data: a part whose CRC does not match is taken back and read
+ * again record by record, skipping the damage.
  */
 export async function exportCsv(
   parts: readonly JournalPartRef[],
@@ -58,54 +51,48 @@ export async function exportCsv(
   hooks: ExportHooks = {}
 ): Promise<ExportOutcome> {
   const plan = planExport(parts, options)
-  const payload = options.payload === true && options.format === 'wide'
-  const header =
-    options.format === 'wide'
-      ? [
-          ...leading(plan.withConnection),
-          ...plan.columns.map((c) => columnName(c.field, c.unit)),
-          ...(payload ? ['payload', 'payload_encoding'] : [])
-        ]
-      : [...leading(plan.withConnection), 'field', 'unit', 'value']
-  const formatter = createFormatter(
-    {
-      format: options.format,
-      withConnection: plan.withConnection,
-      columns: new Map(plan.columns.map((c, i) => [c.field, i])),
-      ncols: plan.columns.length,
-      fromMs: options.fromMs ?? -Infinity,
-      toMs: options.toMs ?? Infinity,
-      topics: options.topics ? new Set(options.topics) : null,
-      payload
-    },
-    BLOCK + ROW_RESERVE,
-    options.engine
-  )
-  const partial = `${target}.partial`
-  let fd: number | null = null
+  const wide = options.format === 'wide'
+  const payload = options.payload === true && wide
+  const leading = ['time', 'epoch_ms', ...(plan.withConnection ? ['connection'] : []), 'topic']
+  const header = wide
+    ? [
+        ...leading,
+        ...plan.columns.map((c) => (c.unit ? `${c.field} (${c.unit})` : c.field)), // pressure (hPa)
+        ...(payload ? ['payload', 'payload_encoding'] : [])
+      ]
+    : [...leading, 'field', 'unit', 'value']
+  const formatOptions: FormatOptions = {
+    format: options.format,
+    withConnection: plan.withConnection,
+    columns: new Map(plan.columns.map((c, i) => [c.field, i])),
+    ncols: plan.columns.length,
+    fromMs: options.fromMs ?? -Infinity,
+    toMs: options.toMs ?? Infinity,
+    topics: options.topics ? new Set(options.topics) : null,
+    payload
+  }
+  // The WebAssembly kernel for plain wide rows where it runs, else JavaScript: the same bytes.
+  const kernel = wide && !payload && options.engine !== 'js'
+  const formatter =
+    (kernel && KernelFormatter.create(formatOptions, BLOCK + ROW_RESERVE)) ||
+    new RowFormatter(formatOptions, BLOCK + ROW_RESERVE)
   try {
-    fd = fs.openSync(partial, 'w')
-    const run = new ExportRun(fd, formatter, parts, hooks)
-    run.put(Buffer.from(UTF8_BOM + csvLine(header), 'utf8'))
-    const status = await run.all()
-    fs.closeSync(fd)
-    fd = null
-    if (status === 'cancelled') fs.rmSync(partial, { force: true })
-    else fs.renameSync(partial, target)
-    const outcome: ExportOutcome = {
-      status,
-      rows: formatter.rows,
-      bytes: run.written,
-      kernelRows: formatter.kernelRows,
-      skippedBytes: run.skippedBytes
-    }
-    if (status === 'done')
-      hooks.onProgress?.({ rows: outcome.rows, bytesWritten: outcome.bytes, fraction: 1 })
-    return outcome
-  } catch (error) {
-    if (fd !== null) fs.closeSync(fd)
-    fs.rmSync(partial, { force: true })
-    throw error
+    const result = await writeWhole(target, async (partial) => {
+      const fd = fs.openSync(partial, 'w')
+      try {
+        const head = Buffer.from(UTF8_BOM + csvLine(header), 'utf8')
+        formatter.out.set(head)
+        formatter.at = head.length
+        const run = new ExportRun(fd, formatter, parts, hooks)
+        return { status: await run.all(), written: run.written, skippedBytes: run.skippedBytes }
+      } finally {
+        fs.closeSync(fd)
+      }
+    })
+    const { status, written: bytes, skippedBytes } = result
+    const { rows, kernelRows } = formatter
+    if (status === 'done') hooks.onProgress?.({ rows, bytesWritten: bytes, fraction: 1 })
+    return { status, rows, bytes, kernelRows, skippedBytes }
   } finally {
     formatter.release()
   }
@@ -131,26 +118,26 @@ class ExportRun {
     this.totalBytes = parts.reduce((n, p) => n + p.bytes, 0) || 1
   }
 
-  put(bytes: Uint8Array): void {
-    this.f.out.set(bytes, this.f.at)
-    this.f.at += bytes.length
-  }
-
   async all(): Promise<'done' | 'cancelled'> {
     try {
       for (const part of this.parts) {
-        const mark = { offset: this.written + this.f.at, rows: this.f.rows }
+        await this.flush() // all written before a part, so a damaged one can be cut off the end
+        const mark = { written: this.written, rows: this.f.rows }
         let ok = await this.part(part, false)
         if (ok === 'damaged') {
           // Take back what the damaged read wrote, then read the part record by record.
-          await this.rewind(mark)
+          await this.inFlight
+          fs.ftruncateSync(this.fd, mark.written)
+          this.written = mark.written
+          this.f.at = 0
+          this.f.rows = mark.rows
           ok = await this.part(part, true)
         }
         if (ok === 'cancelled') return 'cancelled'
         this.doneBytes += part.bytes
       }
       await this.flush()
-      await this.settle()
+      await this.inFlight
       return 'done'
     } finally {
       // No write may outlive the file it writes to, whatever ended the export.
@@ -187,22 +174,18 @@ class ExportRun {
       }
     } catch (error) {
       // Garbage that passed as records can make no sense to the formatter: damage, unless
-      // the part was already being read record by record.
-      if (checked || isWriteError(error)) throw error
+      // the part was already read record by record, or it is a write's error (with a code).
+      if (checked || typeof (error as NodeJS.ErrnoException)?.code === 'string') throw error
       return 'damaged'
     } finally {
       reader.close()
     }
     if (!checked) return reader.intact ? 'done' : 'damaged'
-    const { damage } = reader
-    const skipped = damage.bytes + (damage.tornAt === null ? 0 : part.bytes - damage.tornAt)
+    const { regions, bytes, tornAt } = reader.damage
+    const skipped = bytes + (tornAt === null ? 0 : part.bytes - tornAt)
     if (skipped > 0 || recheck) {
       this.skippedBytes += skipped
-      this.hooks.onDamage?.(part, {
-        regions: damage.regions,
-        bytes: skipped,
-        messages: reader.messages
-      })
+      this.hooks.onDamage?.(part, { regions, bytes: skipped, messages: reader.messages })
     }
     return 'done'
   }
@@ -222,24 +205,6 @@ class ExportRun {
     f.drained()
   }
 
-  /** Every write done (the end of the export, or before cutting the file back). */
-  async settle(): Promise<void> {
-    await this.inFlight
-  }
-
-  /** Back to where a part began: the file cut there, the rows counted then. */
-  private async rewind(mark: { offset: number; rows: number }): Promise<void> {
-    const { f } = this
-    await this.settle()
-    if (mark.offset > this.written) f.at = mark.offset - this.written
-    else {
-      if (mark.offset < this.written) fs.ftruncateSync(this.fd, mark.offset)
-      this.written = mark.offset
-      f.at = 0
-    }
-    f.rows = mark.rows
-  }
-
   private progress(partDone: number): void {
     const now = Date.now()
     if (now - this.lastProgress < PROGRESS_EVERY_MS) return
@@ -257,25 +222,4 @@ async function writeAll(fd: number, bytes: Uint8Array, position: number): Promis
     const { bytesWritten } = await writeAsync(fd, bytes, done, bytes.length - done, position + done)
     done += bytesWritten
   }
-}
-
-function isWriteError(error: unknown): boolean {
-  return typeof (error as NodeJS.ErrnoException)?.code === 'string'
-}
-
-/** The WebAssembly formatter for wide rows where it runs, else JavaScript: the same bytes. */
-function createFormatter(
-  options: FormatOptions,
-  outBytes: number,
-  engine: 'auto' | 'js' = 'auto'
-): RowFormatter {
-  const kernel =
-    options.format === 'wide' && !options.payload && engine !== 'js'
-      ? KernelFormatter.create(options, outBytes)
-      : null
-  return kernel ?? new RowFormatter(options, outBytes)
-}
-
-function leading(withConnection: boolean): string[] {
-  return ['time', 'epoch_ms', ...(withConnection ? ['connection'] : []), 'topic']
 }

@@ -1,4 +1,4 @@
-// RFC 4180 helpers shared by the streaming exporter and the tests.
+// RFC 4180 text for the exporter's header, topics, field names, units and payloads.
 
 /**
  * A text cell (topic, connection, field name, unit, payload): quoted when it holds a comma,
@@ -16,11 +16,6 @@ export function csvField(value: string): string {
 
 export function csvLine(fields: readonly string[]): string {
   return `${fields.map(csvField).join(',')}\r\n`
-}
-
-/** Header name of a value column: `pressure (hPa)`, or the bare field without a unit. */
-export function columnName(field: string, unit: string): string {
-  return unit ? `${field} (${unit})` : field
 }
 
 /** Excel reads a file as UTF-8 (°C, µg/m³) only when it starts with this mark. */

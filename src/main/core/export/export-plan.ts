@@ -1,5 +1,5 @@
 import type { JournalPartRef } from '../capture/capture-store'
-import type { FieldSetDef, TopicDef } from '../capture/journal-format'
+import type { TopicDef } from '../capture/journal-format'
 
 export interface ExportFilter {
   fromMs?: number
@@ -26,11 +26,11 @@ export function planExport(parts: readonly JournalPartRef[], filter: ExportFilte
   const seen = new Map<string, number>()
   const connections = new Set<string>()
   for (const part of parts) {
+    if (!inRange(part, filter)) continue
     const topics = new Map<number, TopicDef>(part.index.topics.map((t) => [t.id, t]))
-    for (const fs of part.index.fieldSets as FieldSetDef[]) {
+    for (const fs of part.index.fieldSets) {
       const topic = topics.get(fs.topicId)
-      if (!topic || !inRange(part, filter)) continue
-      if (topicSet && !topicSet.has(topic.topic)) continue
+      if (!topic || (topicSet && !topicSet.has(topic.topic))) continue
       connections.add(topic.connection)
       fs.names.forEach((name, i) => {
         if (fieldSet && !fieldSet.has(name)) return

@@ -1,6 +1,6 @@
 // Turns journal records into CSV rows: the time, the topic and the journal's value text
-// copied as is. The WebAssembly kernel takes the common wide rows; this formatter writes
-// every kind of row, and the same bytes.
+// copied as is. KernelFormatter (wasm/format-kernel.ts) extends it to hand the common wide
+// rows to WebAssembly; both write the same bytes.
 import {
   isMessage,
   LENGTH_AT,
@@ -12,6 +12,7 @@ import {
   NO_FIELDS,
   PAYLOAD_PREVIOUS,
   PAYLOAD_TRUNCATED,
+  payloadAsText,
   readFieldSet,
   readTopic,
   RECORD_HEADER,
@@ -33,7 +34,7 @@ export interface FormatOptions {
   fromMs: number
   toMs: number
   topics: Set<string> | null
-  /** Wide rows end with the message's payload and its encoding (text or base64). */
+  /** Wide rows only: rows end with the message's payload and its encoding (text or base64). */
   payload?: boolean
 }
 
@@ -41,18 +42,15 @@ interface FieldSetState {
   columns: Int32Array
   /** First column when the fields are consecutive columns in order, else -1. */
   block: number
-  names: Uint8Array[]
-  units: Uint8Array[]
+  /** Long rows: `<name>,<unit>,` of each field, and their bytes together. */
+  labels: Uint8Array[]
+  labelBytes: number
 }
 
-/** Room kept free at the end of the output for one more row. */
+/** Room in each output buffer past the fill mark, for the row that crosses it. */
 export const ROW_RESERVE = 64 * 1024
 
-/**
- * Journal records in, CSV rows out, into `out` from `at`: the exporter reads and writes, a
- * formatter only turns records into bytes. The WebAssembly kernel's (KernelFormatter) extends
- * this one, taking the common wide rows itself.
- */
+/** Journal records in, CSV rows out, into `out` from `at`; the exporter reads and writes. */
 export class RowFormatter {
   out: Uint8Array
   at = 0
@@ -61,14 +59,12 @@ export class RowFormatter {
   kernelRows = 0
   /** A buffer to read journal chunks into (the kernel's memory), when it has one. */
   readonly readBuffer?: Buffer
-  /** The two output buffers: one is written out while the other is filled. */
+  /** The two output buffers: the first is filled while the other is written out. */
   protected homes: [Uint8Array, Uint8Array]
-  protected home: Uint8Array
   // Indexed by journal id (small integers): an array lookup per record, not a Map's hash.
   // A topic's `,<connection>,<topic>,` (RFC 4180-quoted), or null when filtered out.
   private topicStates: (Uint8Array | null | undefined)[] = []
   private setStates: (FieldSetState | undefined)[] = []
-  private readonly wideFormat: boolean
   private readonly slices: Int32Array
   /** `time,epoch_ms` of the last row's millisecond: rows of one instant share it. */
   private head = new Uint8Array(0)
@@ -79,8 +75,7 @@ export class RowFormatter {
     size: number
   ) {
     this.homes = [new Uint8Array(size), new Uint8Array(size)]
-    this.out = this.home = this.homes[0]
-    this.wideFormat = options.format === 'wide'
+    this.out = this.homes[0]
     this.slices = new Int32Array(Math.max(2, options.ncols * 2))
   }
 
@@ -91,51 +86,19 @@ export class RowFormatter {
   }
 
   /**
-   * Formats the chunk's records from p until its end, or until the output holds `fill`
-   * bytes or more; returns where it stopped (always on a record boundary).
+   * Formats the chunk's records from p until its end (or the first record boundary at or past
+   * `stopAfter`), while the output holds no more than `fill` bytes; returns where it stopped.
    */
-  formatRun(chunk: RecordChunk, p: number, fill: number): number {
-    return this.format(
-      chunk.buf,
-      chunk.view,
-      p,
-      chunk.end,
-      Math.max(ROW_RESERVE, this.out.length - fill)
-    )
-  }
-
-  /** The output is being written: go on in the other output buffer (written out already). */
-  drained(): void {
-    this.home = this.home === this.homes[0] ? this.homes[1] : this.homes[0]
-    this.out = this.home
-    this.at = 0
-  }
-
-  release(): void {}
-
-  /**
-   * Formats records from p until `end`, or the first record boundary at or past `stopAfter`,
-   * or until the output has less than `reserve` bytes free; returns where it stopped (always
-   * on a record boundary).
-   */
-  format(
-    buf: Uint8Array,
-    view: DataView,
-    p: number,
-    end: number,
-    reserve: number,
-    stopAfter = end
-  ): number {
-    const limit = this.out.length - reserve
-    const { fromMs, toMs, ncols } = this.options
+  formatRun(chunk: RecordChunk, p: number, fill: number, stopAfter = chunk.end): number {
+    const { buf, view, end } = chunk
+    const { fromMs, toMs, ncols, payload } = this.options
+    const wide = this.options.format === 'wide'
     const topics = this.topicStates
     const sets = this.setStates
-    let size = this.out.length
-    while (p < end && p < stopAfter) {
+    while (p < end && p < stopAfter && this.at <= fill) {
       const length = view.getUint32(p + LENGTH_AT, true)
       const body = p + RECORD_HEADER
       const next = body + length
-      if (this.at > limit) return p
       const type = buf[body]
       if (isMessage(type)) {
         const t = view.getFloat64(body + MESSAGE_T, true)
@@ -143,17 +106,18 @@ export class RowFormatter {
           const topic = topics[view.getUint32(body + MESSAGE_TOPIC_ID, true)]
           const setId = view.getUint32(body + MESSAGE_FIELDSET_ID, true)
           const set = sets[setId]
-          const withPayload = this.options.payload === true && this.wideFormat
-          if (topic && (set || (withPayload && setId === NO_FIELDS))) {
-            const cell = withPayload ? payloadCells(buf, body, next) : null
-            const bound = 256 + topic.length + 4 * length + 2 * ncols + (cell?.length ?? 0)
-            if (this.at + bound > size) {
+          if (topic && (set || (payload && setId === NO_FIELDS))) {
+            const cell = payload ? payloadCells(buf, body, next) : null
+            // The most its rows can take; a long row per field repeats the head and the topic.
+            const bound = wide
+              ? 256 + topic.length + 4 * length + 2 * ncols + (cell?.length ?? 0)
+              : 256 + length + (set ? set.labelBytes + set.labels.length * (64 + topic.length) : 0)
+            if (this.at + bound > this.out.length) {
               if (this.at > 0) return p
-              this.out = new Uint8Array(bound) // one row larger than the whole buffer
-              size = bound
+              this.out = new Uint8Array(bound) // one message larger than the whole buffer
             }
             const [textStart, textEnd] = messageText(buf, body, next)
-            if (this.wideFormat) this.wide(t, topic, set, buf, textStart, textEnd, cell)
+            if (wide) this.wide(t, topic, set, buf, textStart, textEnd, cell)
             else if (set) this.long(t, topic, set, buf, textStart, textEnd)
           }
         }
@@ -166,6 +130,15 @@ export class RowFormatter {
     }
     return p
   }
+
+  /** The output is being written: go on in the other output buffer (written out already). */
+  drained(): void {
+    this.homes.reverse()
+    this.out = this.homes[0]
+    this.at = 0
+  }
+
+  release(): void {}
 
   private wide(
     t: number,
@@ -233,12 +206,8 @@ export class RowFormatter {
       if (i !== e && buf[i] !== COMMA) continue
       if (i > from && field < set.columns.length && set.columns[field] >= 0) {
         let at = this.rowStart(t, topic)
-        out.set(set.names[field], at)
-        at += set.names[field].length
-        out[at++] = COMMA
-        out.set(set.units[field], at)
-        at += set.units[field].length
-        out[at++] = COMMA
+        out.set(set.labels[field], at)
+        at += set.labels[field].length
         for (let k = from; k < i; k++) out[at++] = buf[k]
         out[at++] = 13
         out[at++] = 10
@@ -263,8 +232,8 @@ export class RowFormatter {
     return this.at + this.head.length + topic.length
   }
 
-  private defineTopic(buf: Uint8Array, body: number, end: number): void {
-    const def = readTopic(asBuffer(buf), body, end)
+  private defineTopic(buf: Buffer, body: number, end: number): void {
+    const def = readTopic(buf, body, end)
     if (!def) return
     const { id, connection, topic } = def
     if (this.options.topics && !this.options.topics.has(topic)) {
@@ -280,19 +249,18 @@ export class RowFormatter {
     this.topicDefined(id, tail)
   }
 
-  private defineFieldSet(buf: Uint8Array, body: number, end: number): void {
-    const def = readFieldSet(asBuffer(buf), body, end)
+  private defineFieldSet(buf: Buffer, body: number, end: number): void {
+    const def = readFieldSet(buf, body, end)
     if (!def) return
     const { id, names, units } = def
     const columns = Int32Array.from(names, (name) => this.options.columns.get(name) ?? -1)
     let block = columns.length > 0 ? columns[0] : -1
     for (let i = 0; i < columns.length && block >= 0; i++) if (columns[i] !== block + i) block = -1
-    this.setStates[id] = {
-      columns,
-      block,
-      names: names.map((s) => encoder.encode(csvField(s))),
-      units: units.map((s) => encoder.encode(csvField(s)))
-    }
+    const labels = names.map((name, i) =>
+      encoder.encode(`${csvField(name)},${csvField(units[i])},`)
+    )
+    const labelBytes = labels.reduce((n, label) => n + label.length, 0)
+    this.setStates[id] = { columns, block, labels, labelBytes }
     this.fieldSetDefined(id, block, block >= 0 ? this.options.ncols - block - columns.length : 0)
   }
 
@@ -303,29 +271,16 @@ export class RowFormatter {
   protected fieldSetDefined(_id: number, _block: number, _trailing: number): void {}
 }
 
-const utf8 = new TextDecoder('utf-8', { fatal: true })
 const EMPTY_CELLS = encoder.encode(',')
 
 /** `payload,encoding`: the text when it is UTF-8, else base64; a truncated one says so. */
 function payloadCells(buf: Uint8Array, body: number, end: number): Uint8Array {
   const kept = messagePayload(buf, body, end)
   if (!kept || kept.kind === PAYLOAD_PREVIOUS) return EMPTY_CELLS // on the message's first row
-  const bytes = buf.subarray(kept.start, kept.end)
-  let text: string
-  let encoding: string
-  try {
-    text = utf8.decode(bytes)
-    encoding = 'text'
-  } catch {
-    text = Buffer.from(bytes).toString('base64')
-    encoding = 'base64'
-  }
-  if (kept.kind === PAYLOAD_TRUNCATED) encoding += ` (first ${bytes.length} of ${kept.size} bytes)`
-  return encoder.encode(`${csvField(text)},${encoding}`)
-}
-
-function asBuffer(buf: Uint8Array): Buffer {
-  return Buffer.isBuffer(buf) ? buf : Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength)
+  const { text, encoding } = payloadAsText(buf.subarray(kept.start, kept.end))
+  const cut =
+    kept.kind === PAYLOAD_TRUNCATED ? ` (first ${kept.end - kept.start} of ${kept.size} bytes)` : ''
+  return encoder.encode(`${csvField(text)},${encoding}${cut}`)
 }
 
 /** ISO 8601 in UTC with milliseconds; empty for a time no calendar holds. */

@@ -5,6 +5,7 @@ import { once } from 'node:events'
 import { to as copyTo } from 'pg-copy-streams'
 import type pg from 'pg'
 import type { StoreExportRequest } from '../../../shared/store-types'
+import { writeWhole } from '../export-jobs'
 import { q } from './pg-schema'
 import type { ExportHooks } from './store-backend'
 
@@ -52,50 +53,47 @@ export async function exportFromPg(
          AND r.t >= to_timestamp(${from}) AND r.t < to_timestamp(${to})
        ORDER BY r.t, r.series_id
     ) TO STDOUT WITH (FORMAT csv, FORCE_QUOTE (connection, topic, field, unit))`
-  const partial = `${file}.partial`
-  const out = fs.createWriteStream(partial)
-  let rows = 0
-  let bytes = 0
-  let lastProgress = 0
-  let status: 'done' | 'cancelled' = 'done'
   const span = Math.max(1, Number(req.toMs) - Number(req.fromMs))
-  try {
-    bytes += Buffer.byteLength(HEADER)
-    out.write(HEADER)
-    const stream = client.query(copyTo(sql))
-    for await (const chunk of stream as AsyncIterable<Buffer>) {
-      if (hooks.isCancelled()) {
-        status = 'cancelled'
-        stream.destroy()
-        break
+  const outcome = await writeWhole(file, async (partial) => {
+    const out = fs.createWriteStream(partial)
+    let rows = 0
+    let bytes = 0
+    let lastProgress = 0
+    let status: 'done' | 'cancelled' = 'done'
+    try {
+      bytes += Buffer.byteLength(HEADER)
+      out.write(HEADER)
+      const stream = client.query(copyTo(sql))
+      for await (const chunk of stream as AsyncIterable<Buffer>) {
+        if (hooks.isCancelled()) {
+          status = 'cancelled'
+          stream.destroy()
+          break
+        }
+        for (let i = chunk.indexOf(NEWLINE); i >= 0; i = chunk.indexOf(NEWLINE, i + 1)) rows++
+        bytes += chunk.length
+        if (!out.write(chunk)) await once(out, 'drain')
+        const now = Date.now()
+        if (now - lastProgress >= PROGRESS_EVERY_MS) {
+          lastProgress = now
+          const t = lastEpochMs(chunk)
+          const fraction = Number.isFinite(t)
+            ? Math.min(1, Math.max(0, (t - Number(req.fromMs)) / span))
+            : 0
+          hooks.onProgress({ rows, bytesWritten: bytes, fraction })
+        }
       }
-      for (let i = chunk.indexOf(NEWLINE); i >= 0; i = chunk.indexOf(NEWLINE, i + 1)) rows++
-      bytes += chunk.length
-      if (!out.write(chunk)) await once(out, 'drain')
-      const now = Date.now()
-      if (now - lastProgress >= PROGRESS_EVERY_MS) {
-        lastProgress = now
-        const t = lastEpochMs(chunk)
-        const fraction = Number.isFinite(t)
-          ? Math.min(1, Math.max(0, (t - Number(req.fromMs)) / span))
-          : 0
-        hooks.onProgress({ rows, bytesWritten: bytes, fraction })
-      }
-    }
-    out.end()
-    await once(out, 'close')
-    if (status === 'cancelled') {
-      fs.rmSync(partial, { force: true })
+      out.end()
+      await once(out, 'close')
       return { status, rows, bytes }
+    } catch (error) {
+      out.destroy()
+      throw error
     }
-    fs.renameSync(partial, file)
-    hooks.onProgress({ rows, bytesWritten: bytes, fraction: 1 })
-    return { status, rows, bytes }
-  } catch (error) {
-    out.destroy()
-    fs.rmSync(partial, { force: true })
-    throw error
-  }
+  })
+  if (outcome.status === 'done')
+    hooks.onProgress({ rows: outcome.rows, bytesWritten: outcome.bytes, fraction: 1 })
+  return outcome
 }
 
 /** The epoch_ms column of the last whole line in a chunk (NaN when there is none). */

@@ -16,7 +16,7 @@ import type {
 } from '../../../shared/store-types'
 import type { ExportProgress, ExportResult, Notice } from '../../../shared/types'
 import type { CaptureStore } from '../capture/capture-store'
-import type { ExportTargetResolver } from '../export/export-service'
+import { ExportJobs, type ExportTargetResolver } from '../export-jobs'
 import type { SettingsService } from '../settings/settings-service'
 import { STORE_SECRET_ID } from '../settings/settings-service'
 import { parseStoreUrl, StoreConfigError } from './pg-config'
@@ -64,7 +64,7 @@ export class StoreService {
   private writer: StoreWriter | null = null
   private readonly timers: ReturnType<typeof setInterval>[] = []
   private readonly lastWarned = new Map<string, number>()
-  private readonly exports = new Map<string, { cancelled: boolean }>()
+  private readonly exports = new ExportJobs()
   private closed = false
 
   constructor(private readonly deps: StoreDeps) {
@@ -156,46 +156,19 @@ export class StoreService {
   }
 
   async exportCsv(req: StoreExportRequest, resolve: ExportTargetResolver): Promise<ExportResult> {
-    if (this.exports.has(req.exportId))
-      throw new AppError('busy', 'This export is already running.')
-    const state = { cancelled: false }
-    this.exports.set(req.exportId, state)
-    try {
-      const stamp = new Date().toISOString().slice(0, 19).replace(/[-:]/g, '').replace('T', '-')
-      const target = await resolve(`mqtt-database-${stamp}.csv`, req.exportId)
-      if (!target || state.cancelled)
-        return {
-          exportId: req.exportId,
-          status: 'cancelled',
-          rows: 0,
-          bytes: 0,
-          fileName: target?.fileName ?? ''
-        }
+    return this.exports.run(req.exportId, 'mqtt-database', resolve, async (target, isCancelled) => {
       const outcome = await this.query((b) =>
         b.exportCsv(req, target.path, {
-          isCancelled: () => state.cancelled,
+          isCancelled,
           onProgress: (p) => this.deps.emitProgress({ exportId: req.exportId, ...p })
         })
       )
-      return {
-        exportId: req.exportId,
-        status: outcome.status,
-        rows: Math.max(0, outcome.rows),
-        bytes: outcome.bytes,
-        fileName: target.fileName,
-        ...(outcome.status === 'done' && target.downloadUrl
-          ? { downloadUrl: target.downloadUrl }
-          : {})
-      }
-    } finally {
-      this.exports.delete(req.exportId)
-    }
+      return { ...outcome, rows: Math.max(0, outcome.rows) }
+    })
   }
 
   cancelExport(exportId: string): boolean {
-    const state = this.exports.get(exportId)
-    if (state) state.cancelled = true
-    return state !== undefined
+    return this.exports.cancel(exportId)
   }
 
   /** Stops, first giving the database what the journal holds (a worker's clean shutdown). */

@@ -211,6 +211,35 @@ describe('exportCsv (long)', () => {
       `${iso(T0 + 1)},${T0 + 1},a,altitude,m,3`
     ])
   })
+
+  it('writes every value of messages whose long rows outgrow the room left in the output', async () => {
+    // 256 columns with long names under a long topic: a message of 1 KB makes over 100 KB of
+    // long rows, and the tenth of them crosses the end of the 1 MB output block.
+    const store = await openStore()
+    const csvColumns = Array.from({ length: 256 }, (_, i) => `c${i}_${'n'.repeat(190)}`)
+    const topic = `t/${'x'.repeat(200)}`
+    const times = Array.from({ length: 12 }, (_, k) => T0 + k)
+    const values = csvColumns.map((_, i) => String(i)).join(',')
+    publish(
+      store,
+      topic,
+      times.map((t) => [t, values]),
+      { format: 'csv', csvColumns }
+    )
+    const { lines, rows } = await exportText(store, { format: 'long' })
+    expect(rows).toBe(12 * 256)
+    expect(lines.length).toBe(12 * 256 + 1)
+    times.forEach((t, k) =>
+      expect(lines[256 * (k + 1)].split(',')).toEqual([
+        iso(t),
+        `${t}`,
+        topic,
+        csvColumns[255],
+        '',
+        '255'
+      ])
+    )
+  })
 })
 
 describe('exportCsv at scale, with progress and cancel', () => {

@@ -93,7 +93,7 @@ describe('the WebAssembly export formatter', () => {
       topics: null
     }
     expect(KernelFormatter.create(options, 1024)).not.toBeNull()
-    const { compileKernel } = await import('../wasm/compile-kernel.mjs')
+    const { compileKernel } = await import('../wasm/compile-kernel')
     expect(compileKernel().toString('base64')).toBe(FORMAT_KERNEL_WASM)
   })
 

@@ -1,22 +1,17 @@
-// AssemblyScript, compiled to WebAssembly by compile-kernel.mjs (not part of the tsc build).
+// AssemblyScript, compiled to WebAssembly by compile-kernel.ts (not part of the tsc build).
 // The export's hot loop: journal MESSAGE records in, wide CSV rows out, for the common case
-// (a topic whose fields are consecutive columns, a time between 1970 and 9999). Anything
-// else — definitions, scattered columns, other times — stops the loop at that record and
-// the JavaScript formatter takes it, so both produce the same bytes.
+// (a topic whose fields are consecutive columns, a time between 1970 and 9999). At anything
+// else the loop stops and the JavaScript formatter takes that record: the same bytes.
 //
-// The record layout is not written here: the host passes it from journal-format.ts once,
-// through setLayout(), so the journal's layout has one definition.
+// The record layout (HEADER, MESSAGE_TYPE, T_AT, TOPIC_AT, SET_AT, TEXT_AT, TEXT_LENGTH_AT)
+// is declared ahead of this file by compile-kernel.ts, from journal-format.ts.
 //
-// Memory map (byte addresses; format-kernel.ts reads the bases from the exported constants):
-//   ROW_HEAD    64 B   the row head of the current second: YYYY-MM-DDTHH:MM:SS.mmmZ,<epoch>mmm
-//                      (the mmm and the Z are written into each row, not here)
-//   TOPICS      ids < MAX_IDS: u32 tail offset, u32 tail length (0 = unknown: the host
-//               takes the record; SKIP = filtered out)
-//   FIELDSETS   ids < MAX_IDS: i32 first column + 1 (0 = unknown or not consecutive: the
-//               host takes the record), i32 trailing commas
-//   FRAC_TABLE  4000 B "000Z" to "999Z"
-//   TAILS       `,<connection>,<topic>,` bytes of each topic
-//   then the input and output buffers, placed by the host.
+// Memory (the host reads the bases from the exported constants):
+//   ROW_HEAD    the current second's `YYYY-MM-DDTHH:MM:SS.___Z,<epoch>___`
+//   TOPICS      per id: u32 tail offset, u32 tail length (0 = unknown, SKIP = filtered out)
+//   FIELDSETS   per id: i32 first column + 1 (0 = the host's job), i32 trailing commas
+//   FRAC_TABLE  "000Z" to "999Z"
+//   TAILS       each topic's `,<connection>,<topic>,`; then the host's buffers
 
 const SKIP: u32 = 0xffffffff
 const ROW_HEAD: usize = 0
@@ -25,36 +20,12 @@ export const MAX_IDS: u32 = 65536
 export const FIELDSETS: usize = TOPICS + <usize>MAX_IDS * 8
 const FRAC_TABLE: usize = FIELDSETS + <usize>MAX_IDS * 8
 export const TAILS: usize = FRAC_TABLE + 4000
+/** Filled on the first call: the host grows the memory to hold it. */
 let fracReady = false
-
-// The journal record layout (journal-format.ts), set by the host before any call.
-let HEADER: usize = 0
-let MESSAGE_TYPE: u8 = 0
-let T_AT: usize = 0
-let TOPIC_AT: usize = 0
-let SET_AT: usize = 0
-let TEXT_AT: usize = 0
-let TEXT_LENGTH_AT: usize = 0
-
-export function setLayout(
-  header: u32, type: u32, t: u32, topic: u32, set: u32, text: u32, textLength: u32
-): void {
-  TEXT_LENGTH_AT = textLength
-  HEADER = header
-  MESSAGE_TYPE = <u8>type
-  T_AT = t
-  TOPIC_AT = topic
-  SET_AT = set
-  TEXT_AT = text
-}
 
 /** The first millisecond of the head's second; NaN before the first head. */
 let headMs: f64 = NaN
 let headLen: usize = 0
-let cachedDay: i64 = -1
-let y: i64 = 1970
-let mo: i64 = 1
-let d: i64 = 1
 
 /** "000Z" to "999Z" as little-endian words: a row's milliseconds in one load. */
 function fillFracTable(): void {
@@ -74,9 +45,8 @@ function fillFracTable(): void {
 }
 
 /**
- * Copies a run of up to 32 bytes as two fixed 16-byte copies (no loop, no call), reading and
- * writing up to 31 bytes past its end: the overshoot lands where the next piece is written,
- * and the host keeps a reserve after the output and room after the input.
+ * Copies up to 32 bytes as two 16-byte copies, reading and writing up to 31 bytes past the
+ * end: where the next piece goes, and within the room the host keeps after its buffers.
  */
 @inline function copyShort(dst: usize, src: usize, length: usize): void {
   if (length <= 32) {
@@ -87,7 +57,9 @@ function fillFracTable(): void {
   }
 }
 
-function civil(days: i64): void {
+function buildHead(second: i64): void {
+  headMs = <f64>second * 1000
+  const days = second / 86400
   // H. Hinnant's days -> civil date, for days >= 0 (1970 onwards).
   const z = days + 719468
   const era = z / 146097
@@ -95,18 +67,9 @@ function civil(days: i64): void {
   const yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365
   const doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
   const mp = (5 * doy + 2) / 153
-  d = doy - (153 * mp + 2) / 5 + 1
-  mo = mp < 10 ? mp + 3 : mp - 9
-  y = yoe + era * 400 + (mo <= 2 ? 1 : 0)
-}
-
-function buildHead(second: i64): void {
-  headMs = <f64>second * 1000
-  const days = second / 86400
-  if (days != cachedDay) {
-    cachedDay = days
-    civil(days)
-  }
+  const d = doy - (153 * mp + 2) / 5 + 1
+  const mo = mp < 10 ? mp + 3 : mp - 9
+  const y = yoe + era * 400 + (mo <= 2 ? 1 : 0)
   const sod = second - days * 86400
   digits(ROW_HEAD, y, 4)
   store<u8>(ROW_HEAD + 4, 45)
@@ -131,17 +94,9 @@ function buildHead(second: i64): void {
   headLen = 25 + <usize>width + 3
 }
 
-let outPos: usize = 0
-let rowsDone: u32 = 0
-
 /** Where the last call stopped writing, and how many rows it wrote. */
-export function outPosition(): usize {
-  return outPos
-}
-
-export function rowCount(): u32 {
-  return rowsDone
-}
+export let outPos: usize = 0
+export let rowsDone: u32 = 0
 
 /**
  * Formats records from p up to end into out (not past outLimit). Returns the address of the
@@ -171,15 +126,14 @@ export function formatWide(p: usize, end: usize, out: usize, outLimit: usize, fr
         if (out + 64 + tailLen + <usize>block + textLen + trailing + 2 > outLimit) break
         const ms = Math.floor(t)
         let frac = ms - headMs
-        // Outside the current head's second (or no head yet: NaN): build the next head, if
-        // the time is one the kernel writes (1970 to 9999); within it, it already is.
+        // A new second (or no head yet: NaN) gets its head; times before 1970-01-01T00:00:01
+        // or after 9999 are left to the host.
         if (!(frac >= 0 && frac < 1000)) {
           if (ms < 1000 || ms >= 253402300800000) break
           buildHead(<i64>ms / 1000)
           frac = ms - headMs
         }
-        // The three millisecond digits and a 'Z', written after the seconds and again at the
-        // end of epoch_ms (where the topic's leading comma then replaces the 'Z').
+        // "mmmZ" after the seconds, and again after epoch_ms (the tail's comma covers the Z).
         const msDigits = load<u32>(FRAC_TABLE + (<usize><i32>frac << 2))
         // The head is at most 43 bytes: three fixed 16-byte copies, no loop.
         v128.store(out, v128.load(ROW_HEAD))
@@ -190,7 +144,6 @@ export function formatWide(p: usize, end: usize, out: usize, outLimit: usize, fr
         out += headLen
         copyShort(out, <usize>load<u32>(TOPICS + <usize>topicId * 8), tailLen)
         out += tailLen
-        // Most rows need no padding commas: skip the calls rather than fill zero bytes.
         if (block > 0) {
           memory.fill(out, 44, <usize>block)
           out += <usize>block

@@ -1,14 +1,5 @@
-import {
-  MESSAGE_FIELDSET_ID,
-  MESSAGE_T,
-  MESSAGE_TEXT_LENGTH,
-  MESSAGE_TEXT_OFFSET,
-  MESSAGE_TOPIC_ID,
-  RECORD_HEADER,
-  TYPE_MESSAGE
-} from '../../capture/journal-format'
 import { CHUNK, PORCH, type RecordChunk } from '../../capture/record-chunks'
-import { ROW_RESERVE, RowFormatter, type FormatOptions } from '../row-formatter'
+import { RowFormatter, type FormatOptions } from '../row-formatter'
 import { FORMAT_KERNEL_WASM } from './format-kernel-wasm'
 
 // The slice of the WebAssembly API used here (@types/node does not declare it; lib.dom does).
@@ -19,25 +10,9 @@ declare const WebAssembly: {
 
 interface Exports {
   memory: { buffer: ArrayBuffer; grow(pages: number): number }
-  setLayout(
-    header: number,
-    type: number,
-    t: number,
-    topic: number,
-    set: number,
-    text: number,
-    textLength: number
-  ): void
-  formatWide(
-    p: number,
-    end: number,
-    out: number,
-    outLimit: number,
-    from: number,
-    to: number
-  ): number
-  outPosition(): number
-  rowCount(): number
+  formatWide(p: number, end: number, out: number, limit: number, from: number, to: number): number
+  outPos: { value: number }
+  rowsDone: { value: number }
   TOPICS: { value: number }
   FIELDSETS: { value: number }
   TAILS: { value: number }
@@ -54,11 +29,9 @@ let compiled: object | null | undefined
 let idle: Exports | null = null
 
 /**
- * The export's formatter where WebAssembly runs: wide rows of consecutive columns (the common
- * case) through the kernel (format-kernel.as.ts); every other record (definitions, scattered
- * columns, odd times) through RowFormatter, which also tells the kernel the definitions it
- * reads. Journal chunks are read into, and rows written from, the kernel's memory, so nothing
- * is copied between the two. Both write the same bytes.
+ * Wide rows of consecutive columns (the common case) through the kernel; every other record
+ * through RowFormatter, which tells the kernel the definitions it reads. Chunks are read into,
+ * and rows written from, the kernel's memory: nothing is copied between the two.
  */
 export class KernelFormatter extends RowFormatter {
   override kernelRows = 0
@@ -75,18 +48,8 @@ export class KernelFormatter extends RowFormatter {
     outBytes: number
   ) {
     super(options, 0)
-    x.setLayout(
-      RECORD_HEADER,
-      TYPE_MESSAGE,
-      MESSAGE_T,
-      MESSAGE_TOPIC_ID,
-      MESSAGE_FIELDSET_ID,
-      MESSAGE_TEXT_OFFSET,
-      MESSAGE_TEXT_LENGTH
-    )
     this.tailsStart = this.tailsAt = x.TAILS.value
-    const regions = align(this.tailsStart + TAILS_BYTES)
-    const readAt = regions
+    const readAt = align(this.tailsStart + TAILS_BYTES)
     const outAt = align(readAt + PORCH + CHUNK)
     const out2At = align(outAt + outBytes)
     const pages = Math.ceil((out2At + outBytes + 1024) / 65536) - x.memory.buffer.byteLength / 65536
@@ -97,7 +60,7 @@ export class KernelFormatter extends RowFormatter {
     this.fieldSets = new DataView(memory, x.FIELDSETS.value, this.maxIds * 8)
     this.readBuffer = Buffer.from(memory, readAt, PORCH + CHUNK)
     this.homes = [Buffer.from(memory, outAt, outBytes), Buffer.from(memory, out2At, outBytes)]
-    this.out = this.home = this.homes[0]
+    this.out = this.homes[0]
   }
 
   /** A kernel formatter (a warm instance when one is free), or null without WebAssembly. */
@@ -128,9 +91,9 @@ export class KernelFormatter extends RowFormatter {
   override formatRun(chunk: RecordChunk, p: number, fill: number): number {
     const fast = chunk.buf.buffer === this.x.memory.buffer
     while (p < chunk.end && this.at < fill) {
-      if (fast && this.out === this.home) {
+      if (fast && this.out === this.homes[0]) {
         const inAt = chunk.buf.byteOffset
-        const outAt = this.home.byteOffset
+        const outAt = this.out.byteOffset
         const { fromMs, toMs } = this.options
         const stop = this.x.formatWide(
           inAt + p,
@@ -140,8 +103,8 @@ export class KernelFormatter extends RowFormatter {
           fromMs,
           toMs
         )
-        const rows = this.x.rowCount()
-        this.at = this.x.outPosition() - outAt
+        const rows = this.x.rowsDone.value
+        this.at = this.x.outPos.value - outAt
         this.rows += rows
         this.kernelRows += rows
         p = stop - inAt
@@ -149,8 +112,7 @@ export class KernelFormatter extends RowFormatter {
       }
       // The kernel stopped at a record it leaves to JavaScript: one record (or, outside the
       // kernel's memory, the rest of the run).
-      const reserve = Math.max(ROW_RESERVE, this.out.length - fill)
-      const q = this.format(chunk.buf, chunk.view, p, chunk.end, reserve, fast ? p + 1 : chunk.end)
+      const q = super.formatRun(chunk, p, fill, fast ? p + 1 : chunk.end)
       if (q === p) break // the output is full
       p = q
     }
@@ -168,7 +130,7 @@ export class KernelFormatter extends RowFormatter {
       this.topics.setUint32(id * 8 + 4, SKIP, true)
       return
     }
-    if (this.tailsAt + tail.length > this.tailsStart + TAILS_BYTES || tail.length === 0) return
+    if (this.tailsAt + tail.length > this.tailsStart + TAILS_BYTES) return // JavaScript's rows
     new Uint8Array(this.x.memory.buffer).set(tail, this.tailsAt)
     this.topics.setUint32(id * 8, this.tailsAt, true)
     this.topics.setUint32(id * 8 + 4, tail.length, true)
