@@ -207,7 +207,14 @@ export class Connection {
 
   private wire(client: MqttClient): void {
     client.on('connect', (connack) => this.onConnect(client, connack))
+    // Once closing, a message is neither taken nor acknowledged (mqtt.js sends the PUBACK or
+    // PUBCOMP when handleMessage calls back): the broker keeps it for the next session, where
+    // one taken now but acknowledged after the DISCONNECT would arrive a second time.
+    client.handleMessage = (_packet, done) => {
+      if (!this.stopped) done()
+    }
     client.on('message', (topic, payload, packet) => {
+      if (this.stopped) return
       if (!this.redelivered(topic, payload, packet)) this.events.message(topic, payload, packet)
     })
     client.on('error', (error) => {

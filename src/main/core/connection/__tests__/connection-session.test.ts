@@ -10,7 +10,8 @@ import { logMark, readings, waitForLog } from '../../../../../test-support/broke
 
 const range = (n: number, from = 0): number[] => Array.from({ length: n }, (_, i) => from + i)
 
-const BROKER = { anonymous: true, password: false, persistence: true }
+// Room for every message queued while a client is away (Mosquitto keeps 1,000 by default).
+const BROKER = { anonymous: true, password: false, persistence: true, maxQueuedMessages: 100_000 }
 
 describeWithMosquitto('persistent sessions (real Mosquitto, persistence on)', BROKER, (broker) => {
   const app = coreHarnessForSuite()
@@ -72,6 +73,22 @@ describeWithMosquitto('persistent sessions (real Mosquitto, persistence on)', BR
     expect(temperatures).toEqual(range(50, 100))
     await app.invoke('connection:close', { profileId: 'restart' })
   })
+
+  it('QoS 1: disconnecting in the middle of a stream takes each message once, the rest next time', async () => {
+    const topic = await subscribeOnce('midstream', 1, { protocolVersion: '5.0' })
+    const total = 3000
+    const sending = broker.publish(topic, readings(total), { qos: 1 })
+    await app.waitForCount(topic, 'temperature', 100)
+    // Closed while messages are still arriving: none may be both taken now and sent again.
+    await app.invoke('connection:close', { profileId: 'midstream' })
+    await sending
+    await app.invoke('connection:open', { profileId: 'midstream' })
+    const values = await app.waitForCount(topic, 'temperature', total, 30_000)
+    await new Promise((r) => setTimeout(r, 500))
+    expect(await app.values(topic, 'temperature')).toEqual(range(total))
+    expect(values.length).toBe(total)
+    await app.invoke('connection:close', { profileId: 'midstream' })
+  }, 60_000)
 
   it('QoS 2: each message exactly once across a disconnect and a broker restart', async () => {
     const topic = await subscribeOnce('qos2', 2)
