@@ -27,7 +27,16 @@ import {
   type SparkplugState
 } from './sparkplug-state'
 import { parseSparkplugTopic, type SparkplugTopic } from './sparkplug-topic'
-import { chartValue, datatypeName, datatypeOf, isChartType, viewValue } from './sparkplug-values'
+import {
+  chartOf,
+  chartValue,
+  datatypeName,
+  datatypeOf,
+  datatypeOfKind,
+  isChartType,
+  viewValue
+} from './sparkplug-values'
+import { SparkplugWire } from './sparkplug-wire'
 
 /** The NBIRTH/NDEATH metric that ties a death to its birth; bookkeeping, not charted. */
 const BD_SEQ = 'bdSeq'
@@ -52,6 +61,9 @@ export class SparkplugDecoder implements Decoder {
   private readonly rows: DecodedRow[] = []
   private rowCount = 0
   private readonly text = new TextBuffer()
+  /** Data messages of the usual shape, read without protobufjs. */
+  private readonly wire = new SparkplugWire()
+  private readonly wireInfo: (MetricInfo | undefined)[] = []
 
   constructor(
     topic: string,
@@ -66,11 +78,15 @@ export class SparkplugDecoder implements Decoder {
     const large = tooLarge(payload)
     if (large) return { ok: false, error: large }
     if (topic.kind === 'state') return this.hostState(topic.host, payload)
-    let p: SpPayload
-    try {
-      p = sparkplugPayloadType().decode(payload) as unknown as SpPayload
-    } catch (error) {
-      return { ok: false, error: describeFailure(error, payload.byteLength) }
+    const data = topic.type === 'NDATA' || topic.type === 'DDATA'
+    const wire = data && this.wire.read(payload) ? this.wire : null
+    let p: SpPayload | null = null
+    if (!wire) {
+      try {
+        p = sparkplugPayloadType().decode(payload) as unknown as SpPayload
+      } catch (error) {
+        return { ok: false, error: describeFailure(error, payload.byteLength) }
+      }
     }
     const node = this.state.node(topic.group, topic.edgeNode)
     if (typeof node === 'string') return { ok: false, error: node }
@@ -80,6 +96,22 @@ export class SparkplugDecoder implements Decoder {
       if (typeof device === 'string') return { ok: false, error: device }
       entity = device
     }
+    if (wire) {
+      const problems: Problems = { unknown: null, longNames: 0, unnamed: 0, notCharted: 0 }
+      if (this.resolveWire(entity, wire, problems)) {
+        const at = wire.timestamp === wire.timestamp ? wire.timestamp : receivedAt
+        const seq = wire.seq === wire.seq ? wire.seq : undefined
+        return this.wireMetrics(entity, wire, at, this.sequence(node, seq), problems)
+      }
+      // Something only the full decoder handles (a metric this message names first, a value
+      // that is not a number): decoded again by protobufjs.
+      try {
+        p = sparkplugPayloadType().decode(payload) as unknown as SpPayload
+      } catch (error) {
+        return { ok: false, error: describeFailure(error, payload.byteLength) }
+      }
+    }
+    p = p!
     const seq = has(p, 'seq') ? longToNumber(p.seq, false) : undefined
     const at = has(p, 'timestamp') ? longToNumber(p.timestamp, false) : receivedAt
     switch (topic.type) {
@@ -160,6 +192,15 @@ export class SparkplugDecoder implements Decoder {
         })
       }
     }
+    return this.finish(entity, problems, gap, extras)
+  }
+
+  private finish(
+    entity: EntityRecord,
+    problems: Problems,
+    gap: string | null,
+    extras: SparkplugExtra[] | null
+  ): DecodeOutcome {
     const rows = this.finishRows()
     const problem = this.warning(entity, problems)
     const warning = gap && problem ? `${gap}; ${problem}` : (gap ?? problem)
@@ -167,6 +208,67 @@ export class SparkplugDecoder implements Decoder {
     if (warning) outcome.warning = warning
     if (extras) outcome.extras = extras
     return outcome
+  }
+
+  /**
+   * Each metric's known info (in `wireInfo`), counting unnamed ones and unknown aliases;
+   * false when the message needs the full decoder: a name no birth gave, or a value that
+   * is not charted (text, DataSets... which are shown in the inspector).
+   */
+  private resolveWire(entity: EntityRecord, wire: SparkplugWire, problems: Problems): boolean {
+    const infos = this.wireInfo
+    for (let i = 0; i < wire.count; i++) {
+      let info: MetricInfo | undefined
+      const name = wire.name[i]
+      if (name) {
+        info = entity.byName.get(name)
+        if (!info) return false
+      } else {
+        const alias = wire.alias[i]
+        if (alias !== alias) problems.unnamed++
+        else {
+          info = entity.byAlias.get(alias)
+          if (!info) (problems.unknown ??= []).push(alias)
+        }
+      }
+      infos[i] = info
+      if (!info) continue
+      const datatype = wire.datatype[i] || info.datatype || datatypeOfKind(wire.kind[i])
+      if (!isChartType(datatype)) return false
+    }
+    return true
+  }
+
+  /** metrics() for a data message read from the wire and resolved by resolveWire(). */
+  private wireMetrics(
+    entity: EntityRecord,
+    wire: SparkplugWire,
+    at: number,
+    gap: string | null,
+    problems: Problems
+  ): DecodeOutcome {
+    this.rowCount = 0
+    this.text.reset()
+    const infos = this.wireInfo
+    for (let i = 0; i < wire.count; i++) {
+      const info = infos[i]
+      if (!info || info.field < 0) continue
+      const datatype = wire.datatype[i] || info.datatype || datatypeOfKind(wire.kind[i])
+      const ts = wire.metricTimestamp[i]
+      const v = wire.isNull[i]
+        ? NaN
+        : chartOf(
+            datatype,
+            wire.kind[i],
+            wire.int[i],
+            wire.longUnsigned[i],
+            wire.longSigned[i],
+            wire.num[i]
+          )
+      const refused = this.put(entity, ts === ts ? ts : at, info.field, v)
+      if (refused) return { ok: false, error: refused }
+    }
+    return this.finish(entity, problems, gap, null)
   }
 
   /** Records a birth certificate's metrics in the state; a reason when it cannot be kept. */
