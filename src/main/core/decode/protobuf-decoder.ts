@@ -5,6 +5,7 @@ import { FieldCollector, longNamesWarning, RowFactory, tooManyFields } from './f
 import { findMessageType, loadProtoSchema } from './proto-schema'
 import { isLong, longToNumber } from './protobuf-long'
 import { convert, kindOf, ProtobufPlan } from './protobuf-plan'
+import { ProtobufWire } from './protobuf-wire'
 import { timestampFromJson } from './timestamp'
 import type { DecodedRow, DecodeOutcome, Decoder } from './types'
 import { fmtBytes, tooLarge } from './types'
@@ -21,6 +22,8 @@ export class ProtobufDecoder implements Decoder {
   readonly format = 'protobuf'
   private readonly type: protobuf.Type | null = null
   private readonly plan: ProtobufPlan | null = null
+  /** Messages of the plan's fixed shape, read without protobufjs (null: schema not suited). */
+  private readonly wire: ProtobufWire | null = null
   private readonly problem: string | null = null
   private readonly factory = new RowFactory()
   private readonly found = new FieldCollector()
@@ -69,6 +72,8 @@ export class ProtobufDecoder implements Decoder {
       }
       this.plan = plan
       this.row.fields = plan.fixed
+      const wire = new ProtobufWire(type, this.tsField, plan.fixed.length)
+      if (wire.supported) this.wire = wire
     }
     this.type = type
   }
@@ -78,6 +83,21 @@ export class ProtobufDecoder implements Decoder {
     if (!type) return { ok: false, error: this.problem! }
     const large = tooLarge(payload)
     if (large) return { ok: false, error: large }
+    const wire = this.wire
+    if (wire) {
+      this.row.values.length = this.plan!.fixed.length
+      if (wire.read(payload, this.row.values)) {
+        let t = receivedAt
+        const raw = wire.timestamp
+        if (this.tsField !== null && (raw !== undefined || this.timestamp.source === 'field')) {
+          const ts = timestampOf(raw, this.timestamp.format)
+          if (ts === null)
+            return { ok: false, error: `timestamp field "${this.tsField}" is not a time` }
+          t = ts
+        }
+        return this.fixedRow(type, t, 0)
+      }
+    }
     let message: protobuf.Message
     try {
       message = type.decode(payload)
@@ -115,14 +135,21 @@ export class ProtobufDecoder implements Decoder {
         values[i] = valueAtPath(record, type, this.pathParts[i], false) as number
     }
     if (found.values.length > 0) return this.varyingRow(t)
+    return this.fixedRow(type, t, found.longNames)
+  }
+
+  /** The reused row, once its values are in place. */
+  private fixedRow(type: protobuf.Type, t: number, longNames: number): DecodeOutcome {
+    const row = this.row
+    const values = row.values
     let any = false
     for (let i = 0; i < values.length && !any; i++) any = values[i] === values[i]
     if (!any) return { ok: false, error: `protobuf ${type.name} has no numeric fields` }
     row.t = t
     this.factory.startMessage()
     this.factory.fillText(row)
-    return found.longNames
-      ? { ok: true, rows: [row], warning: longNamesWarning(found.longNames) }
+    return longNames
+      ? { ok: true, rows: [row], warning: longNamesWarning(longNames) }
       : this.outcome
   }
 

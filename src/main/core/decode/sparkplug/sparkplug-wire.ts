@@ -198,14 +198,16 @@ export class SparkplugWire {
   }
 }
 
-const scratch = new DataView(new ArrayBuffer(8))
+const scratchBuffer = new ArrayBuffer(8)
+const scratchBytes = new Uint8Array(scratchBuffer)
+const scratch = new DataView(scratchBuffer)
 
 function readFloat32(b: Uint8Array, at: number): number {
-  for (let k = 0; k < 4; k++) scratch.setUint8(k, b[at + k])
+  for (let k = 0; k < 4; k++) scratchBytes[k] = b[at + k]
   return scratch.getFloat32(0, true)
 }
 
 function readFloat64(b: Uint8Array, at: number): number {
-  for (let k = 0; k < 8; k++) scratch.setUint8(k, b[at + k])
+  for (let k = 0; k < 8; k++) scratchBytes[k] = b[at + k]
   return scratch.getFloat64(0, true)
 }
