@@ -9,6 +9,15 @@ import {
   toNumber,
   tooManyFields
 } from './field-rows'
+import {
+  FlatMap,
+  KIND_BOOLEAN,
+  KIND_MAP,
+  KIND_NULL,
+  KIND_NUMBER,
+  KIND_OTHER,
+  KIND_UNDEFINED
+} from './flat-map'
 import { timestampFromJson } from './timestamp'
 import type { DecodedRow, DecodeOutcome } from './types'
 
@@ -75,7 +84,67 @@ export class StructuredRows {
   private decodeOne(item: unknown, receivedAt: number): DecodeOutcome {
     this.factory.startMessage()
     this.longNames = 0
-    const row = this.decodeItem(item, receivedAt, this.row)
+    return this.outcomeOf(this.decodeItem(item, receivedAt, this.row))
+  }
+
+  /**
+   * What decode() makes of a map read into `flat` (see FlatMap), or null when only the
+   * decoded object will do (chosen paths, a timestamp that is text, a dotted field name).
+   */
+  decodeFlat(flat: FlatMap, receivedAt: number): DecodeOutcome | null {
+    if (this.paths.length > 0) return null
+    const ts = this.timestamp
+    let tsField: string | null = null
+    if (ts.source === 'field') tsField = ts.field
+    else if (ts.source === 'auto') {
+      if (ts.field) {
+        if (!plainName(ts.field)) return null
+        const at = flat.top(ts.field)
+        if (at >= 0 && flat.kind[at] !== KIND_UNDEFINED) tsField = ts.field
+      }
+      for (let k = 0; tsField === null && k < AUTO_TS_FIELDS.length; k++) {
+        const at = flat.top(AUTO_TS_FIELDS[k])
+        if (at >= 0 && flat.kind[at] !== KIND_UNDEFINED) tsField = AUTO_TS_FIELDS[k]
+      }
+    }
+    let t = receivedAt
+    if (tsField !== null) {
+      if (!plainName(tsField)) return null
+      const at = flat.top(tsField)
+      const kind = at < 0 ? KIND_UNDEFINED : flat.kind[at]
+      if (kind === KIND_OTHER || kind === KIND_MAP) return null
+      const value =
+        kind === KIND_NUMBER
+          ? flat.value[at]
+          : kind === KIND_BOOLEAN
+            ? flat.value[at] === 1
+            : kind === KIND_NULL
+              ? null
+              : undefined
+      const ms = timestampOf(value, ts.format)
+      if (ms === null) return { ok: false, error: `timestamp field "${tsField}" is not a time` }
+      t = ms
+    }
+    this.factory.startMessage()
+    this.longNames = 0
+    const found = this.found
+    found.clear()
+    for (let i = 0; i < flat.count;) {
+      if (found.over) break
+      const kind = flat.kind[i]
+      if (flat.path[i] === tsField) i = kind === KIND_MAP ? flat.end[i] : i + 1
+      else {
+        if (kind === KIND_NUMBER) {
+          const v = flat.value[i]
+          if (Number.isFinite(v)) found.add(flat.path[i], v)
+        } else if (kind === KIND_BOOLEAN) found.add(flat.path[i], flat.value[i])
+        i++
+      }
+    }
+    return this.outcomeOf(this.finishItem(t, this.row))
+  }
+
+  private outcomeOf(row: DecodedRow | string | { refuse: string }): DecodeOutcome {
     if (typeof row === 'string') return { ok: false, error: row }
     if ('refuse' in row) return { ok: false, error: row.refuse }
     const rows = row === this.row ? this.rows : [row]
@@ -114,6 +183,12 @@ export class StructuredRows {
     } else {
       collectNumbers(record, '', 0, tsField, found, this.nested, this.pathCount)
     }
+    return this.finishItem(t, reuse)
+  }
+
+  /** The row of the fields and values just collected. */
+  private finishItem(t: number, reuse?: DecodedRow): DecodedRow | string | { refuse: string } {
+    const found = this.found
     if (found.over) return { refuse: tooManyFields(this.label, found.values.length) }
     this.longNames += found.longNames
     const values = found.values
@@ -139,6 +214,11 @@ export class StructuredRows {
     for (const name of AUTO_TS_FIELDS) if (record[name] !== undefined) return name
     return null
   }
+}
+
+/** A top-level key read the same from a FlatMap as from an object: no dot, not inherited. */
+function plainName(name: string): boolean {
+  return !name.includes('.') && !(name in Object.prototype)
 }
 
 /** A plain object (not a Date, byte string, Map...): the only kind searched for fields. */
