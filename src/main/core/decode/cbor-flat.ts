@@ -63,6 +63,8 @@ function map(
 ): number {
   const n = b.length
   const first = flat.count
+  const kinds = flat.kind
+  const values = flat.value
   for (let e = 0; e < entries; e++) {
     if (pos >= n) return -1
     const k = b[pos]
@@ -79,36 +81,36 @@ function map(
     if (major === 7) {
       if (info === 26) {
         if (pos + 4 > n) return -1
-        flat.kind[i] = KIND_NUMBER
-        flat.value[i] = float32Rounded(b, pos)
+        kinds[i] = KIND_NUMBER
+        values[i] = float32Rounded(b, pos)
         pos += 4
       } else if (info === 27) {
         if (pos + 8 > n) return -1
-        flat.kind[i] = KIND_NUMBER
-        flat.value[i] = float64(b, pos)
+        kinds[i] = KIND_NUMBER
+        values[i] = float64(b, pos)
         pos += 8
       } else if (info === 20 || info === 21) {
-        flat.kind[i] = KIND_BOOLEAN
-        flat.value[i] = info === 21 ? 1 : 0
-      } else if (info === 22) flat.kind[i] = KIND_NULL
-      else if (info === 23) flat.kind[i] = KIND_UNDEFINED
+        kinds[i] = KIND_BOOLEAN
+        values[i] = info === 21 ? 1 : 0
+      } else if (info === 22) kinds[i] = KIND_NULL
+      else if (info === 23) kinds[i] = KIND_UNDEFINED
       else return -1
       continue
     }
     pos = header(b, pos, info)
     if (pos < 0) return -1
     if (major === 0 || major === 1) {
-      flat.kind[i] = KIND_NUMBER
-      flat.value[i] = major === 0 ? arg : -1 - arg
+      kinds[i] = KIND_NUMBER
+      values[i] = major === 0 ? arg : -1 - arg
     } else if (major === 2 || major === 3) {
       if (arg > n - pos) return -1
       // Text is decoded by the library, which may refuse it: plain ASCII is always taken.
       if (major === 3) for (let k = pos; k < pos + arg; k++) if (b[k] >= 128) return -1
-      flat.kind[i] = KIND_OTHER
+      kinds[i] = KIND_OTHER
       pos += arg
     } else if (major === 5) {
       if (depth + 1 > MAX_FLAT_DEPTH || arg * 2 > n - pos) return -1
-      flat.kind[i] = KIND_MAP
+      kinds[i] = KIND_MAP
       pos = map(b, pos, arg, depth + 1, flat.path[i], flat)
       if (pos < 0) return -1
       flat.end[i] = flat.count

@@ -88,6 +88,52 @@ export class RowFactory {
   }
 }
 
+/**
+ * A row reused from message to message whose text is written from its values when it is
+ * first read, into the decoder's buffer for the message: the journal reads it once per
+ * message, and nothing else needs it, so decoding alone does not pay for it. Call stale()
+ * whenever the values change (each message).
+ */
+export class LazyTextRow implements DecodedRow {
+  t = 0
+  values: number[] = []
+  declare seriesTopic?: string
+  private bytes: Uint8Array = new Uint8Array(0)
+  private start = 0
+  private end = -1
+
+  constructor(
+    public fields: readonly string[],
+    private readonly buffer: TextBuffer
+  ) {}
+
+  stale(): void {
+    this.end = -1
+  }
+
+  get text(): Uint8Array {
+    if (this.end < 0) this.write()
+    return this.bytes
+  }
+
+  get textStart(): number {
+    if (this.end < 0) this.write()
+    return this.start
+  }
+
+  get textEnd(): number {
+    if (this.end < 0) this.write()
+    return this.end
+  }
+
+  private write(): void {
+    this.start = this.buffer.appendValues(this.values)
+    // The buffer may have grown for this row: the bytes are those of the array written to.
+    this.bytes = this.buffer.bytes
+    this.end = this.buffer.length
+  }
+}
+
 export function byteLength(text: string): number {
   return Buffer.byteLength(text, 'utf8')
 }

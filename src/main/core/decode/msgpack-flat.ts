@@ -15,10 +15,11 @@ import {
   MAX_FLAT_DEPTH
 } from './flat-map'
 
+/** A big-endian unsigned integer of 1, 2 or 4 bytes. */
 function uint(b: Uint8Array, at: number, size: number): number {
-  let v = 0
-  for (let k = 0; k < size; k++) v = v * 256 + b[at + k]
-  return v
+  if (size === 1) return b[at]
+  if (size === 2) return (b[at] << 8) | b[at + 1]
+  return ((b[at] << 24) | (b[at + 1] << 16) | (b[at + 2] << 8) | b[at + 3]) >>> 0
 }
 
 export function readMsgpackMap(b: Uint8Array, flat: FlatMap): boolean {
@@ -48,6 +49,8 @@ function map(
 ): number {
   const n = b.length
   const first = flat.count
+  const kinds = flat.kind
+  const values = flat.value
   for (let e = 0; e < entries; e++) {
     if (pos >= n) return -1
     // The key: text.
@@ -69,8 +72,8 @@ function map(
     k = b[pos++]
     let size = 0
     if (k <= 0x7f || k >= 0xe0) {
-      flat.kind[i] = KIND_NUMBER
-      flat.value[i] = k <= 0x7f ? k : k - 256
+      kinds[i] = KIND_NUMBER
+      values[i] = k <= 0x7f ? k : k - 256
       continue
     }
     if (k <= 0x8f || k === 0xde || k === 0xdf) {
@@ -82,7 +85,7 @@ function map(
         pos += size
       }
       if (depth + 1 > MAX_FLAT_DEPTH || count * 2 > n - pos) return -1
-      flat.kind[i] = KIND_MAP
+      kinds[i] = KIND_MAP
       pos = map(b, pos, count, depth + 1, flat.path[i], flat)
       if (pos < 0) return -1
       flat.end[i] = flat.count
@@ -91,23 +94,23 @@ function map(
     let text = false
     switch (k) {
       case 0xc0:
-        flat.kind[i] = KIND_NULL
+        kinds[i] = KIND_NULL
         continue
       case 0xc2:
       case 0xc3:
-        flat.kind[i] = KIND_BOOLEAN
-        flat.value[i] = k === 0xc3 ? 1 : 0
+        kinds[i] = KIND_BOOLEAN
+        values[i] = k === 0xc3 ? 1 : 0
         continue
       case 0xca:
         if (pos + 4 > n) return -1
-        flat.kind[i] = KIND_NUMBER
-        flat.value[i] = float32Rounded(b, pos)
+        kinds[i] = KIND_NUMBER
+        values[i] = float32Rounded(b, pos)
         pos += 4
         continue
       case 0xcb:
         if (pos + 8 > n) return -1
-        flat.kind[i] = KIND_NUMBER
-        flat.value[i] = float64(b, pos)
+        kinds[i] = KIND_NUMBER
+        values[i] = float64(b, pos)
         pos += 8
         continue
       case 0xcc:
@@ -119,9 +122,9 @@ function map(
         size = 1 << ((k - 0xcc) % 4)
         if (pos + size > n) return -1
         let v = uint(b, pos, size)
-        if (k >= 0xd0 && v >= 2 ** (size * 8 - 1)) v -= 2 ** (size * 8)
-        flat.kind[i] = KIND_NUMBER
-        flat.value[i] = v
+        if (k >= 0xd0) v = size === 1 ? (v << 24) >> 24 : size === 2 ? (v << 16) >> 16 : v | 0
+        kinds[i] = KIND_NUMBER
+        values[i] = v
         pos += size
         continue
       }
@@ -152,7 +155,7 @@ function map(
     if (length > n - pos) return -1
     // Text is decoded by the library, which may refuse it: plain ASCII is always taken.
     if (text) for (let x = pos; x < pos + length; x++) if (b[x] >= 128) return -1
-    flat.kind[i] = KIND_OTHER
+    kinds[i] = KIND_OTHER
     pos += length
   }
   return pos

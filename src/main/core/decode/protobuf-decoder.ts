@@ -1,13 +1,19 @@
 import protobuf from 'protobufjs'
 import type { TimestampConfig } from '../../../shared/schemas'
 import { fmtCount, MAX_FIELDS_PER_MESSAGE, MAX_NESTING } from '../limits'
-import { FieldCollector, longNamesWarning, RowFactory, tooManyFields } from './field-rows'
+import {
+  FieldCollector,
+  LazyTextRow,
+  longNamesWarning,
+  RowFactory,
+  tooManyFields
+} from './field-rows'
 import { findMessageType, loadProtoSchema } from './proto-schema'
 import { isLong, longToNumber } from './protobuf-long'
 import { convert, kindOf, ProtobufPlan } from './protobuf-plan'
 import { ProtobufWire } from './protobuf-wire'
 import { timestampFromJson } from './timestamp'
-import type { DecodedRow, DecodeOutcome, Decoder } from './types'
+import type { DecodeOutcome, Decoder } from './types'
 import { fmtBytes, tooLarge } from './types'
 
 const AUTO_TS_FIELDS = ['ts', 'time', 'timestamp']
@@ -33,7 +39,7 @@ export class ProtobufDecoder implements Decoder {
   private readonly tsParts: string[] = []
   private readonly pathParts: string[][]
   /** The row of a message of fixed shape (or of chosen paths): reused for every one. */
-  private readonly row: DecodedRow
+  private readonly row: LazyTextRow
   private readonly outcome: DecodeOutcome
 
   constructor(
@@ -42,14 +48,7 @@ export class ProtobufDecoder implements Decoder {
     private readonly paths: readonly string[],
     private readonly timestamp: TimestampConfig
   ) {
-    this.row = {
-      t: 0,
-      fields: Object.freeze([...paths]),
-      values: [],
-      text: new Uint8Array(0),
-      textStart: 0,
-      textEnd: 0
-    }
+    this.row = new LazyTextRow(Object.freeze([...paths]), this.factory.text)
     this.outcome = { ok: true, rows: [this.row] }
     this.pathParts = paths.map((p) => p.split('.'))
     const schema = loadProtoSchema(file)
@@ -147,7 +146,7 @@ export class ProtobufDecoder implements Decoder {
     if (!any) return { ok: false, error: `protobuf ${type.name} has no numeric fields` }
     row.t = t
     this.factory.startMessage()
-    this.factory.fillText(row)
+    row.stale()
     return longNames
       ? { ok: true, rows: [row], warning: longNamesWarning(longNames) }
       : this.outcome

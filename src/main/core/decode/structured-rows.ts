@@ -4,6 +4,7 @@ import {
   describe,
   FieldCollector,
   getPath,
+  LazyTextRow,
   longNamesWarning,
   RowFactory,
   toNumber,
@@ -35,14 +36,7 @@ export class StructuredRows {
   private readonly factory = new RowFactory()
   private readonly found = new FieldCollector()
   /** The row of a message that is one object, and its outcome: reused, as rows may be. */
-  private readonly row: DecodedRow = {
-    t: 0,
-    fields: VALUE,
-    values: [],
-    text: new Uint8Array(0),
-    textStart: 0,
-    textEnd: 0
-  }
+  private readonly row = new LazyTextRow(VALUE, this.factory.text)
   private readonly rows = [this.row]
   private readonly outcome: DecodeOutcome = { ok: true, rows: this.rows }
   /** Fields skipped in the message being decoded because their names are too long. */
@@ -50,11 +44,17 @@ export class StructuredRows {
   private readonly nested: PathCache = new Map()
   private readonly pathCount = { n: 0 }
 
+  /** The timestamp field is found the same in a FlatMap as in an object (see plainName). */
+  private readonly plainTimestamp: boolean
+
   constructor(
     private readonly label: string,
     private readonly paths: readonly string[],
     private readonly timestamp: TimestampConfig
-  ) {}
+  ) {
+    this.plainTimestamp =
+      timestamp.source === 'receive' || !timestamp.field || plainName(timestamp.field)
+  }
 
   decode(parsed: unknown, receivedAt: number): DecodeOutcome {
     if (!Array.isArray(parsed)) return this.decodeOne(parsed, receivedAt)
@@ -92,13 +92,12 @@ export class StructuredRows {
    * decoded object will do (chosen paths, a timestamp that is text, a dotted field name).
    */
   decodeFlat(flat: FlatMap, receivedAt: number): DecodeOutcome | null {
-    if (this.paths.length > 0) return null
+    if (this.paths.length > 0 || !this.plainTimestamp) return null
     const ts = this.timestamp
     let tsField: string | null = null
     if (ts.source === 'field') tsField = ts.field
     else if (ts.source === 'auto') {
       if (ts.field) {
-        if (!plainName(ts.field)) return null
         const at = flat.top(ts.field)
         if (at >= 0 && flat.kind[at] !== KIND_UNDEFINED) tsField = ts.field
       }
@@ -109,7 +108,6 @@ export class StructuredRows {
     }
     let t = receivedAt
     if (tsField !== null) {
-      if (!plainName(tsField)) return null
       const at = flat.top(tsField)
       const kind = at < 0 ? KIND_UNDEFINED : flat.kind[at]
       if (kind === KIND_OTHER || kind === KIND_MAP) return null
@@ -156,7 +154,7 @@ export class StructuredRows {
   private decodeItem(
     item: unknown,
     receivedAt: number,
-    reuse?: DecodedRow
+    reuse?: LazyTextRow
   ): DecodedRow | string | { refuse: string } {
     if (typeof item === 'number') {
       if (!Number.isFinite(item)) return `${this.label} number is not finite`
@@ -187,7 +185,7 @@ export class StructuredRows {
   }
 
   /** The row of the fields and values just collected. */
-  private finishItem(t: number, reuse?: DecodedRow): DecodedRow | string | { refuse: string } {
+  private finishItem(t: number, reuse?: LazyTextRow): DecodedRow | string | { refuse: string } {
     const found = this.found
     if (found.over) return { refuse: tooManyFields(this.label, found.values.length) }
     this.longNames += found.longNames
@@ -202,7 +200,7 @@ export class StructuredRows {
     const kept = reuse.values
     kept.length = values.length
     for (let i = 0; i < values.length; i++) kept[i] = values[i]
-    this.factory.fillText(reuse)
+    reuse.stale()
     return reuse
   }
 

@@ -6,10 +6,10 @@ import {
   MAX_NESTING,
   MAX_ROWS_PER_MESSAGE
 } from '../../limits'
-import { byteLength } from '../field-rows'
+import { byteLength, LazyTextRow } from '../field-rows'
 import { TextBuffer } from '../number-format'
 import { longToNumber } from '../protobuf-long'
-import type { DecodedRow, DecodeOutcome, Decoder } from '../types'
+import type { DecodeOutcome, Decoder } from '../types'
 import { fmtBytes, preview, tooLarge } from '../types'
 import {
   aliasOf,
@@ -58,7 +58,7 @@ interface Problems {
 export class SparkplugDecoder implements Decoder {
   readonly format = 'sparkplug'
   private readonly topic: SparkplugTopic | string
-  private readonly rows: DecodedRow[] = []
+  private readonly rows: LazyTextRow[] = []
   private rowCount = 0
   private readonly text = new TextBuffer()
   /** Data messages of the usual shape, read without protobufjs. */
@@ -350,14 +350,7 @@ export class SparkplugDecoder implements Decoder {
       return `Sparkplug message has metrics at more than ${fmtCount(MAX_ROWS_PER_MESSAGE)} different times, the limit per message`
     let row = this.rows[this.rowCount]
     if (!row) {
-      row = {
-        t,
-        fields: entity.fields,
-        values: [],
-        text: this.text.bytes,
-        textStart: 0,
-        textEnd: 0
-      }
+      row = new LazyTextRow(entity.fields, this.text)
       this.rows.push(row)
     }
     this.rowCount++
@@ -372,14 +365,9 @@ export class SparkplugDecoder implements Decoder {
     return undefined
   }
 
-  private finishRows(): DecodedRow[] {
+  private finishRows(): LazyTextRow[] {
     const rows = this.rows.slice(0, this.rowCount)
-    for (const row of rows) {
-      row.textStart = this.text.appendValues(row.values)
-      row.text = this.text.bytes
-      row.textEnd = this.text.length
-    }
-    // Rows written before the buffer grew point at the old one, which still holds them.
+    for (const row of rows) row.stale()
     return rows
   }
 
