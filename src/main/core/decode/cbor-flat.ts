@@ -49,7 +49,9 @@ export function readCborMap(b: Uint8Array, flat: FlatMap): boolean {
   if (b.length === 0 || b[0] >> 5 !== 5) return false
   const pos = header(b, 1, b[0] & 31)
   if (pos < 0) return false
-  return map(b, pos, arg, 0, '', flat) === b.length
+  if (map(b, pos, arg, 0, '', flat) !== b.length) return false
+  flat.done()
+  return true
 }
 
 /** Reads `entries` key/value pairs at `depth`: the position after them, or -1. */

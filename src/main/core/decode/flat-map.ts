@@ -34,9 +34,22 @@ export class FlatMap {
   /** For a map entry: the index after its last descendant. */
   readonly end: number[] = []
   private readonly parentPath: string[] = []
+  /** Per position, the index of the first entry of its map (for the repeated-keys check). */
+  private readonly first: number[] = []
+  /** Leading positions of the last map read whole: their keys were checked for repeats. */
+  private verified = 0
+  /** Positions below this whose key, depth and map are as last time need no check again. */
+  private trusted = 0
 
   reset(): void {
     this.count = 0
+    this.trusted = this.verified
+    this.verified = 0
+  }
+
+  /** The reader took the whole payload: its keys stay checked for the next one. */
+  done(): void {
+    this.verified = this.count
   }
 
   /**
@@ -70,7 +83,11 @@ export class FlatMap {
       this.key[i] = key
       this.parentPath[i] = '\u0000' // forces the path below
     }
-    for (let j = first; j < i; j++) if (this.depth[j] === depth && this.key[j] === key) return -1
+    if (!(same && i < this.trusted && this.depth[i] === depth && this.first[i] === first)) {
+      this.trusted = Math.min(this.trusted, i)
+      for (let j = first; j < i; j++) if (this.depth[j] === depth && this.key[j] === key) return -1
+    }
+    this.first[i] = first
     if (this.parentPath[i] !== prefix || !same) {
       this.parentPath[i] = prefix
       this.path[i] = prefix ? `${prefix}.${key}` : key

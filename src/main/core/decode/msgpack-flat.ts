@@ -36,7 +36,9 @@ export function readMsgpackMap(b: Uint8Array, flat: FlatMap): boolean {
     entries = uint(b, pos, size)
     pos += size
   } else return false
-  return map(b, pos, entries, 0, '', flat) === n
+  if (map(b, pos, entries, 0, '', flat) !== n) return false
+  flat.done()
+  return true
 }
 
 function map(

@@ -31,6 +31,8 @@ type Read =
 interface Slot {
   wire: number
   read: Read
+  /** `read` as its index in READS, for quick switches. */
+  code: number
   /** Index in the row, -1 when the value is not charted (the timestamp, text, long names). */
   leaf: number
   timestamp: boolean
@@ -55,6 +57,24 @@ interface LeafInfo {
   chain: number[]
   presence: boolean
 }
+
+const READS: Read[] = [
+  'double',
+  'float',
+  'int32',
+  'uint32',
+  'sint32',
+  'fixed32',
+  'sfixed32',
+  'int64',
+  'uint64',
+  'sint64',
+  'fixed64',
+  'sfixed64',
+  'bool',
+  'string',
+  'bytes'
+]
 
 const WIRE: Record<Read, number> = {
   double: 1,
@@ -116,8 +136,10 @@ export class ProtobufWire {
   private readonly root: WireNode = { slots: [] }
   private readonly leaves: LeafInfo[] = []
   private nodes = 0
-  private present: Uint8Array = new Uint8Array(0)
-  private sent: Uint8Array = new Uint8Array(0)
+  /** The message each nested message and leaf was last sent in (a count, so no clearing). */
+  private present: Uint32Array = new Uint32Array(0)
+  private sent: Uint32Array = new Uint32Array(0)
+  private generation = 0
   /** The timestamp field's value as a number, or undefined when it was not there. */
   timestamp: number | undefined = undefined
   private tsChain: number[] | null = null
@@ -129,8 +151,8 @@ export class ProtobufWire {
     let ok = this.build(type, this.root, '', [], [type], skip)
     if (skip !== null && this.tsChain === null) ok = false
     this.supported = ok && this.leaves.length === leafCount
-    this.present = new Uint8Array(this.nodes)
-    this.sent = new Uint8Array(this.leaves.length)
+    this.present = new Uint32Array(this.nodes)
+    this.sent = new Uint32Array(this.leaves.length)
   }
 
   private build(
@@ -151,6 +173,7 @@ export class ProtobufWire {
         enumValues: null,
         wire: 2,
         read: 'bytes',
+        code: 0,
         leaf: -1,
         timestamp: false,
         node: null,
@@ -172,6 +195,7 @@ export class ProtobufWire {
         slot.read = field.type as Read
       } else return false
       slot.wire = WIRE[slot.read]
+      slot.code = READS.indexOf(slot.read)
       if (path === skip) {
         if (slot.read === 'bool' || slot.read === 'string' || slot.read === 'bytes') return false
         slot.timestamp = true
@@ -192,13 +216,17 @@ export class ProtobufWire {
 
   /** Reads a whole payload into `values` (plan order); false when protobufjs must decode it. */
   read(b: Uint8Array, values: number[]): boolean {
-    this.present.fill(0)
-    this.sent.fill(0)
+    if (++this.generation === 0xffffffff) {
+      this.generation = 1
+      this.present.fill(0)
+      this.sent.fill(0)
+    }
+    const generation = this.generation
     this.tsSent = false
     if (!this.message(b, 0, b.length, this.root, values)) return false
     const leaves = this.leaves
     for (let i = 0; i < leaves.length; i++) {
-      if (this.sent[i]) continue
+      if (this.sent[i] === generation) continue
       const leaf = leaves[i]
       // Not sent: missing when the field tracks presence or a message on the way was not sent,
       // else the implicit zero.
@@ -215,7 +243,8 @@ export class ProtobufWire {
   }
 
   private chainPresent(chain: number[]): boolean {
-    for (let k = 0; k < chain.length; k++) if (!this.present[chain[k]]) return false
+    for (let k = 0; k < chain.length; k++)
+      if (this.present[chain[k]] !== this.generation) return false
     return true
   }
 
@@ -237,7 +266,7 @@ export class ProtobufWire {
         if (pos < 0 || hi !== 0 || lo > end - pos) return false
         const stop = pos + lo
         if (slot.node) {
-          this.present[slot.nodeIndex] = 1
+          this.present[slot.nodeIndex] = this.generation
           if (!this.message(b, pos, stop, slot.node, values)) return false
         } else if (slot.read === 'string') {
           // Text is checked by protobufjs (UTF-8): plain ASCII needs no check.
@@ -250,20 +279,20 @@ export class ProtobufWire {
       if (slot.wire === 0) {
         pos = varint(b, pos, end)
         if (pos < 0) return false
-        v = fromVarint(slot.read)
+        v = fromVarint(slot.code)
         if (slot.enumValues !== null && !slot.enumValues.has(v)) return false
       } else {
         const size = slot.wire === 1 ? 8 : 4
         if (end - pos < size) return false
         for (let k = 0; k < size; k++) scratchBytes[k] = b[pos + k]
         pos += size
-        v = fromFixed(slot.read, slot.timestamp)
+        v = fromFixed(slot.code, slot.timestamp)
       }
       if (slot.timestamp) {
         this.tsSent = true
         this.tsValue = v
       } else if (slot.leaf >= 0) {
-        this.sent[slot.leaf] = 1
+        this.sent[slot.leaf] = this.generation
         values[slot.leaf] = v
       }
     }
@@ -272,19 +301,20 @@ export class ProtobufWire {
 }
 
 /** The chart value of a varint field, as protobufjs reads it and convert() makes it a number. */
-function fromVarint(read: Read): number {
-  switch (read) {
-    case 'int32':
+function fromVarint(code: number): number {
+  switch (code) {
+    case 2: // int32
       return lo | 0
-    case 'uint32':
+    case 3: // uint32
       return lo
-    case 'sint32':
+    case 4: // sint32
       return ((lo >>> 1) ^ -(lo & 1)) | 0
-    case 'int64':
+    case 7: // int64
       return (hi | 0) * 4294967296 + lo
-    case 'uint64':
+    case 8: // uint64
       return hi * 4294967296 + lo
-    case 'sint64': {
+    case 9: {
+      // sint64
       const mask = -(lo & 1)
       const l = (((lo >>> 1) | (hi << 31)) ^ mask) >>> 0
       const h = ((hi >>> 1) ^ mask) >>> 0
@@ -296,19 +326,20 @@ function fromVarint(read: Read): number {
 }
 
 /** The same for a fixed-size field (in `scratch`); a float stays raw for a timestamp. */
-function fromFixed(read: Read, timestamp: boolean): number {
-  switch (read) {
-    case 'double':
+function fromFixed(code: number, timestamp: boolean): number {
+  switch (code) {
+    case 0: // double
       return scratch.getFloat64(0, true)
-    case 'float': {
+    case 1: {
+      // float
       const f = scratch.getFloat32(0, true)
       return timestamp ? f : shortestFloat32(f)
     }
-    case 'fixed32':
+    case 5: // fixed32
       return scratch.getUint32(0, true)
-    case 'sfixed32':
+    case 6: // sfixed32
       return scratch.getInt32(0, true)
-    case 'fixed64':
+    case 10: // fixed64
       return scratch.getUint32(4, true) * 4294967296 + scratch.getUint32(0, true)
     default:
       return scratch.getInt32(4, true) * 4294967296 + scratch.getUint32(0, true) // sfixed64

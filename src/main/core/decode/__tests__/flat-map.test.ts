@@ -181,6 +181,14 @@ describe('maps read in one pass', () => {
       false
     )
     expect(readCborMap(Uint8Array.from([0x81, 0x01]), flat)).toBe(false)
+    // Keys checked once stay trusted only while they stay the same: {"a":1,"b":2} twice,
+    // then {"b":1,"b":2}.
+    const ab = Uint8Array.from([0xa2, 0x61, 0x61, 0x01, 0x61, 0x62, 0x02])
+    expect(readCborMap(ab, flat)).toBe(true)
+    expect(readCborMap(ab, flat)).toBe(true)
+    expect(readCborMap(Uint8Array.from([0xa2, 0x61, 0x62, 0x01, 0x61, 0x62, 0x02]), flat)).toBe(
+      false
+    )
     // {"a": 1(0)}: a tagged value
     expect(readCborMap(Uint8Array.from([0xa1, 0x61, 0x61, 0xc1, 0x00]), flat)).toBe(false)
     // A map claiming 4 billion entries in 6 bytes.
