@@ -256,15 +256,26 @@ export class ProtobufWire {
     values: number[]
   ): boolean {
     while (pos < end) {
-      pos = varint(b, pos, end)
-      if (pos < 0 || hi !== 0) return false
-      const tag = lo
-      const slot = node.slots[tag >>> 3]
-      if (!slot || slot.wire !== (tag & 7)) return false
-      if (slot.wire === 2) {
+      // Tags and lengths under 128 (one byte) are the usual case.
+      let tag = b[pos]
+      if (tag < 128) pos++
+      else {
         pos = varint(b, pos, end)
-        if (pos < 0 || hi !== 0 || lo > end - pos) return false
-        const stop = pos + lo
+        if (pos < 0 || hi !== 0) return false
+        tag = lo
+      }
+      const slot = node.slots[tag >>> 3]
+      if (slot === undefined || slot.wire !== (tag & 7)) return false
+      if (slot.wire === 2) {
+        let length = pos < end ? b[pos] : 128
+        if (length < 128) pos++
+        else {
+          pos = varint(b, pos, end)
+          if (pos < 0 || hi !== 0) return false
+          length = lo
+        }
+        if (length > end - pos) return false
+        const stop = pos + length
         if (slot.node) {
           this.present[slot.nodeIndex] = this.generation
           if (!this.message(b, pos, stop, slot.node, values)) return false
