@@ -175,8 +175,7 @@ export class StructuredRows {
     found.clear()
     if (this.paths.length > 0) {
       for (const path of this.paths) {
-        found.fields.push(path)
-        found.values.push(toNumber(getPath(record, path)))
+        found.push(path, toNumber(getPath(record, path)))
       }
     } else {
       collectNumbers(record, '', 0, tsField, found, this.nested, this.pathCount)
