@@ -84,7 +84,9 @@ export class ProtobufDecoder implements Decoder {
     if (large) return { ok: false, error: large }
     const wire = this.wire
     if (wire) {
-      this.row.values.length = this.plan!.fixed.length
+      const n = this.plan!.fixed.length
+      // Setting an array's length costs a call even when it does not change.
+      if (this.row.values.length !== n) this.row.values.length = n
       if (wire.read(payload, this.row.values)) {
         let t = receivedAt
         const raw = wire.timestamp
@@ -121,7 +123,7 @@ export class ProtobufDecoder implements Decoder {
     const found = this.found
     found.clear()
     if (plan) {
-      values.length = plan.fixed.length
+      if (values.length !== plan.fixed.length) values.length = plan.fixed.length
       plan.read(record, values, found)
       if (found.over)
         return {

@@ -197,7 +197,8 @@ export class StructuredRows {
     reuse.t = t
     reuse.fields = fields
     const kept = reuse.values
-    kept.length = values.length
+    // Setting an array's length costs a call even when it does not change.
+    if (kept.length !== values.length) kept.length = values.length
     for (let i = 0; i < values.length; i++) kept[i] = values[i]
     reuse.stale()
     return reuse

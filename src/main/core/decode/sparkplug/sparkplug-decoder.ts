@@ -359,7 +359,7 @@ export class SparkplugDecoder implements Decoder {
     row.seriesTopic = entity.view.series
     const values = row.values
     const n = entity.fields.length
-    values.length = n
+    if (values.length !== n) values.length = n
     for (let i = 0; i < n; i++) values[i] = NaN
     values[field] = v
     return undefined
