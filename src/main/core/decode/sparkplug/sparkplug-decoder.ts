@@ -3,14 +3,13 @@ import {
   fmtCount,
   MAX_FIELD_NAME_BYTES,
   MAX_FIELDS_PER_MESSAGE,
-  MAX_NESTING,
   MAX_ROWS_PER_MESSAGE
 } from '../../limits'
 import { byteLength, LazyTextRow } from '../field-rows'
 import { TextBuffer } from '../number-format'
 import { longToNumber } from '../protobuf-long'
 import type { DecodeOutcome, Decoder } from '../types'
-import { fmtBytes, preview, tooLarge } from '../types'
+import { tooLarge } from '../types'
 import {
   aliasOf,
   has,
@@ -37,11 +36,7 @@ import {
   viewValue
 } from './sparkplug-values'
 import { SparkplugWire } from './sparkplug-wire'
-
-/** The NBIRTH/NDEATH metric that ties a death to its birth; bookkeeping, not charted. */
-const BD_SEQ = 'bdSeq'
-/** Property names a birth certificate may give a metric's unit under. */
-const UNIT_PROPERTIES = ['engUnit', 'engUnits', 'EngUnit', 'unit', 'units']
+import { BD_SEQ, bdSeqOf, describeFailure, parseHostState, unitOf } from './sparkplug-payload-info'
 
 interface Problems {
   unknown: number[] | null
@@ -411,56 +406,10 @@ export class SparkplugDecoder implements Decoder {
 
   /** `spBv1.0/STATE/<host>`: JSON `{"online": true, "timestamp": …}` (3.0) or ONLINE/OFFLINE. */
   private hostState(host: string, payload: Uint8Array): DecodeOutcome {
-    let online: boolean | undefined
-    let timestamp: number | undefined
-    const text = new TextDecoder().decode(payload.subarray(0, 4096)).trim()
-    if (text === 'ONLINE' || text === 'OFFLINE') online = text === 'ONLINE'
-    else if (payload.byteLength <= 4096) {
-      try {
-        const parsed = JSON.parse(text) as { online?: unknown; timestamp?: unknown }
-        if (typeof parsed?.online === 'boolean') online = parsed.online
-        if (typeof parsed?.timestamp === 'number') timestamp = parsed.timestamp
-      } catch {
-        // not JSON: said below
-      }
-    }
-    if (online === undefined)
-      return {
-        ok: false,
-        error: `Sparkplug STATE payload is not {"online": true|false, "timestamp": …}: "${preview(payload)}"`
-      }
+    const parsed = parseHostState(payload)
+    if (typeof parsed === 'string') return { ok: false, error: parsed }
+    const { online, timestamp } = parsed
     this.state.host(host, online, timestamp)
     return { ok: true, rows: [] }
   }
-}
-
-function bdSeqOf(p: SpPayload): number | undefined {
-  for (const m of p.metrics) {
-    if (m.name !== BD_SEQ) continue
-    if (has(m, 'long_value')) return longToNumber(m.long_value, false)
-    if (has(m, 'int_value')) return m.int_value
-  }
-  return undefined
-}
-
-function unitOf(m: SpMetric): string {
-  const props = m.properties
-  if (!props) return ''
-  for (let i = 0; i < props.keys.length; i++) {
-    if (!UNIT_PROPERTIES.includes(props.keys[i])) continue
-    const v = props.values[i]
-    if (v && has(v, 'string_value')) return v.string_value!.slice(0, 50)
-  }
-  return ''
-}
-
-function describeFailure(error: unknown, bytes: number): string {
-  const message = String((error as Error)?.message ?? error)
-    .split('\n')[0]
-    .slice(0, 160)
-  if (/index out of range/.test(message))
-    return `truncated Sparkplug B payload: a field runs past the end of the payload (${fmtBytes(bytes)})`
-  if (/max depth exceeded/.test(message))
-    return `Sparkplug B payload nested deeper than ${MAX_NESTING} levels`
-  return `not a Sparkplug B payload (${message})`
 }
