@@ -189,7 +189,7 @@ export function decodeRates(): BenchResult[] {
         ours: fmt(o),
         reference: `${fmt(b)} (bare library decode)`,
         ...atLeast(o / b, 0.8),
-        note: `${PAYLOADS} distinct payloads x ${ROUNDS} per pass, best of ${TRIALS} alternating passes (medians ours ${fmt(median(mine))}, bare ${fmt(median(bare))}); ours = the app's decoder (checks, fields, rows with their text)`
+        note: `${PAYLOADS} distinct payloads x ${ROUNDS} per pass, best of ${TRIALS} alternating passes (medians ours ${fmt(median(mine))}, bare ${fmt(median(bare))}); ours = the app's decoder (checks, field names and values; a row's values text is written when the journal reads it, which the ingest line below includes)`
       }
     })
   } finally {

@@ -1,6 +1,8 @@
 import { Decoder as CborX, FLOAT32_OPTIONS } from 'cbor-x'
 import type { TimestampConfig } from '../../../shared/schemas'
 import { checkCbor } from './cbor-scan'
+import { readCborMap } from './cbor-flat'
+import { FlatMap } from './flat-map'
 import { StructuredRows } from './structured-rows'
 import type { DecodeOutcome, Decoder } from './types'
 import { tooLarge } from './types'
@@ -9,6 +11,7 @@ import { tooLarge } from './types'
 export class CborDecoder implements Decoder {
   readonly format = 'cbor'
   private readonly rows: StructuredRows
+  private readonly flat = new FlatMap()
   private readonly cbor = new CborX({
     mapsAsObjects: true,
     useRecords: false,
@@ -21,7 +24,14 @@ export class CborDecoder implements Decoder {
   }
 
   decode(payload: Uint8Array, receivedAt: number): DecodeOutcome {
-    const refused = tooLarge(payload) ?? checkCbor(payload)
+    const large = tooLarge(payload)
+    if (large) return { ok: false, error: large }
+    // The usual shape, read in one pass; anything else is checked and decoded by the library.
+    if (readCborMap(payload, this.flat)) {
+      const outcome = this.rows.decodeFlat(this.flat, receivedAt)
+      if (outcome) return outcome
+    }
+    const refused = checkCbor(payload)
     if (refused) return { ok: false, error: refused }
     let parsed: unknown
     try {

@@ -10,13 +10,27 @@ const MAX_FIELD_SETS = 1000
 
 /** The numeric fields of one row as they are found, with the names skipped as too long. */
 export class FieldCollector {
-  readonly fields: string[] = []
-  readonly values: number[] = []
+  // Written by index and cut to size when read: emptying an array with `length = 0` gives
+  // its storage away, and every message would allocate it again.
+  private readonly fieldList: string[] = []
+  private readonly valueList: number[] = []
+  private n = 0
   longNames = 0
+
+  /** The fields found, in order (the array is reused: read it before the next clear()). */
+  get fields(): string[] {
+    this.trim()
+    return this.fieldList
+  }
+
+  get values(): number[] {
+    this.trim()
+    return this.valueList
+  }
 
   /** True once more fields were found than one message may carry. */
   get over(): boolean {
-    return this.values.length > MAX_FIELDS_PER_MESSAGE
+    return this.n > MAX_FIELDS_PER_MESSAGE
   }
 
   add(path: string, value: number): void {
@@ -25,14 +39,24 @@ export class FieldCollector {
       this.longNames++
       return
     }
-    this.fields.push(path)
-    this.values.push(value)
+    this.push(path, value)
+  }
+
+  /** Adds a field without checking its name (a path the user chose). */
+  push(path: string, value: number): void {
+    this.fieldList[this.n] = path
+    this.valueList[this.n++] = value
   }
 
   clear(): void {
-    this.fields.length = 0
-    this.values.length = 0
+    this.n = 0
     this.longNames = 0
+  }
+
+  private trim(): void {
+    if (this.fieldList.length === this.n) return
+    this.fieldList.length = this.n
+    this.valueList.length = this.n
   }
 }
 
@@ -85,6 +109,52 @@ export class RowFactory {
     row.text = this.text.bytes
     row.textStart = start
     row.textEnd = this.text.length
+  }
+}
+
+/**
+ * A row reused from message to message whose text is written from its values when it is
+ * first read, into the decoder's buffer for the message: the journal reads it once per
+ * message, and nothing else needs it, so decoding alone does not pay for it. Call stale()
+ * whenever the values change (each message).
+ */
+export class LazyTextRow implements DecodedRow {
+  t = 0
+  values: number[] = []
+  declare seriesTopic?: string
+  private bytes: Uint8Array = new Uint8Array(0)
+  private start = 0
+  private end = -1
+
+  constructor(
+    public fields: readonly string[],
+    private readonly buffer: TextBuffer
+  ) {}
+
+  stale(): void {
+    this.end = -1
+  }
+
+  get text(): Uint8Array {
+    if (this.end < 0) this.write()
+    return this.bytes
+  }
+
+  get textStart(): number {
+    if (this.end < 0) this.write()
+    return this.start
+  }
+
+  get textEnd(): number {
+    if (this.end < 0) this.write()
+    return this.end
+  }
+
+  private write(): void {
+    this.start = this.buffer.appendValues(this.values)
+    // The buffer may have grown for this row: the bytes are those of the array written to.
+    this.bytes = this.buffer.bytes
+    this.end = this.buffer.length
   }
 }
 

@@ -1,6 +1,8 @@
 import { Unpackr, FLOAT32_OPTIONS } from 'msgpackr'
 import type { TimestampConfig } from '../../../shared/schemas'
 import { checkMsgpack } from './msgpack-scan'
+import { readMsgpackMap } from './msgpack-flat'
+import { FlatMap } from './flat-map'
 import { StructuredRows } from './structured-rows'
 import type { DecodeOutcome, Decoder } from './types'
 import { tooLarge } from './types'
@@ -9,6 +11,7 @@ import { tooLarge } from './types'
 export class MsgpackDecoder implements Decoder {
   readonly format = 'msgpack'
   private readonly rows: StructuredRows
+  private readonly flat = new FlatMap()
   private readonly unpackr = new Unpackr({
     mapsAsObjects: true,
     useRecords: false,
@@ -22,7 +25,14 @@ export class MsgpackDecoder implements Decoder {
   }
 
   decode(payload: Uint8Array, receivedAt: number): DecodeOutcome {
-    const refused = tooLarge(payload) ?? checkMsgpack(payload)
+    const large = tooLarge(payload)
+    if (large) return { ok: false, error: large }
+    // The usual shape, read in one pass; anything else is checked and decoded by the library.
+    if (readMsgpackMap(payload, this.flat)) {
+      const outcome = this.rows.decodeFlat(this.flat, receivedAt)
+      if (outcome) return outcome
+    }
+    const refused = checkMsgpack(payload)
     if (refused) return { ok: false, error: refused }
     let parsed: unknown
     try {

@@ -1,12 +1,19 @@
 import protobuf from 'protobufjs'
 import type { TimestampConfig } from '../../../shared/schemas'
 import { fmtCount, MAX_FIELDS_PER_MESSAGE, MAX_NESTING } from '../limits'
-import { FieldCollector, longNamesWarning, RowFactory, tooManyFields } from './field-rows'
+import {
+  FieldCollector,
+  LazyTextRow,
+  longNamesWarning,
+  RowFactory,
+  tooManyFields
+} from './field-rows'
 import { findMessageType, loadProtoSchema } from './proto-schema'
 import { isLong, longToNumber } from './protobuf-long'
 import { convert, kindOf, ProtobufPlan } from './protobuf-plan'
+import { ProtobufWire } from './protobuf-wire'
 import { timestampFromJson } from './timestamp'
-import type { DecodedRow, DecodeOutcome, Decoder } from './types'
+import type { DecodeOutcome, Decoder } from './types'
 import { fmtBytes, tooLarge } from './types'
 
 const AUTO_TS_FIELDS = ['ts', 'time', 'timestamp']
@@ -21,6 +28,8 @@ export class ProtobufDecoder implements Decoder {
   readonly format = 'protobuf'
   private readonly type: protobuf.Type | null = null
   private readonly plan: ProtobufPlan | null = null
+  /** Messages of the plan's fixed shape, read without protobufjs (null: schema not suited). */
+  private readonly wire: ProtobufWire | null = null
   private readonly problem: string | null = null
   private readonly factory = new RowFactory()
   private readonly found = new FieldCollector()
@@ -30,7 +39,7 @@ export class ProtobufDecoder implements Decoder {
   private readonly tsParts: string[] = []
   private readonly pathParts: string[][]
   /** The row of a message of fixed shape (or of chosen paths): reused for every one. */
-  private readonly row: DecodedRow
+  private readonly row: LazyTextRow
   private readonly outcome: DecodeOutcome
 
   constructor(
@@ -39,14 +48,7 @@ export class ProtobufDecoder implements Decoder {
     private readonly paths: readonly string[],
     private readonly timestamp: TimestampConfig
   ) {
-    this.row = {
-      t: 0,
-      fields: Object.freeze([...paths]),
-      values: [],
-      text: new Uint8Array(0),
-      textStart: 0,
-      textEnd: 0
-    }
+    this.row = new LazyTextRow(Object.freeze([...paths]), this.factory.text)
     this.outcome = { ok: true, rows: [this.row] }
     this.pathParts = paths.map((p) => p.split('.'))
     const schema = loadProtoSchema(file)
@@ -69,6 +71,8 @@ export class ProtobufDecoder implements Decoder {
       }
       this.plan = plan
       this.row.fields = plan.fixed
+      const wire = new ProtobufWire(type, this.tsField, plan.fixed.length)
+      if (wire.supported) this.wire = wire
     }
     this.type = type
   }
@@ -78,6 +82,23 @@ export class ProtobufDecoder implements Decoder {
     if (!type) return { ok: false, error: this.problem! }
     const large = tooLarge(payload)
     if (large) return { ok: false, error: large }
+    const wire = this.wire
+    if (wire) {
+      const n = this.plan!.fixed.length
+      // Setting an array's length costs a call even when it does not change.
+      if (this.row.values.length !== n) this.row.values.length = n
+      if (wire.read(payload, this.row.values)) {
+        let t = receivedAt
+        const raw = wire.timestamp
+        if (this.tsField !== null && (raw !== undefined || this.timestamp.source === 'field')) {
+          const ts = timestampOf(raw, this.timestamp.format)
+          if (ts === null)
+            return { ok: false, error: `timestamp field "${this.tsField}" is not a time` }
+          t = ts
+        }
+        return this.fixedRow(type, t, 0)
+      }
+    }
     let message: protobuf.Message
     try {
       message = type.decode(payload)
@@ -102,7 +123,7 @@ export class ProtobufDecoder implements Decoder {
     const found = this.found
     found.clear()
     if (plan) {
-      values.length = plan.fixed.length
+      if (values.length !== plan.fixed.length) values.length = plan.fixed.length
       plan.read(record, values, found)
       if (found.over)
         return {
@@ -115,14 +136,21 @@ export class ProtobufDecoder implements Decoder {
         values[i] = valueAtPath(record, type, this.pathParts[i], false) as number
     }
     if (found.values.length > 0) return this.varyingRow(t)
+    return this.fixedRow(type, t, found.longNames)
+  }
+
+  /** The reused row, once its values are in place. */
+  private fixedRow(type: protobuf.Type, t: number, longNames: number): DecodeOutcome {
+    const row = this.row
+    const values = row.values
     let any = false
     for (let i = 0; i < values.length && !any; i++) any = values[i] === values[i]
     if (!any) return { ok: false, error: `protobuf ${type.name} has no numeric fields` }
     row.t = t
     this.factory.startMessage()
-    this.factory.fillText(row)
-    return found.longNames
-      ? { ok: true, rows: [row], warning: longNamesWarning(found.longNames) }
+    row.stale()
+    return longNames
+      ? { ok: true, rows: [row], warning: longNamesWarning(longNames) }
       : this.outcome
   }
 

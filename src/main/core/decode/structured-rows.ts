@@ -4,11 +4,21 @@ import {
   describe,
   FieldCollector,
   getPath,
+  LazyTextRow,
   longNamesWarning,
   RowFactory,
   toNumber,
   tooManyFields
 } from './field-rows'
+import {
+  FlatMap,
+  KIND_BOOLEAN,
+  KIND_MAP,
+  KIND_NULL,
+  KIND_NUMBER,
+  KIND_OTHER,
+  KIND_UNDEFINED
+} from './flat-map'
 import { timestampFromJson } from './timestamp'
 import type { DecodedRow, DecodeOutcome } from './types'
 
@@ -26,14 +36,7 @@ export class StructuredRows {
   private readonly factory = new RowFactory()
   private readonly found = new FieldCollector()
   /** The row of a message that is one object, and its outcome: reused, as rows may be. */
-  private readonly row: DecodedRow = {
-    t: 0,
-    fields: VALUE,
-    values: [],
-    text: new Uint8Array(0),
-    textStart: 0,
-    textEnd: 0
-  }
+  private readonly row = new LazyTextRow(VALUE, this.factory.text)
   private readonly rows = [this.row]
   private readonly outcome: DecodeOutcome = { ok: true, rows: this.rows }
   /** Fields skipped in the message being decoded because their names are too long. */
@@ -41,11 +44,17 @@ export class StructuredRows {
   private readonly nested: PathCache = new Map()
   private readonly pathCount = { n: 0 }
 
+  /** The timestamp field is found the same in a FlatMap as in an object (see plainName). */
+  private readonly plainTimestamp: boolean
+
   constructor(
     private readonly label: string,
     private readonly paths: readonly string[],
     private readonly timestamp: TimestampConfig
-  ) {}
+  ) {
+    this.plainTimestamp =
+      timestamp.source === 'receive' || !timestamp.field || plainName(timestamp.field)
+  }
 
   decode(parsed: unknown, receivedAt: number): DecodeOutcome {
     if (!Array.isArray(parsed)) return this.decodeOne(parsed, receivedAt)
@@ -75,7 +84,65 @@ export class StructuredRows {
   private decodeOne(item: unknown, receivedAt: number): DecodeOutcome {
     this.factory.startMessage()
     this.longNames = 0
-    const row = this.decodeItem(item, receivedAt, this.row)
+    return this.outcomeOf(this.decodeItem(item, receivedAt, this.row))
+  }
+
+  /**
+   * What decode() makes of a map read into `flat` (see FlatMap), or null when only the
+   * decoded object will do (chosen paths, a timestamp that is text, a dotted field name).
+   */
+  decodeFlat(flat: FlatMap, receivedAt: number): DecodeOutcome | null {
+    if (this.paths.length > 0 || !this.plainTimestamp) return null
+    const ts = this.timestamp
+    let tsField: string | null = null
+    if (ts.source === 'field') tsField = ts.field
+    else if (ts.source === 'auto') {
+      if (ts.field) {
+        const at = flat.top(ts.field)
+        if (at >= 0 && flat.kind[at] !== KIND_UNDEFINED) tsField = ts.field
+      }
+      for (let k = 0; tsField === null && k < AUTO_TS_FIELDS.length; k++) {
+        const at = flat.top(AUTO_TS_FIELDS[k])
+        if (at >= 0 && flat.kind[at] !== KIND_UNDEFINED) tsField = AUTO_TS_FIELDS[k]
+      }
+    }
+    let t = receivedAt
+    if (tsField !== null) {
+      const at = flat.top(tsField)
+      const kind = at < 0 ? KIND_UNDEFINED : flat.kind[at]
+      if (kind === KIND_OTHER || kind === KIND_MAP) return null
+      const value =
+        kind === KIND_NUMBER
+          ? flat.value[at]
+          : kind === KIND_BOOLEAN
+            ? flat.value[at] === 1
+            : kind === KIND_NULL
+              ? null
+              : undefined
+      const ms = timestampOf(value, ts.format)
+      if (ms === null) return { ok: false, error: `timestamp field "${tsField}" is not a time` }
+      t = ms
+    }
+    this.factory.startMessage()
+    this.longNames = 0
+    const found = this.found
+    found.clear()
+    for (let i = 0; i < flat.count;) {
+      if (found.over) break
+      const kind = flat.kind[i]
+      if (flat.path[i] === tsField) i = kind === KIND_MAP ? flat.end[i] : i + 1
+      else {
+        if (kind === KIND_NUMBER) {
+          const v = flat.value[i]
+          if (Number.isFinite(v)) found.add(flat.path[i], v)
+        } else if (kind === KIND_BOOLEAN) found.add(flat.path[i], flat.value[i])
+        i++
+      }
+    }
+    return this.outcomeOf(this.finishItem(t, this.row))
+  }
+
+  private outcomeOf(row: DecodedRow | string | { refuse: string }): DecodeOutcome {
     if (typeof row === 'string') return { ok: false, error: row }
     if ('refuse' in row) return { ok: false, error: row.refuse }
     const rows = row === this.row ? this.rows : [row]
@@ -87,7 +154,7 @@ export class StructuredRows {
   private decodeItem(
     item: unknown,
     receivedAt: number,
-    reuse?: DecodedRow
+    reuse?: LazyTextRow
   ): DecodedRow | string | { refuse: string } {
     if (typeof item === 'number') {
       if (!Number.isFinite(item)) return `${this.label} number is not finite`
@@ -108,12 +175,17 @@ export class StructuredRows {
     found.clear()
     if (this.paths.length > 0) {
       for (const path of this.paths) {
-        found.fields.push(path)
-        found.values.push(toNumber(getPath(record, path)))
+        found.push(path, toNumber(getPath(record, path)))
       }
     } else {
       collectNumbers(record, '', 0, tsField, found, this.nested, this.pathCount)
     }
+    return this.finishItem(t, reuse)
+  }
+
+  /** The row of the fields and values just collected. */
+  private finishItem(t: number, reuse?: LazyTextRow): DecodedRow | string | { refuse: string } {
+    const found = this.found
     if (found.over) return { refuse: tooManyFields(this.label, found.values.length) }
     this.longNames += found.longNames
     const values = found.values
@@ -125,9 +197,10 @@ export class StructuredRows {
     reuse.t = t
     reuse.fields = fields
     const kept = reuse.values
-    kept.length = values.length
+    // Setting an array's length costs a call even when it does not change.
+    if (kept.length !== values.length) kept.length = values.length
     for (let i = 0; i < values.length; i++) kept[i] = values[i]
-    this.factory.fillText(reuse)
+    reuse.stale()
     return reuse
   }
 
@@ -139,6 +212,11 @@ export class StructuredRows {
     for (const name of AUTO_TS_FIELDS) if (record[name] !== undefined) return name
     return null
   }
+}
+
+/** A top-level key read the same from a FlatMap as from an object: no dot, not inherited. */
+function plainName(name: string): boolean {
+  return !name.includes('.') && !(name in Object.prototype)
 }
 
 /** A plain object (not a Date, byte string, Map...): the only kind searched for fields. */

@@ -3,14 +3,13 @@ import {
   fmtCount,
   MAX_FIELD_NAME_BYTES,
   MAX_FIELDS_PER_MESSAGE,
-  MAX_NESTING,
   MAX_ROWS_PER_MESSAGE
 } from '../../limits'
-import { byteLength } from '../field-rows'
+import { byteLength, LazyTextRow } from '../field-rows'
 import { TextBuffer } from '../number-format'
 import { longToNumber } from '../protobuf-long'
-import type { DecodedRow, DecodeOutcome, Decoder } from '../types'
-import { fmtBytes, preview, tooLarge } from '../types'
+import type { DecodeOutcome, Decoder } from '../types'
+import { tooLarge } from '../types'
 import {
   aliasOf,
   has,
@@ -27,12 +26,17 @@ import {
   type SparkplugState
 } from './sparkplug-state'
 import { parseSparkplugTopic, type SparkplugTopic } from './sparkplug-topic'
-import { chartValue, datatypeName, datatypeOf, isChartType, viewValue } from './sparkplug-values'
-
-/** The NBIRTH/NDEATH metric that ties a death to its birth; bookkeeping, not charted. */
-const BD_SEQ = 'bdSeq'
-/** Property names a birth certificate may give a metric's unit under. */
-const UNIT_PROPERTIES = ['engUnit', 'engUnits', 'EngUnit', 'unit', 'units']
+import {
+  chartOf,
+  chartValue,
+  datatypeName,
+  datatypeOf,
+  datatypeOfKind,
+  isChartType,
+  viewValue
+} from './sparkplug-values'
+import { SparkplugWire } from './sparkplug-wire'
+import { BD_SEQ, bdSeqOf, describeFailure, parseHostState, unitOf } from './sparkplug-payload-info'
 
 interface Problems {
   unknown: number[] | null
@@ -49,9 +53,12 @@ interface Problems {
 export class SparkplugDecoder implements Decoder {
   readonly format = 'sparkplug'
   private readonly topic: SparkplugTopic | string
-  private readonly rows: DecodedRow[] = []
+  private readonly rows: LazyTextRow[] = []
   private rowCount = 0
   private readonly text = new TextBuffer()
+  /** Data messages of the usual shape, read without protobufjs. */
+  private readonly wire = new SparkplugWire()
+  private readonly wireInfo: (MetricInfo | undefined)[] = []
 
   constructor(
     topic: string,
@@ -66,11 +73,15 @@ export class SparkplugDecoder implements Decoder {
     const large = tooLarge(payload)
     if (large) return { ok: false, error: large }
     if (topic.kind === 'state') return this.hostState(topic.host, payload)
-    let p: SpPayload
-    try {
-      p = sparkplugPayloadType().decode(payload) as unknown as SpPayload
-    } catch (error) {
-      return { ok: false, error: describeFailure(error, payload.byteLength) }
+    const data = topic.type === 'NDATA' || topic.type === 'DDATA'
+    const wire = data && this.wire.read(payload) ? this.wire : null
+    let p: SpPayload | null = null
+    if (!wire) {
+      try {
+        p = sparkplugPayloadType().decode(payload) as unknown as SpPayload
+      } catch (error) {
+        return { ok: false, error: describeFailure(error, payload.byteLength) }
+      }
     }
     const node = this.state.node(topic.group, topic.edgeNode)
     if (typeof node === 'string') return { ok: false, error: node }
@@ -80,6 +91,22 @@ export class SparkplugDecoder implements Decoder {
       if (typeof device === 'string') return { ok: false, error: device }
       entity = device
     }
+    if (wire) {
+      const problems: Problems = { unknown: null, longNames: 0, unnamed: 0, notCharted: 0 }
+      if (this.resolveWire(entity, wire, problems)) {
+        const at = wire.timestamp === wire.timestamp ? wire.timestamp : receivedAt
+        const seq = wire.seq === wire.seq ? wire.seq : undefined
+        return this.wireMetrics(entity, wire, at, this.sequence(node, seq), problems)
+      }
+      // Something only the full decoder handles (a metric this message names first, a value
+      // that is not a number): decoded again by protobufjs.
+      try {
+        p = sparkplugPayloadType().decode(payload) as unknown as SpPayload
+      } catch (error) {
+        return { ok: false, error: describeFailure(error, payload.byteLength) }
+      }
+    }
+    p = p!
     const seq = has(p, 'seq') ? longToNumber(p.seq, false) : undefined
     const at = has(p, 'timestamp') ? longToNumber(p.timestamp, false) : receivedAt
     switch (topic.type) {
@@ -160,6 +187,15 @@ export class SparkplugDecoder implements Decoder {
         })
       }
     }
+    return this.finish(entity, problems, gap, extras)
+  }
+
+  private finish(
+    entity: EntityRecord,
+    problems: Problems,
+    gap: string | null,
+    extras: SparkplugExtra[] | null
+  ): DecodeOutcome {
     const rows = this.finishRows()
     const problem = this.warning(entity, problems)
     const warning = gap && problem ? `${gap}; ${problem}` : (gap ?? problem)
@@ -167,6 +203,67 @@ export class SparkplugDecoder implements Decoder {
     if (warning) outcome.warning = warning
     if (extras) outcome.extras = extras
     return outcome
+  }
+
+  /**
+   * Each metric's known info (in `wireInfo`), counting unnamed ones and unknown aliases;
+   * false when the message needs the full decoder: a name no birth gave, or a value that
+   * is not charted (text, DataSets... which are shown in the inspector).
+   */
+  private resolveWire(entity: EntityRecord, wire: SparkplugWire, problems: Problems): boolean {
+    const infos = this.wireInfo
+    for (let i = 0; i < wire.count; i++) {
+      let info: MetricInfo | undefined
+      const name = wire.name[i]
+      if (name) {
+        info = entity.byName.get(name)
+        if (!info) return false
+      } else {
+        const alias = wire.alias[i]
+        if (alias !== alias) problems.unnamed++
+        else {
+          info = entity.byAlias.get(alias)
+          if (!info) (problems.unknown ??= []).push(alias)
+        }
+      }
+      infos[i] = info
+      if (!info) continue
+      const datatype = wire.datatype[i] || info.datatype || datatypeOfKind(wire.kind[i])
+      if (!isChartType(datatype)) return false
+    }
+    return true
+  }
+
+  /** metrics() for a data message read from the wire and resolved by resolveWire(). */
+  private wireMetrics(
+    entity: EntityRecord,
+    wire: SparkplugWire,
+    at: number,
+    gap: string | null,
+    problems: Problems
+  ): DecodeOutcome {
+    this.rowCount = 0
+    this.text.reset()
+    const infos = this.wireInfo
+    for (let i = 0; i < wire.count; i++) {
+      const info = infos[i]
+      if (!info || info.field < 0) continue
+      const datatype = wire.datatype[i] || info.datatype || datatypeOfKind(wire.kind[i])
+      const ts = wire.metricTimestamp[i]
+      const v = wire.isNull[i]
+        ? NaN
+        : chartOf(
+            datatype,
+            wire.kind[i],
+            wire.int[i],
+            wire.longUnsigned[i],
+            wire.longSigned[i],
+            wire.num[i]
+          )
+      const refused = this.put(entity, ts === ts ? ts : at, info.field, v)
+      if (refused) return { ok: false, error: refused }
+    }
+    return this.finish(entity, problems, gap, null)
   }
 
   /** Records a birth certificate's metrics in the state; a reason when it cannot be kept. */
@@ -248,14 +345,7 @@ export class SparkplugDecoder implements Decoder {
       return `Sparkplug message has metrics at more than ${fmtCount(MAX_ROWS_PER_MESSAGE)} different times, the limit per message`
     let row = this.rows[this.rowCount]
     if (!row) {
-      row = {
-        t,
-        fields: entity.fields,
-        values: [],
-        text: this.text.bytes,
-        textStart: 0,
-        textEnd: 0
-      }
+      row = new LazyTextRow(entity.fields, this.text)
       this.rows.push(row)
     }
     this.rowCount++
@@ -264,20 +354,15 @@ export class SparkplugDecoder implements Decoder {
     row.seriesTopic = entity.view.series
     const values = row.values
     const n = entity.fields.length
-    values.length = n
+    if (values.length !== n) values.length = n
     for (let i = 0; i < n; i++) values[i] = NaN
     values[field] = v
     return undefined
   }
 
-  private finishRows(): DecodedRow[] {
+  private finishRows(): LazyTextRow[] {
     const rows = this.rows.slice(0, this.rowCount)
-    for (const row of rows) {
-      row.textStart = this.text.appendValues(row.values)
-      row.text = this.text.bytes
-      row.textEnd = this.text.length
-    }
-    // Rows written before the buffer grew point at the old one, which still holds them.
+    for (const row of rows) row.stale()
     return rows
   }
 
@@ -321,56 +406,10 @@ export class SparkplugDecoder implements Decoder {
 
   /** `spBv1.0/STATE/<host>`: JSON `{"online": true, "timestamp": …}` (3.0) or ONLINE/OFFLINE. */
   private hostState(host: string, payload: Uint8Array): DecodeOutcome {
-    let online: boolean | undefined
-    let timestamp: number | undefined
-    const text = new TextDecoder().decode(payload.subarray(0, 4096)).trim()
-    if (text === 'ONLINE' || text === 'OFFLINE') online = text === 'ONLINE'
-    else if (payload.byteLength <= 4096) {
-      try {
-        const parsed = JSON.parse(text) as { online?: unknown; timestamp?: unknown }
-        if (typeof parsed?.online === 'boolean') online = parsed.online
-        if (typeof parsed?.timestamp === 'number') timestamp = parsed.timestamp
-      } catch {
-        // not JSON: said below
-      }
-    }
-    if (online === undefined)
-      return {
-        ok: false,
-        error: `Sparkplug STATE payload is not {"online": true|false, "timestamp": …}: "${preview(payload)}"`
-      }
+    const parsed = parseHostState(payload)
+    if (typeof parsed === 'string') return { ok: false, error: parsed }
+    const { online, timestamp } = parsed
     this.state.host(host, online, timestamp)
     return { ok: true, rows: [] }
   }
-}
-
-function bdSeqOf(p: SpPayload): number | undefined {
-  for (const m of p.metrics) {
-    if (m.name !== BD_SEQ) continue
-    if (has(m, 'long_value')) return longToNumber(m.long_value, false)
-    if (has(m, 'int_value')) return m.int_value
-  }
-  return undefined
-}
-
-function unitOf(m: SpMetric): string {
-  const props = m.properties
-  if (!props) return ''
-  for (let i = 0; i < props.keys.length; i++) {
-    if (!UNIT_PROPERTIES.includes(props.keys[i])) continue
-    const v = props.values[i]
-    if (v && has(v, 'string_value')) return v.string_value!.slice(0, 50)
-  }
-  return ''
-}
-
-function describeFailure(error: unknown, bytes: number): string {
-  const message = String((error as Error)?.message ?? error)
-    .split('\n')[0]
-    .slice(0, 160)
-  if (/index out of range/.test(message))
-    return `truncated Sparkplug B payload: a field runs past the end of the payload (${fmtBytes(bytes)})`
-  if (/max depth exceeded/.test(message))
-    return `Sparkplug B payload nested deeper than ${MAX_NESTING} levels`
-  return `not a Sparkplug B payload (${message})`
 }

@@ -15,6 +15,14 @@ import {
   type SpMetric,
   type SpTemplate
 } from './sparkplug-payload'
+import {
+  VALUE_BOOLEAN,
+  VALUE_DOUBLE,
+  VALUE_FLOAT,
+  VALUE_INT,
+  VALUE_LONG,
+  VALUE_NONE
+} from './sparkplug-wire'
 
 export const DT = {
   Int8: 1,
@@ -70,52 +78,97 @@ export function datatypeOf(m: SpMetric, known: number | undefined): number {
   return 0
 }
 
-/** An integer metric's value from whichever field the sender used (implementations differ). */
-function integer(m: SpMetric): number {
-  if (has(m, 'int_value')) return m.int_value!
-  if (has(m, 'long_value')) return longToNumber(m.long_value, false)
-  return NaN
-}
-
 /**
  * The charted value of a metric of a numeric type: NaN when it is null or has no value.
  * Signed types arrive as unsigned two's complement, of 32 bits or of their own width.
  */
 export function chartValue(m: SpMetric, datatype: number): number {
   if (m.is_null) return NaN
+  if (has(m, 'int_value')) return chartOf(datatype, VALUE_INT, m.int_value!, 0, 0, 0)
+  if (has(m, 'long_value'))
+    return chartOf(
+      datatype,
+      VALUE_LONG,
+      0,
+      longToNumber(m.long_value, false),
+      longToNumber(m.long_value, true),
+      0
+    )
+  if (has(m, 'float_value')) return chartOf(datatype, VALUE_FLOAT, 0, 0, 0, m.float_value!)
+  if (has(m, 'double_value')) return chartOf(datatype, VALUE_DOUBLE, 0, 0, 0, m.double_value!)
+  if (has(m, 'boolean_value'))
+    return chartOf(datatype, VALUE_BOOLEAN, 0, 0, 0, m.boolean_value ? 1 : 0)
+  return chartOf(datatype, VALUE_NONE, 0, 0, 0, 0)
+}
+
+/**
+ * The same from the value field a metric carries (`kind`, one of VALUE_*): `int` for
+ * int_value, `longUnsigned`/`longSigned` for long_value, `num` for a float (as its float32),
+ * a double or a boolean (1 or 0). Not for null metrics.
+ */
+export function chartOf(
+  datatype: number,
+  kind: number,
+  int: number,
+  longUnsigned: number,
+  longSigned: number,
+  num: number
+): number {
+  // An integer type's value from whichever field the sender used (implementations differ).
+  const integer = kind === VALUE_INT ? int : kind === VALUE_LONG ? longUnsigned : NaN
   switch (datatype) {
-    case DT.Int8: {
-      const v = integer(m)
-      return v >= 128 && v < 256 ? v - 256 : v | 0
-    }
-    case DT.Int16: {
-      const v = integer(m)
-      return v >= 32768 && v < 65536 ? v - 65536 : v | 0
-    }
+    case DT.Int8:
+      return integer >= 128 && integer < 256 ? integer - 256 : integer | 0
+    case DT.Int16:
+      return integer >= 32768 && integer < 65536 ? integer - 65536 : integer | 0
     case DT.Int32:
-      return has(m, 'long_value') ? longToNumber(m.long_value, true) : integer(m) | 0
+      return kind === VALUE_LONG ? longSigned : integer | 0
     case DT.UInt8:
     case DT.UInt16:
     case DT.UInt32:
-      return integer(m)
+      return integer
     case DT.Int64:
-      return has(m, 'long_value') ? longToNumber(m.long_value, true) : integer(m)
+      return kind === VALUE_LONG ? longSigned : integer
     case DT.UInt64:
-      return integer(m)
+      return integer
     case DT.Float:
-      return has(m, 'float_value') ? shortestFloat32(m.float_value!) : NaN
+      return kind === VALUE_FLOAT ? shortestFloat32(num) : NaN
     case DT.Double:
-      return has(m, 'double_value') ? m.double_value! : NaN
+      return kind === VALUE_DOUBLE ? num : NaN
     case DT.Boolean:
-      return has(m, 'boolean_value') ? (m.boolean_value ? 1 : 0) : NaN
-    default: {
+      return kind === VALUE_BOOLEAN ? num : NaN
+    default:
       // No type given and none known: whatever number the value field holds.
-      if (has(m, 'double_value')) return m.double_value!
-      if (has(m, 'float_value')) return shortestFloat32(m.float_value!)
-      if (has(m, 'boolean_value')) return m.boolean_value ? 1 : 0
-      return integer(m)
-    }
+      if (kind === VALUE_DOUBLE) return num
+      if (kind === VALUE_FLOAT) return shortestFloat32(num)
+      if (kind === VALUE_BOOLEAN) return num
+      return integer
   }
+}
+
+/** The data type a value field implies, for a metric with none given or known. */
+export function datatypeOfKind(kind: number): number {
+  switch (kind) {
+    case VALUE_DOUBLE:
+      return DT.Double
+    case VALUE_FLOAT:
+      return DT.Float
+    case VALUE_BOOLEAN:
+      return DT.Boolean
+    case VALUE_LONG:
+      return DT.Int64
+    case VALUE_INT:
+      return DT.UInt32
+    default:
+      return 0
+  }
+}
+
+/** An integer metric's value from whichever field the sender used (implementations differ). */
+function integer(m: SpMetric): number {
+  if (has(m, 'int_value')) return m.int_value!
+  if (has(m, 'long_value')) return longToNumber(m.long_value, false)
+  return NaN
 }
 
 /** The inspector's view of any metric value. `depth` bounds Templates inside Templates. */
