@@ -12,7 +12,7 @@ import { startServe } from '../test-support/serve'
 import { benchPageEnv } from './app-page/app-page'
 import { waitUntil } from '../test-support/wait'
 import { connectWsApi, type WsApi } from '../test-support/ws-api'
-import type { SeriesDef } from '../src/shared/types'
+import type { SeriesDef, TopicStat } from '../src/shared/types'
 import { atMost, fmt, type Bench, type BenchResult } from './bench-lib'
 import { launchChromium } from './chart-page/harness'
 
@@ -38,6 +38,27 @@ function minutes(): number {
   const n = raw === undefined ? 10 : Number(raw)
   if (!(n >= 2)) throw new Error('SOAK_MINUTES must be at least 2 (a first and a last minute)')
   return n
+}
+
+/**
+ * The topic explorer's message history budget in MB: the app's default (64) unless
+ * SOAK_HISTORY_MB sets another, to see how much of the growth is that history filling up.
+ */
+function historyMB(): number | undefined {
+  const raw = process.env.SOAK_HISTORY_MB
+  return raw === undefined ? undefined : Number(raw)
+}
+
+/** The explorer's kept messages, in bytes, and their budget. */
+async function historyUse(api: WsApi): Promise<{ used: number; budget: number }> {
+  const tree = await api.invoke('topics:snapshot')
+  for (let i = tree.ids.length - 1; i >= 0; i--) {
+    const h = await api
+      .invoke('topics:history', { nodeId: tree.ids[i], limit: 1 })
+      .catch(() => null)
+    if (h) return { used: h.usedBytes, budget: h.budgetBytes }
+  }
+  return { used: NaN, budget: NaN }
 }
 
 /** Resident set size of a process in bytes (Linux). */
@@ -99,6 +120,10 @@ async function takeMinute(page: import('@playwright/test').Page): Promise<Minute
   if (m.count === 0) return { p99: Infinity, median: Infinity, values: 0, frames: m.frames }
   return { p99: m.p99, median: m.median, values: m.count, frames: m.frames }
 }
+
+/** Messages counted on the soak topics so far. */
+const soakMessages = (snap: { topics: TopicStat[] }): number =>
+  snap.topics.filter((s) => s.topic.startsWith('soak/')).reduce((n, s) => n + s.messages, 0)
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms))
 
@@ -171,6 +196,8 @@ const bench: Bench = {
         'the app to subscribe',
         20_000
       )
+      const history = historyMB()
+      if (history !== undefined) await api.invoke('topics:save-settings', { historyMB: history })
       await chartEverySeries(api, publisher)
       // Tall enough to show every chart at once.
       const page = await browser.newPage({ viewport: { width: 1280, height: 4800 } })
@@ -184,6 +211,12 @@ const bench: Bench = {
       // The values published to create the series are drawn first: not part of the measure.
       await sleep(2000)
       await page.evaluate(() => (globalThis as PageGlobal).__mlmBench!.reset())
+      // What the set-up published is not part of the count: a new capture, and the topics'
+      // counts so far.
+      await api.invoke('capture:new')
+      const countedBefore = soakMessages(
+        await api.invoke('capture:snapshot', { maxPointsPerSeries: 1 })
+      )
 
       const publishing = publishAtRate(publisher)
       const rssSamples: { at: number; bytes: number }[] = []
@@ -211,17 +244,15 @@ const bench: Bench = {
       await waitUntil(
         async () => {
           const snap = await after.invoke('capture:snapshot', { maxPointsPerSeries: 1 })
-          counted = snap.topics
-            .filter((s) => s.topic.startsWith('soak/'))
-            .reduce((n, s) => n + s.messages, 0)
+          counted = soakMessages(snap) - countedBefore
           const list = await after.invoke('capture:list')
-          // The ready topic is counted only (raw), never captured.
           captured = list.find((c) => c.active)?.messages ?? 0
           return counted >= sent && captured >= sent
         },
         'the app to count every published message',
         30_000
       ).catch(() => undefined)
+      const kept = await historyUse(after)
       await after.close()
       await api.close()
       if (errors.length > 0) throw new Error(`the page failed: ${errors.join('; ')}`)
@@ -252,7 +283,7 @@ const bench: Bench = {
           ours: `${fmt(growth, 1)} MB`,
           reference: `budget ${RSS_BUDGET_MB} MB`,
           ...atMost(growth / RSS_BUDGET_MB, 1.0),
-          note: `RSS ${fmt(rssAfterFirst / 1048576, 1)} MB after minute 1, ${fmt(rss(pid) / 1048576, 1)} MB at the end`
+          note: `RSS ${fmt(rssAfterFirst / 1048576, 1)} MB after minute 1, ${fmt(rss(pid) / 1048576, 1)} MB at the end; the topic explorer keeps ${fmt(kept.used / 1048576, 1)} MB of messages (budget ${fmt(kept.budget / 1048576)} MB${history === undefined ? ', the default' : ', SOAK_HISTORY_MB'})`
         },
         {
           name: 'Messages counted and captured / published',
