@@ -9,6 +9,7 @@ import protobuf from 'protobufjs'
 import { MAX_FIELD_NAME_BYTES, MAX_NESTING } from '../limits'
 import { byteLength } from './field-rows'
 import { shortestFloat32 } from './number-format'
+import { hi, lo, nonzero, varint } from './varint'
 
 /** How a scalar is read and what number it becomes. */
 type Read =
@@ -92,35 +93,6 @@ const WIRE: Record<Read, number> = {
   bool: 0,
   string: 2,
   bytes: 2
-}
-
-// The varint or fixed value just read: low and high 32 bits, and whether any bit was set.
-let lo = 0
-let hi = 0
-let nonzero = false
-
-function varint(b: Uint8Array, pos: number, end: number): number {
-  let l = 0
-  let h = 0
-  let any = 0
-  for (let i = 0; i < 10; i++) {
-    if (pos >= end) return -1
-    const byte = b[pos++]
-    const bits = byte & 127
-    any |= bits
-    if (i < 4) l = (l | (bits << (i * 7))) >>> 0
-    else if (i === 4) {
-      l = (l | (bits << 28)) >>> 0
-      h = (h | (bits >> 4)) >>> 0
-    } else h = (h | (bits << ((i - 5) * 7 + 3))) >>> 0
-    if (byte < 128) {
-      lo = l
-      hi = h
-      nonzero = any !== 0
-      return pos
-    }
-  }
-  return -1
 }
 
 const scratchBuffer = new ArrayBuffer(8)

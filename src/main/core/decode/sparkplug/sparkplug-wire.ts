@@ -7,6 +7,7 @@
 // false, and the caller decodes the message with protobufjs as before: its messages and
 // values stay the only definition of what an unusual payload means.
 import protobuf from 'protobufjs'
+import { hi, lo, nonzero, varint } from '../varint'
 
 /** Which value field a metric carries (the last one sent wins, as in a protobuf oneof). */
 export const VALUE_NONE = 0
@@ -19,36 +20,6 @@ export const VALUE_BOOLEAN = 14
 const utf8 = protobuf.util.utf8
 /** Metrics read here per message (the arrays keep this many); more go to protobufjs. */
 const MAX_METRICS = 4096
-
-// The varint just read: its low and high 32 bits, and whether any of its bits were set.
-let lo = 0
-let hi = 0
-let nonzero = false
-
-/** Reads a varint at `pos` (at most 10 bytes, all before `end`): the position after it, or -1. */
-function varint(b: Uint8Array, pos: number, end: number): number {
-  let l = 0
-  let h = 0
-  let any = 0
-  for (let i = 0; i < 10; i++) {
-    if (pos >= end) return -1
-    const byte = b[pos++]
-    const bits = byte & 127
-    any |= bits
-    if (i < 4) l = (l | (bits << (i * 7))) >>> 0
-    else if (i === 4) {
-      l = (l | (bits << 28)) >>> 0
-      h = (h | (bits >> 4)) >>> 0
-    } else h = (h | (bits << ((i - 5) * 7 + 3))) >>> 0
-    if (byte < 128) {
-      lo = l
-      hi = h
-      nonzero = any !== 0
-      return pos
-    }
-  }
-  return -1
-}
 
 /** The last varint as protobufjs's uint64 becomes a number (exact up to 2^53). */
 function unsigned64(): number {
