@@ -207,14 +207,15 @@ export class Connection {
 
   private wire(client: MqttClient): void {
     client.on('connect', (connack) => this.onConnect(client, connack))
-    // Once closing, a message is neither taken nor acknowledged (mqtt.js sends the PUBACK or
-    // PUBCOMP when handleMessage calls back): the broker keeps it for the next session, where
-    // one taken now but acknowledged after the DISCONNECT would arrive a second time.
-    client.handleMessage = (_packet, done) => {
-      if (!this.stopped) done()
-    }
+    // A message that arrives after our DISCONNECT went out is not taken: its acknowledgement
+    // would follow the DISCONNECT, which the broker never reads, so it sends the message
+    // again in the next session (taking it now would capture it twice).
+    let disconnectSent = false
+    client.on('packetsend', (packet) => {
+      if (packet.cmd === 'disconnect') disconnectSent = true
+    })
     client.on('message', (topic, payload, packet) => {
-      if (this.stopped) return
+      if (disconnectSent) return
       if (!this.redelivered(topic, payload, packet)) this.events.message(topic, payload, packet)
     })
     client.on('error', (error) => {
