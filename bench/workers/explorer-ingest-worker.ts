@@ -4,15 +4,8 @@
 //         history, decoding, capture, batching, and both kinds of events encoded as serve
 //         mode encodes them for the WebSocket
 // Prints "ready", then {lastAt, received} once `count` messages arrived (or none came for 3 s).
-import * as fs from 'node:fs'
-import * as os from 'node:os'
-import * as path from 'node:path'
-import mqtt from 'mqtt'
-import { MonitorCore } from '../../src/main/core/monitor-core'
-import { JsonFileBackend } from '../../src/main/core/settings/settings-backend'
-import { MemorySecretStore } from '../../src/main/core/settings/secret-store'
 import { encodeFrame } from '../../src/shared/frame-codec'
-import { newProfile } from '../../src/shared/defaults'
+import { startBareSubscriber, startBenchCore } from './bench-core'
 
 const [mode, portText, countText, prefix] = process.argv.slice(2)
 const port = Number(portText)
@@ -31,12 +24,7 @@ setInterval(() => {
 }, 500)
 
 if (mode === 'bare') {
-  const client = await mqtt.connectAsync({
-    host: '127.0.0.1',
-    port,
-    clientId: `bare-${process.pid}`
-  })
-  await client.subscribeAsync(`${prefix}/#`, { qos: 0 })
+  const client = await startBareSubscriber(port, `${prefix}/#`)
   client.on('message', () => {
     received++
     lastAt = Date.now()
@@ -44,17 +32,7 @@ if (mode === 'bare') {
   })
   console.log('ready')
 } else {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-explorer-ingest-'))
-  process.on('exit', () => fs.rmSync(dataDir, { recursive: true, force: true }))
-  const core = await MonitorCore.create({
-    mode: 'serve',
-    version: 'bench',
-    dataDir,
-    settingsBackend: new JsonFileBackend(path.join(dataDir, 'settings.json')),
-    secrets: new MemorySecretStore(),
-    demo: false,
-    exportTarget: async () => null
-  })
+  const core = await startBenchCore(port, `${prefix}/#`, 300)
   core.on('capture:batch', (batch) => {
     encodeFrame({ kind: 'event', channel: 'capture:batch', payload: batch })
   })
@@ -69,19 +47,4 @@ if (mode === 'bare') {
       if (received >= count) done()
     }
   })
-  core.on('connection:status', (s) => {
-    if (s.state === 'connected') setTimeout(() => console.log('ready'), 300)
-  })
-  const profile = newProfile('bench', {
-    host: '127.0.0.1',
-    port,
-    clientId: `ours-${process.pid}`,
-    topics: [{ filter: `${prefix}/#`, qos: 0 } as never]
-  })
-  await core.handlers['settings:save-profile']({
-    profile,
-    password: { action: 'keep' },
-    passphrase: { action: 'keep' }
-  })
-  await core.handlers['connection:open']({ profileId: 'bench' })
 }

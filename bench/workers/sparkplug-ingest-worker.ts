@@ -3,16 +3,9 @@
 //   ours: the app's core (MonitorCore): decode, Sparkplug state, capture, journal, batching,
 //         frame encoding, with the default decoding (Sparkplug recognised from the topic)
 // Prints "ready", then a JSON line {lastAt} (epoch ms of the N-th DDATA message) when done.
-import * as fs from 'node:fs'
-import * as os from 'node:os'
-import * as path from 'node:path'
-import mqtt from 'mqtt'
-import { MonitorCore } from '../../src/main/core/monitor-core'
 import { sparkplugPayloadType } from '../../src/main/core/decode/sparkplug/sparkplug-payload'
-import { JsonFileBackend } from '../../src/main/core/settings/settings-backend'
-import { MemorySecretStore } from '../../src/main/core/settings/secret-store'
 import { encodeFrame } from '../../src/shared/frame-codec'
-import { newProfile } from '../../src/shared/defaults'
+import { startBareSubscriber, startBenchCore } from './bench-core'
 
 const [mode, portText, countText, group] = process.argv.slice(2)
 const port = Number(portText)
@@ -26,12 +19,7 @@ const done = (lastAt: number): never => {
 
 if (mode === 'bare') {
   const Payload = sparkplugPayloadType()
-  const client = await mqtt.connectAsync({
-    host: '127.0.0.1',
-    port,
-    clientId: `bench-bare-${process.pid}`
-  })
-  await client.subscribeAsync(`spBv1.0/${group}/#`, { qos: 0 })
+  const client = await startBareSubscriber(port, `spBv1.0/${group}/#`)
   let n = 0
   let metrics = 0
   client.on('message', (topic, payload) => {
@@ -43,36 +31,11 @@ if (mode === 'bare') {
   })
   console.log('ready')
 } else {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-sparkplug-'))
-  process.on('exit', () => fs.rmSync(dataDir, { recursive: true, force: true }))
-  const core = await MonitorCore.create({
-    mode: 'serve',
-    version: 'bench',
-    dataDir,
-    settingsBackend: new JsonFileBackend(path.join(dataDir, 'settings.json')),
-    secrets: new MemorySecretStore(),
-    demo: false,
-    exportTarget: async () => null
-  })
+  const core = await startBenchCore(port, `spBv1.0/${group}/#`)
   // What serve mode does with every batch: encode it for the WebSocket.
   core.on('capture:batch', (batch) => {
     encodeFrame({ kind: 'event', channel: 'capture:batch', payload: batch })
     const stat = batch.topics.find((t) => t.topic === dataTopic)
     if (stat && stat.messages >= count) done(Date.now())
   })
-  core.on('connection:status', (s) => {
-    if (s.state === 'connected') setTimeout(() => console.log('ready'), 200)
-  })
-  const profile = newProfile('bench', {
-    host: '127.0.0.1',
-    port,
-    clientId: `bench-ours-${process.pid}`,
-    topics: [{ filter: `spBv1.0/${group}/#`, qos: 0 } as never]
-  })
-  await core.handlers['settings:save-profile']({
-    profile,
-    password: { action: 'keep' },
-    passphrase: { action: 'keep' }
-  })
-  await core.handlers['connection:open']({ profileId: 'bench' })
 }
