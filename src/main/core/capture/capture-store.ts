@@ -22,14 +22,13 @@ import {
   PAYLOAD_WHOLE,
   type KeptPayload
 } from './journal-format'
-import { readPart, type PartScan } from './journal-reader'
+import { loadRecentParts } from './history-load'
 import { redecodeCapture, type DecodingFor, type RedecodeOutcome } from './redecode'
 import { recentMessages, type KeptMessage } from './recent-messages'
 import { AppError } from '../../../shared/contract'
 import { JournalWriter, type PartIndex } from './journal-writer'
 import { SeriesRegistry, type TopicEntry } from './series-registry'
 import { RingBudget } from './series-ring'
-import { parseDecimal } from '../decode/number-text'
 
 export interface CaptureStoreOptions {
   /** Folder holding one sub-folder per capture. */
@@ -466,58 +465,11 @@ export class CaptureStore {
 
   /** Refills the in-memory rings from the newest parts so charts show earlier data at once. */
   private async loadHistory(): Promise<void> {
-    const budget = (this.options.ringPoints ?? 1_000_000) * 2
-    const picked: { capture: StoredCapture; seq: number }[] = []
-    let messages = 0
-    for (let c = this.captures.length - 1; c >= 0 && messages < budget; c--) {
-      const capture = this.captures[c]
-      for (let p = capture.parts.length - 1; p >= 0 && messages < budget; p--) {
-        picked.unshift({ capture, seq: capture.parts[p].seq })
-        messages += capture.parts[p].messages
-      }
-    }
-    for (const { capture, seq } of picked) {
-      const index = capture.parts.find((p) => p.seq === seq)!
-      const ref: JournalPartRef = {
-        captureId: capture.meta.id,
-        file: path.join(capture.dir, partFileName(seq)),
-        bytes: index.bytes,
-        crc: index.crc,
-        index
-      }
-      const scan = await this.loadPart(ref)
-      if (ref.crc !== undefined && !scan.whole) {
-        this.recordDamage(ref, { ...scan.damage, messages: scan.messages })
-      }
-    }
-  }
-
-  private async loadPart(ref: JournalPartRef): Promise<PartScan> {
-    const topics = new Map<number, TopicEntry>()
-    const fieldSets = new Map<number, { names: readonly string[]; units: readonly string[] }>()
-    return readPart(
-      ref.file,
-      {
-        topic: (def) => topics.set(def.id, this.registry.topic(def.connection, def.topic)),
-        fieldSet: (def) => fieldSets.set(def.id, def),
-        message: (t, topicId, fieldSetId, buf, start, end) => {
-          const entry = topics.get(topicId)
-          const set = fieldSets.get(fieldSetId)
-          if (!entry || !set) return
-          const slot = this.registry.slot(entry, set.names, set.units)
-          if (typeof slot === 'string') return
-          let from = start
-          let column = 0
-          for (let i = start; i <= end; i++) {
-            if (i !== end && buf[i] !== 44) continue
-            const v = parseDecimal(buf, from, i)
-            if (v === v && column < slot.rings.length) slot.rings[column].push(t, v)
-            column++
-            from = i + 1
-          }
-        }
-      },
-      { crc: ref.crc }
+    await loadRecentParts(
+      this.captures,
+      this.registry,
+      (this.options.ringPoints ?? 1_000_000) * 2,
+      (ref, damage) => this.recordDamage(ref, damage)
     )
   }
 }
