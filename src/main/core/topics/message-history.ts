@@ -2,11 +2,15 @@
 // are appended to fixed-size byte chunks, and when the budget is reached the oldest chunk goes
 // (the oldest messages first, whatever their topic). No object per message is kept, so the
 // budget is the memory used, and a busy broker makes no garbage for the collector here.
+// A topic keeps at most `perTopic` records: older ones are dead, and a chunk holding only dead
+// records is let go as soon as it is the oldest, so a long run with few topics does not fill
+// the budget with messages nobody can list.
 //
 // A record: [u32 length][u32 topic][f64 seq][f64 at][f64 previous record of the topic]
 //           [u8 flags][3 bytes 0][u32 properties length][u32 payload length][4 bytes 0]
-//           [properties][payload], padded to 8 bytes. Positions are absolute (bytes appended since start), so a position
-// below the oldest chunk's start names a message that is gone.
+//           [f64 next record of the topic, -1 while it is the newest]
+//           [properties][payload], padded to 8 bytes. Positions are absolute (bytes appended
+// since start), so a position below the oldest chunk's start names a message that is gone.
 import type { MessageProps } from '../../../shared/topic-types'
 
 export interface KeptMessage {
@@ -31,7 +35,7 @@ export interface MessageSource {
   kept(topicId: number): number
 }
 
-const HEADER = 48
+const HEADER = 56
 /** Chunks are this size (a budget is used in chunks of it: small budgets get smaller ones). */
 export const CHUNK_BYTES = 1024 * 1024
 const RETAIN = 1
@@ -44,6 +48,8 @@ interface Chunk {
   view: DataView
   /** Bytes written. */
   used: number
+  /** Records in it that their topic still keeps. */
+  live: number
 }
 
 const encoder = new TextEncoder()
@@ -74,6 +80,9 @@ export class MessageHistory implements MessageSource {
   private chunks: Chunk[] = []
   /** Per topic id: absolute position of its newest record, -1 for none. */
   private latestAt = new Float64Array(1024).fill(-1)
+  /** Per topic id: absolute position of its oldest kept record, and how many it keeps. */
+  private oldestAt = new Float64Array(1024).fill(-1)
+  private counts = new Uint32Array(1024)
   private nextSeq: number
   private end = 0
   private dropped = 0
@@ -134,17 +143,27 @@ export class MessageHistory implements MessageSource {
     v.setUint32(p + 32, qos | (retain ? RETAIN << 2 : 0) | (dup ? DUP << 2 : 0), true)
     v.setUint32(p + 36, propLength, true)
     v.setUint32(p + 40, payload.byteLength, true)
+    v.setFloat64(p + 48, -1, true)
     if (propBytes) chunk.bytes.set(propBytes, p + HEADER)
     chunk.bytes.set(payload, p + HEADER + propLength)
-    this.setLatest(topicId, chunk.base + p)
+    const pos = chunk.base + p
     chunk.used += length
+    chunk.live++
     this.end = chunk.base + chunk.used
+    this.grow(topicId)
+    if (this.counts[topicId] > 0) this.setNext(this.latestAt[topicId], pos)
+    else this.oldestAt[topicId] = pos
+    this.latestAt[topicId] = pos
+    this.counts[topicId]++
+    if (this.counts[topicId] > this.perTopic) this.forgetOldest(topicId)
+    this.dropDeadChunks()
   }
 
   list(topicId: number, limit: number, beforeSeq?: number): KeptMessage[] {
     const out: KeptMessage[] = []
     let walked = 0
-    for (let pos = this.latestOf(topicId); this.live(pos) && walked < this.perTopic; walked++) {
+    const count = this.kept(topicId)
+    for (let pos = this.latestOf(topicId); walked < count; walked++) {
       const r = this.at(pos)
       if (beforeSeq === undefined || r.seq < beforeSeq) {
         out.push(this.read(r.chunk, r.offset))
@@ -157,7 +176,8 @@ export class MessageHistory implements MessageSource {
 
   get(topicId: number, seq: number): KeptMessage | undefined {
     let walked = 0
-    for (let pos = this.latestOf(topicId); this.live(pos) && walked < this.perTopic; walked++) {
+    const count = this.kept(topicId)
+    for (let pos = this.latestOf(topicId); walked < count; walked++) {
       const r = this.at(pos)
       if (r.seq === seq) return this.read(r.chunk, r.offset)
       if (r.seq < seq) return undefined
@@ -167,23 +187,23 @@ export class MessageHistory implements MessageSource {
   }
 
   latest(topicId: number): KeptMessage | undefined {
+    if (this.kept(topicId) === 0) return undefined
     const pos = this.latestOf(topicId)
-    if (!this.live(pos)) return undefined
     const r = this.at(pos)
     return this.read(r.chunk, r.offset)
   }
 
   kept(topicId: number): number {
-    let n = 0
-    for (let pos = this.latestOf(topicId); this.live(pos) && n < this.perTopic; n++)
-      pos = this.at(pos).prev
-    return n
+    return topicId < this.counts.length ? this.counts[topicId] : 0
   }
 
   setLimits(budget: number, perTopic: number): void {
     this.budget = budget
     this.perTopic = perTopic
+    for (let id = 0; id < this.counts.length; id++)
+      while (this.counts[id] > perTopic) this.forgetOldest(id)
     while (this.chunks.length > 0 && this.usedBytes > this.budget) this.dropOldest()
+    this.dropDeadChunks()
   }
 
   private chunkBytes(): number {
@@ -203,19 +223,47 @@ export class MessageHistory implements MessageSource {
       base: last ? last.base + last.used : this.end,
       bytes,
       view: new DataView(bytes.buffer),
-      used: 0
+      used: 0,
+      live: 0
     }
     this.chunks.push(chunk)
     return chunk
   }
 
+  /** Drops the oldest chunk: its records still kept go from their topics' oldest end. */
   private dropOldest(): void {
-    this.chunks.shift()
+    const chunk = this.chunks.shift()!
     this.dropped++
+    for (let p = 0; p < chunk.used && chunk.live > 0;) {
+      const v = chunk.view
+      const topicId = v.getUint32(p + 4, true)
+      if (this.oldestAt[topicId] === chunk.base + p) {
+        chunk.live--
+        this.counts[topicId]--
+        this.oldestAt[topicId] = this.counts[topicId] > 0 ? v.getFloat64(p + 48, true) : -1
+      }
+      p += v.getUint32(p, true)
+    }
   }
 
-  private live(pos: number): boolean {
-    return pos >= 0 && this.chunks.length > 0 && pos >= this.chunks[0].base
+  /** The topic's oldest kept record is no longer kept (its bytes stay until its chunk goes). */
+  private forgetOldest(topicId: number): void {
+    const pos = this.oldestAt[topicId]
+    const chunk = this.chunkOf(pos)
+    chunk.live--
+    this.counts[topicId]--
+    this.oldestAt[topicId] =
+      this.counts[topicId] > 0 ? chunk.view.getFloat64(pos - chunk.base + 48, true) : -1
+  }
+
+  /** Lets go of the oldest chunks while they hold no kept record (never the one written to). */
+  private dropDeadChunks(): void {
+    while (this.chunks.length > 1 && this.chunks[0].live === 0) this.chunks.shift()
+  }
+
+  private setNext(pos: number, next: number): void {
+    const chunk = this.chunkOf(pos)
+    chunk.view.setFloat64(pos - chunk.base + 48, next, true)
   }
 
   private chunkOf(pos: number): Chunk {
@@ -262,14 +310,19 @@ export class MessageHistory implements MessageSource {
     return topicId < this.latestAt.length ? this.latestAt[topicId] : -1
   }
 
-  private setLatest(topicId: number, pos: number): void {
-    if (topicId >= this.latestAt.length) {
-      let size = this.latestAt.length
-      while (size <= topicId) size *= 2
-      const next = new Float64Array(size).fill(-1)
-      next.set(this.latestAt)
-      this.latestAt = next
-    }
-    this.latestAt[topicId] = pos
+  /** Makes the per-topic arrays long enough for `topicId`. */
+  private grow(topicId: number): void {
+    if (topicId < this.latestAt.length) return
+    let size = this.latestAt.length
+    while (size <= topicId) size *= 2
+    const latest = new Float64Array(size).fill(-1)
+    latest.set(this.latestAt)
+    this.latestAt = latest
+    const oldest = new Float64Array(size).fill(-1)
+    oldest.set(this.oldestAt)
+    this.oldestAt = oldest
+    const counts = new Uint32Array(size)
+    counts.set(this.counts)
+    this.counts = counts
   }
 }
