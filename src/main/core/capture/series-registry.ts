@@ -23,24 +23,41 @@ export interface TopicEntry {
   /** Last field list seen: decoders reuse the same array, so identity is a cheap cache key. */
   lastFields: readonly string[] | null
   lastSlot: FieldSlot | null
-  slots: Map<string, FieldSlot>
-  /** Distinct fields (series) this topic has; bounded by MAX_FIELDS_PER_TOPIC. */
-  fieldCount: number
+  /** The first field list seen: most topics never have another, so they need no map. */
+  firstSlot: FieldSlot | null
+  /** Every further field list, by its names joined; made when a second one appears. */
+  slots: Map<string, FieldSlot> | null
+  /** This topic's series (its distinct fields), bounded by MAX_FIELDS_PER_TOPIC. */
+  series: SeriesDef[]
+  /** The same by field name, once a topic has more than a few. */
+  seriesByField: Map<string, SeriesDef> | null
   unitFor: (field: string) => string
   /** Counters changed since the UI last heard: collected at the next batch. */
   dirty: boolean
 }
 
+/** Series a topic may have before finding one by name goes through a map. */
+const LINEAR_FIELDS = 8
+
+const NO_UNITS = (): string => ''
+
+function sameFields(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false
+  return true
+}
+
 /**
  * Every topic and series seen in this run, with ids, units and the in-memory rings.
  * Ids are per run; the journal repeats definitions in each part, so they need not be stable.
+ * A broker may carry 100,000 topics: what is kept per topic is a few small objects, keyed by
+ * the topic string itself (no key built per topic or per series).
  */
 export class SeriesRegistry {
-  private readonly topics = new Map<string, TopicEntry>()
-  private readonly series = new Map<string, SeriesDef>()
+  /** Per connection, per topic. */
+  private readonly topics = new Map<string, Map<string, TopicEntry>>()
   private readonly defsById = new Map<number, SeriesDef>()
   readonly rings = new Map<number, SeriesRing>()
-  private readonly fieldSets = new Map<string, FieldSetDef>()
   private nextTopicId = 1
   private nextFieldSetId = 1
   private nextSeriesId = 1
@@ -53,22 +70,25 @@ export class SeriesRegistry {
   topic(
     connection: string,
     topic: string,
-    unitFor: (field: string) => string = () => ''
+    unitFor: (field: string) => string = NO_UNITS
   ): TopicEntry {
-    const key = `${connection}\u0000${topic}`
-    let entry = this.topics.get(key)
+    let topics = this.topics.get(connection)
+    if (!topics) this.topics.set(connection, (topics = new Map()))
+    let entry = topics.get(topic)
     if (!entry) {
       entry = {
         def: { id: this.nextTopicId++, connection, topic },
         stat: { connection, topic, messages: 0, errors: 0 },
         lastFields: null,
         lastSlot: null,
-        slots: new Map(),
-        fieldCount: 0,
+        firstSlot: null,
+        slots: null,
+        series: [],
+        seriesByField: null,
         unitFor,
         dirty: false
       }
-      this.topics.set(key, entry)
+      topics.set(topic, entry)
     } else {
       entry.unitFor = unitFor
     }
@@ -85,20 +105,27 @@ export class SeriesRegistry {
     units?: readonly string[]
   ): FieldSlot | string {
     if (entry.lastFields === fields && entry.lastSlot) return entry.lastSlot
-    const key = fields.join('\u0000')
-    let slot = entry.slots.get(key)
+    let slot: FieldSlot | undefined
+    if (entry.firstSlot && sameFields(entry.firstSlot.fields, fields)) slot = entry.firstSlot
+    else slot = entry.slots?.get(fields.join('\u0000'))
     if (!slot) {
       const refused = this.overLimits(entry, fields)
       if (refused) return refused
       const unitList = fields.map((f, i) => units?.[i] || entry.unitFor(f))
+      const seriesIds = fields.map((f, i) => this.seriesFor(entry, f, unitList[i]).id)
       slot = {
         fields,
-        fieldSet: this.fieldSet(entry.def.id, fields, unitList),
-        seriesIds: fields.map((f, i) => this.seriesFor(entry, f, unitList[i]).id),
-        rings: []
+        fieldSet: {
+          id: this.nextFieldSetId++,
+          topicId: entry.def.id,
+          names: [...fields],
+          units: unitList
+        },
+        seriesIds,
+        rings: seriesIds.map((id) => this.rings.get(id)!)
       }
-      slot.rings = slot.seriesIds.map((id) => this.rings.get(id)!)
-      entry.slots.set(key, slot)
+      if (!entry.firstSlot) entry.firstSlot = slot
+      else (entry.slots ??= new Map()).set(fields.join('\u0000'), slot)
     }
     entry.lastFields = fields
     entry.lastSlot = slot
@@ -106,14 +133,11 @@ export class SeriesRegistry {
   }
 
   private overLimits(entry: TopicEntry, fields: readonly string[]): string | null {
-    if (entry.slots.size >= MAX_FIELD_SETS_PER_TOPIC)
+    if ((entry.firstSlot ? 1 : 0) + (entry.slots?.size ?? 0) >= MAX_FIELD_SETS_PER_TOPIC)
       return `the fields change with every message: more than ${fmtCount(MAX_FIELD_SETS_PER_TOPIC)} combinations on one topic`
     let added = 0
-    for (const f of fields) {
-      const key = `${entry.def.connection}\u0000${entry.def.topic}\u0000${f}`
-      if (!this.series.has(key)) added++
-    }
-    if (entry.fieldCount + added > MAX_FIELDS_PER_TOPIC)
+    for (const f of fields) if (!this.seriesOf(entry, f)) added++
+    if (entry.series.length + added > MAX_FIELDS_PER_TOPIC)
       return `more than ${fmtCount(MAX_FIELDS_PER_TOPIC)} different fields on one topic, the limit per topic`
     return null
   }
@@ -132,19 +156,25 @@ export class SeriesRegistry {
    */
   clear(): void {
     this.topics.clear()
-    this.series.clear()
     this.defsById.clear()
     this.rings.clear()
-    this.fieldSets.clear()
   }
 
   topicStats(): TopicStat[] {
-    return [...this.topics.values()].map((e) => ({ ...e.stat }))
+    const stats: TopicStat[] = []
+    for (const topics of this.topics.values())
+      for (const e of topics.values()) stats.push({ ...e.stat })
+    return stats
+  }
+
+  private seriesOf(entry: TopicEntry, field: string): SeriesDef | undefined {
+    if (entry.seriesByField) return entry.seriesByField.get(field)
+    for (const def of entry.series) if (def.field === field) return def
+    return undefined
   }
 
   private seriesFor(entry: TopicEntry, field: string, unit: string): SeriesDef {
-    const key = `${entry.def.connection}\u0000${entry.def.topic}\u0000${field}`
-    let def = this.series.get(key)
+    let def = this.seriesOf(entry, field)
     if (!def) {
       def = {
         id: this.nextSeriesId++,
@@ -154,20 +184,12 @@ export class SeriesRegistry {
         unit
       }
       this.defsById.set(def.id, def)
-      this.series.set(key, def)
-      entry.fieldCount++
+      entry.series.push(def)
+      if (entry.seriesByField) entry.seriesByField.set(field, def)
+      else if (entry.series.length > LINEAR_FIELDS)
+        entry.seriesByField = new Map(entry.series.map((d) => [d.field, d]))
       this.rings.set(def.id, new SeriesRing(this.ringPoints, RING_START_POINTS))
       this.onNewSeries(def)
-    }
-    return def
-  }
-
-  private fieldSet(topicId: number, names: readonly string[], units: string[]): FieldSetDef {
-    const key = `${topicId}\u0001${names.join('\u0000')}\u0001${units.join('\u0000')}`
-    let def = this.fieldSets.get(key)
-    if (!def) {
-      def = { id: this.nextFieldSetId++, topicId, names: [...names], units }
-      this.fieldSets.set(key, def)
     }
     return def
   }
