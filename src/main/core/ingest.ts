@@ -2,7 +2,14 @@ import type { Profile, TopicConfig } from '../../shared/schemas'
 import { DEFAULT_UNITS, decoderSchema } from '../../shared/schemas'
 import type { CaptureStore } from './capture/capture-store'
 import type { TopicEntry } from './capture/series-registry'
-import { createDecoder, SparkplugState, type Decoder, type DecoderContext } from './decode'
+import {
+  AutoDecoder,
+  createDecoder,
+  SparkplugState,
+  type Decoder,
+  type DecoderContext
+} from './decode'
+import { NumberDecoder, RawDecoder } from './decode/number-decoder'
 
 /** True when an MQTT topic matches a subscription filter (`+` one level, `#` the rest). */
 export function topicMatches(filter: string, topic: string): boolean {
@@ -24,7 +31,44 @@ export function topicMatches(filter: string, topic: string): boolean {
 interface Route {
   entry: TopicEntry
   decoder: Decoder
-  units: Record<string, string>
+  config: TopicConfig
+}
+
+/**
+ * What every topic one rule decodes can share: its unit rule, and the decoders that keep
+ * nothing between messages. A broker with 100,000 numeric topics then holds one decoder, not
+ * 100,000 (each with its last row and payload).
+ */
+class SharedRule {
+  private readonly stateless = new Map<string, Decoder>()
+  private readonly unitRules = new Map<string, (field: string) => string>()
+
+  constructor(private readonly config: TopicConfig) {}
+
+  /** The shared decoder of `format` when it keeps no state between messages. */
+  decoder(format: string): Decoder | undefined {
+    let decoder = this.stateless.get(format)
+    if (!decoder) {
+      if (format === 'number') decoder = new NumberDecoder(this.config.decoder.numberField)
+      else if (format === 'raw') decoder = new RawDecoder()
+      else return undefined
+      this.stateless.set(format, decoder)
+    }
+    return decoder
+  }
+
+  /** Units by field: the rule's own, then (for CSV) the reference columns' defaults. */
+  unitFor(format: string): (field: string) => string {
+    const csv = format === 'csv' || this.config.decoder.format === 'csv'
+    const key = csv ? 'csv' : ''
+    let rule = this.unitRules.get(key)
+    if (!rule) {
+      const units = this.config.decoder.units
+      rule = csv ? (f) => units[f] ?? DEFAULT_UNITS[f] ?? '' : (f) => units[f] ?? ''
+      this.unitRules.set(key, rule)
+    }
+    return rule
+  }
 }
 
 const MAX_ROUTES = 100_000
@@ -41,6 +85,7 @@ export interface IngestOptions {
 
 export class Ingest {
   private readonly routes = new Map<string, Route>()
+  private readonly shared = new Map<TopicConfig, SharedRule>()
   /** Entries of series topics (Sparkplug's `<group>/<edge node>[/<device>]`). */
   private readonly seriesEntries = new Map<string, TopicEntry>()
   private readonly fallback: TopicConfig
@@ -63,6 +108,7 @@ export class Ingest {
     const now = Date.now()
     try {
       const outcome = route.decoder.decode(payload, now)
+      if (route.decoder instanceof AutoDecoder) this.settle(route)
       if (!outcome.ok) {
         // Kept with its payload, so a capture can be decoded again once the rule is fixed.
         this.store.appendUndecoded(route.entry, now, payload)
@@ -110,6 +156,7 @@ export class Ingest {
   useProfile(profile: Profile): void {
     this.profile = profile
     this.routes.clear()
+    this.shared.clear()
     this.sparkplug.setPublish(this.publisher(profile))
   }
 
@@ -120,18 +167,31 @@ export class Ingest {
   }
 
   private route(topic: string): Route {
-    const { decoder, unitFor, units } = decodingFor(this.profile, topic, this.fallback, {
-      sparkplug: this.sparkplug
-    })
-    const route = { entry: this.store.topicFor(this.profile.name, topic, unitFor), decoder, units }
+    const config = this.profile.topics.find((t) => topicMatches(t.filter, topic)) ?? this.fallback
+    let shared = this.shared.get(config)
+    if (!shared) this.shared.set(config, (shared = new SharedRule(config)))
+    const format = config.decoder.format
+    const decoder =
+      shared.decoder(format) ?? createDecoder(config.decoder, { topic, sparkplug: this.sparkplug })
+    const entry = this.store.topicFor(this.profile.name, topic, shared.unitFor(decoder.format))
+    const route = { entry, decoder, config }
     if (this.routes.size < MAX_ROUTES) this.routes.set(topic, route)
     return route
+  }
+
+  /** A topic's format was just told apart: it takes the shared decoder and unit rule for it. */
+  private settle(route: Route): void {
+    const inner = (route.decoder as AutoDecoder).settled
+    if (!inner) return
+    const shared = this.shared.get(route.config)!
+    route.decoder = shared.decoder(inner.format) ?? inner
+    route.entry.unitFor = shared.unitFor(inner.format)
   }
 
   private seriesEntry(series: string, route: Route): TopicEntry {
     let entry = this.seriesEntries.get(series)
     if (!entry) {
-      const units = route.units
+      const units = route.config.decoder.units
       const unitFor = (field: string): string =>
         units[field] ?? this.sparkplug.unitOf(series, field) ?? ''
       entry = this.store.topicFor(this.profile.name, series, unitFor)

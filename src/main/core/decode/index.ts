@@ -91,6 +91,11 @@ export class AutoDecoder implements Decoder {
     return this.inner?.format ?? 'auto'
   }
 
+  /** The decoder of the format told apart, once it is. */
+  get settled(): Decoder | null {
+    return this.inner
+  }
+
   decode(payload: Uint8Array, receivedAt: number): DecodeOutcome {
     if (!this.inner) {
       const format = detectFormat(payload, this.config.csvSeparator)
