@@ -28,8 +28,11 @@ export class TopicNode {
   retained = false
   /** Numeric fields the topic's payloads decode to (what a filter on field names sees). */
   fields: readonly string[] | null = null
-  /** The last payload's first bytes (all of it when short), for the one-line preview. */
-  last: Uint8Array | null = null
+  /**
+   * The last payload's first bytes (all of it when short), for the one-line preview: one
+   * character per byte, since a short string costs far less than a typed array per topic.
+   */
+  last: string | null = null
   lastSize = 0
   /** The Sparkplug B edge node or device this level stands for, when it is one. */
   sparkplug: TreeSparkplugState | null = null
@@ -39,10 +42,20 @@ export class TopicNode {
     readonly id: number,
     readonly parent: TopicNode | null,
     readonly name: string,
-    /** The full topic ('' for a connection root). */
-    readonly topic: string,
     readonly root: RootNode | null
   ) {}
+
+  /** The full topic ('' for a connection root), rebuilt from the levels: it is seldom asked. */
+  get topic(): string {
+    const parent = this.parent
+    if (!parent) return ''
+    return parent.parent ? `${parent.topic}/${this.name}` : this.name
+  }
+
+  /** The preview bytes of the last payload. */
+  get lastBytes(): Uint8Array | null {
+    return this.last === null ? null : Buffer.from(this.last, 'latin1')
+  }
 
   get flags(): number {
     return (this.isTopic ? NODE_IS_TOPIC : 0) | (this.retained ? NODE_RETAINED : 0)
@@ -57,7 +70,7 @@ export class RootNode extends TopicNode {
     readonly profileId: string,
     public label: string
   ) {
-    super(id, null, label, '', null)
+    super(id, null, label, null)
   }
 }
 
@@ -146,11 +159,10 @@ export class TopicTree {
     return node
   }
 
-  /** Keeps the head of the topic's last payload (reusing the array when the size repeats). */
+  /** Keeps the head of the topic's last payload. */
   setLast(node: TopicNode, payload: Uint8Array): void {
-    const n = Math.min(payload.byteLength, PREVIEW_BYTES)
-    if (node.last?.byteLength === n) node.last.set(payload.subarray(0, n))
-    else node.last = payload.slice(0, n)
+    const head = payload.subarray(0, Math.min(payload.byteLength, PREVIEW_BYTES))
+    node.last = Buffer.from(head.buffer, head.byteOffset, head.byteLength).toString('latin1')
     node.lastSize = payload.byteLength
   }
 
@@ -246,8 +258,7 @@ export class TopicTree {
       return null
     this.chars += addedChars
     for (; i < levels.length; i++) {
-      const path = i === 0 ? levels[0] : `${node.topic}/${levels[i]}`
-      const child = new TopicNode(this.nodes.length, node, levels[i], path, root)
+      const child = new TopicNode(this.nodes.length, node, levels[i], root)
       this.nodes.push(child)
       this.created.push(child)
       node.children ??= new Map()

@@ -132,7 +132,7 @@ export class TopicsService {
       const node = this.tree.node(id)
       if (!node?.isTopic || !node.root || !node.last) continue
       const decoder = decoderFor(this.profileOf(node.root), node.topic)
-      out.push({ id, ...previewLine(decoder, node.last, node.lastSize, node.lastAt) })
+      out.push({ id, ...previewLine(decoder, node.lastBytes!, node.lastSize, node.lastAt) })
     }
     return out
   }
