@@ -18,15 +18,41 @@ export type WireMessage =
   | { kind: 'result'; id: number; envelope: Envelope<unknown> }
   | { kind: 'event'; channel: EventChannel; payload: unknown }
 
+/**
+ * The value with each byte or number array replaced by its mark (copying only the objects on
+ * the way to one), so that JSON.stringify runs without a replacer: a replacer is called for
+ * every key of a batch and takes the serializer off its fast path.
+ */
+function markArrays(v: unknown, arrays: (Float64Array | Uint8Array)[]): unknown {
+  if (v === null || typeof v !== 'object') return v
+  if (v instanceof Float64Array || v instanceof Uint8Array) {
+    arrays.push(v)
+    return { [MARK]: arrays.length - 1 }
+  }
+  if (Array.isArray(v)) {
+    let out: unknown[] | null = null
+    for (let i = 0; i < v.length; i++) {
+      const item: unknown = v[i]
+      if (item === null || typeof item !== 'object') continue
+      const marked = markArrays(item, arrays)
+      if (marked !== item) (out ??= v.slice())[i] = marked
+    }
+    return out ?? v
+  }
+  let out: Record<string, unknown> | null = null
+  const record = v as Record<string, unknown>
+  for (const key in record) {
+    const item = record[key]
+    if (item === null || typeof item !== 'object') continue
+    const marked = markArrays(item, arrays)
+    if (marked !== item) (out ??= { ...record })[key] = marked
+  }
+  return out ?? v
+}
+
 export function encodeFrame(value: unknown): Uint8Array {
   const arrays: (Float64Array | Uint8Array)[] = []
-  const json = JSON.stringify(value, (_key, v: unknown) => {
-    if (v instanceof Float64Array || v instanceof Uint8Array) {
-      arrays.push(v)
-      return { [MARK]: arrays.length - 1 }
-    }
-    return v
-  })
+  const json = JSON.stringify(markArrays(value, arrays))
   let offset = 0
   const table: number[][] = arrays.map((a) => {
     const entry = a instanceof Uint8Array ? [offset, a.length, 1] : [offset, a.length]
