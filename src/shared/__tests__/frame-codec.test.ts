@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest'
+import { decodeFrame, encodeFrame } from '../frame-codec'
+
+describe('the WebSocket frame', () => {
+  it('carries number and byte arrays at any depth as arrays of the same kind and values', () => {
+    const value = {
+      kind: 'event',
+      payload: {
+        series: [
+          { id: 1, t: new Float64Array([1.5, -2]), v: new Float64Array([0.1, 1e300]) },
+          { id: 2, t: new Float64Array(0), v: new Float64Array([NaN]) }
+        ],
+        bytes: new Uint8Array([0, 255, 60]),
+        nested: [[new Uint8Array([7])], { deep: { f: new Float64Array([3]) } }],
+        text: 'a <b> "c"',
+        none: null,
+        list: ['x', 1, true]
+      }
+    }
+    const back = decodeFrame(encodeFrame(value)) as typeof value
+    const p = back.payload
+    expect(p.series[0].t).toBeInstanceOf(Float64Array)
+    expect([...p.series[0].t, ...p.series[0].v]).toEqual([1.5, -2, 0.1, 1e300])
+    expect(Number.isNaN(p.series[1].v[0])).toBe(true)
+    expect(p.series[1].t.length).toBe(0)
+    expect(p.bytes).toBeInstanceOf(Uint8Array)
+    expect([...p.bytes]).toEqual([0, 255, 60])
+    expect([...(p.nested[0] as Uint8Array[])[0]]).toEqual([7])
+    expect([...(p.nested[1] as { deep: { f: Float64Array } }).deep.f]).toEqual([3])
+    expect([p.text, p.none, p.list]).toEqual(['a <b> "c"', null, ['x', 1, true]])
+  })
+
+  it('leaves the value it encodes as it was', () => {
+    const t = new Float64Array([1, 2])
+    const value = { series: [{ id: 1, t }], names: ['a'] }
+    encodeFrame(value)
+    expect(value.series[0].t).toBe(t)
+    expect(value).toEqual({ series: [{ id: 1, t: new Float64Array([1, 2]) }], names: ['a'] })
+  })
+})
