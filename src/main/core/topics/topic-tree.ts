@@ -54,7 +54,7 @@ export class TopicNode {
 
   /** The preview bytes of the last payload. */
   get lastBytes(): Uint8Array | null {
-    return this.last === null ? null : Buffer.from(this.last, 'latin1')
+    return this.last === null ? null : Uint8Array.from(this.last, (c) => c.charCodeAt(0))
   }
 
   get flags(): number {
@@ -162,7 +162,7 @@ export class TopicTree {
   /** Keeps the head of the topic's last payload. */
   setLast(node: TopicNode, payload: Uint8Array): void {
     const head = payload.subarray(0, Math.min(payload.byteLength, PREVIEW_BYTES))
-    node.last = Buffer.from(head.buffer, head.byteOffset, head.byteLength).toString('latin1')
+    node.last = String.fromCharCode(...head)
     node.lastSize = payload.byteLength
   }
 
