@@ -171,21 +171,29 @@ export class Ingest {
     let shared = this.shared.get(config)
     if (!shared) this.shared.set(config, (shared = new SharedRule(config)))
     const format = config.decoder.format
+    const rule = shared
     const decoder =
-      shared.decoder(format) ?? createDecoder(config.decoder, { topic, sparkplug: this.sparkplug })
+      rule.decoder(format) ??
+      createDecoder(config.decoder, {
+        topic,
+        sparkplug: this.sparkplug,
+        shared: (f) => rule.decoder(f)
+      })
     const entry = this.store.topicFor(this.profile.name, topic, shared.unitFor(decoder.format))
     const route = { entry, decoder, config }
     if (this.routes.size < MAX_ROUTES) this.routes.set(topic, route)
     return route
   }
 
-  /** A topic's format was just told apart: it takes the shared decoder and unit rule for it. */
+  /**
+   * A topic's format was just told apart: it keeps that decoder (the rule's shared one when the
+   * format keeps no state) and takes the rule's units for it.
+   */
   private settle(route: Route): void {
     const inner = (route.decoder as AutoDecoder).settled
     if (!inner) return
-    const shared = this.shared.get(route.config)!
-    route.decoder = shared.decoder(inner.format) ?? inner
-    route.entry.unitFor = shared.unitFor(inner.format)
+    route.decoder = inner
+    route.entry.unitFor = this.shared.get(route.config)!.unitFor(inner.format)
   }
 
   private seriesEntry(series: string, route: Route): TopicEntry {

@@ -40,6 +40,8 @@ export interface TopicEntry {
 const LINEAR_FIELDS = 8
 
 const NO_UNITS = (): string => ''
+/** Distinct unit lists shared at most (a hostile broker makes a new one per topic). */
+const MAX_UNIT_LISTS = 1024
 
 function sameFields(a: readonly string[], b: readonly string[]): boolean {
   if (a.length !== b.length) return false
@@ -58,6 +60,7 @@ export class SeriesRegistry {
   private readonly topics = new Map<string, Map<string, TopicEntry>>()
   private readonly defsById = new Map<number, SeriesDef>()
   readonly rings = new Map<number, SeriesRing>()
+  private readonly unitLists = new Map<string, readonly string[]>()
   private nextTopicId = 1
   private nextFieldSetId = 1
   private nextSeriesId = 1
@@ -118,8 +121,9 @@ export class SeriesRegistry {
         fieldSet: {
           id: this.nextFieldSetId++,
           topicId: entry.def.id,
-          names: [...fields],
-          units: unitList
+          // A frozen list (a decoder's own) cannot change under the journal; others are copied.
+          names: Object.isFrozen(fields) ? fields : [...fields],
+          units: this.sharedUnits(unitList)
         },
         seriesIds,
         rings: seriesIds.map((id) => this.rings.get(id)!)
@@ -165,6 +169,17 @@ export class SeriesRegistry {
     for (const topics of this.topics.values())
       for (const e of topics.values()) stats.push({ ...e.stat })
     return stats
+  }
+
+  /** One array per distinct list of units: topics of one kind all have the same. */
+  private sharedUnits(units: string[]): readonly string[] {
+    const key = units.join('\u0000')
+    let shared = this.unitLists.get(key)
+    if (!shared) {
+      shared = Object.freeze(units)
+      if (this.unitLists.size < MAX_UNIT_LISTS) this.unitLists.set(key, shared)
+    }
+    return shared
   }
 
   private seriesOf(entry: TopicEntry, field: string): SeriesDef | undefined {

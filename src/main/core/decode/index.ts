@@ -20,6 +20,8 @@ export { SparkplugState } from './sparkplug/sparkplug-state'
 export interface DecoderContext {
   topic?: string
   sparkplug?: SparkplugState
+  /** A decoder shared by every topic of the rule for a format, when one can be. */
+  shared?: (format: string) => Decoder | undefined
 }
 
 export function createDecoder(config: DecoderConfig, context: DecoderContext = {}): Decoder {
@@ -51,7 +53,7 @@ export function createDecoder(config: DecoderConfig, context: DecoderContext = {
       // The Sparkplug namespace says what its payloads are: no need to guess.
       if (context.topic !== undefined && isSparkplugTopic(context.topic))
         return createDecoder({ ...config, format: 'sparkplug' }, context)
-      return new AutoDecoder(config)
+      return new AutoDecoder(config, context.shared)
   }
 }
 /** Which format a payload looks like, or null when it looks like none (garbage). */
@@ -85,7 +87,10 @@ export function detectFormat(
 export class AutoDecoder implements Decoder {
   private inner: Decoder | null = null
 
-  constructor(private readonly config: DecoderConfig) {}
+  constructor(
+    private readonly config: DecoderConfig,
+    private readonly shared?: (format: string) => Decoder | undefined
+  ) {}
 
   get format(): string {
     return this.inner?.format ?? 'auto'
@@ -103,7 +108,7 @@ export class AutoDecoder implements Decoder {
         const large = tooLarge(payload)
         return { ok: false, error: large ?? 'payload is not CSV, JSON or a number' }
       }
-      this.inner = createDecoder({ ...this.config, format })
+      this.inner = this.shared?.(format) ?? createDecoder({ ...this.config, format })
     }
     return this.inner.decode(payload, receivedAt)
   }
