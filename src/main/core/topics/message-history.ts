@@ -6,11 +6,12 @@
 // records is let go as soon as it is the oldest, so a long run with few topics does not fill
 // the budget with messages nobody can list.
 //
-// A record: [u32 length][u32 topic][f64 seq][f64 at][f64 previous record of the topic]
-//           [u8 flags][3 bytes 0][u32 properties length][u32 payload length][4 bytes 0]
-//           [f64 next record of the topic, -1 while it is the newest]
+// A record: [u32 length][u32 topic][f64 at][f64 previous record of the topic]
+//           [f64 next record of the topic, -1 while it is the newest][u32 payload length]
+//           [u32 flags: QoS, retain, dup in the low 4 bits, properties length above]
 //           [properties][payload], padded to 8 bytes. Positions are absolute (bytes appended
-// since start), so a position below the oldest chunk's start names a message that is gone.
+// since start), so a position below the oldest chunk's start names a message that is gone; a
+// message's seq is its position in 8-byte units after the first seq, unique and increasing.
 import type { MessageProps } from '../../../shared/topic-types'
 
 export interface KeptMessage {
@@ -35,9 +36,13 @@ export interface MessageSource {
   kept(topicId: number): number
 }
 
-const HEADER = 56
+const HEADER = 40
+/** Properties longer than this (as JSON) do not fit their 28 bits: the message is not kept. */
+const MAX_PROPS = 2 ** 28 - 1
 /** Chunks are this size (a budget is used in chunks of it: small budgets get smaller ones). */
 export const CHUNK_BYTES = 1024 * 1024
+/** Where a record keeps the position of its topic's next record. */
+const NEXT = 24
 const RETAIN = 1
 const DUP = 2
 
@@ -83,7 +88,6 @@ export class MessageHistory implements MessageSource {
   /** Per topic id: absolute position of its oldest kept record, and how many it keeps. */
   private oldestAt = new Float64Array(1024).fill(-1)
   private counts = new Uint32Array(1024)
-  private nextSeq: number
   private end = 0
   private dropped = 0
 
@@ -91,10 +95,8 @@ export class MessageHistory implements MessageSource {
     private budget: number,
     private perTopic: number,
     /** The first message's seq (the inspector numbers earlier runs' messages below it). */
-    firstSeq = 1
-  ) {
-    this.nextSeq = firstSeq
-  }
+    private readonly firstSeq = 1
+  ) {}
 
   /** Bytes held (whole chunks: what the budget limits). */
   get usedBytes(): number {
@@ -126,24 +128,22 @@ export class MessageHistory implements MessageSource {
     payload: Uint8Array,
     props: MessageProps | null
   ): void {
-    const seq = this.nextSeq++
     const propBytes = encodeProps(props)
     const propLength = propBytes ? propBytes.byteLength : 0
     const length = align8(HEADER + propLength + payload.byteLength)
-    if (length > this.budget) return // larger than the whole budget: not kept
+    if (length > this.budget || propLength > MAX_PROPS) return // not kept: larger than the budget
     const chunk = this.room(length)
     if (!chunk) return
     const p = chunk.used
     const v = chunk.view
     v.setUint32(p, length, true)
     v.setUint32(p + 4, topicId, true)
-    v.setFloat64(p + 8, seq, true)
-    v.setFloat64(p + 16, at, true)
-    v.setFloat64(p + 24, this.latestOf(topicId), true)
-    v.setUint32(p + 32, qos | (retain ? RETAIN << 2 : 0) | (dup ? DUP << 2 : 0), true)
-    v.setUint32(p + 36, propLength, true)
-    v.setUint32(p + 40, payload.byteLength, true)
-    v.setFloat64(p + 48, -1, true)
+    v.setFloat64(p + 8, at, true)
+    v.setFloat64(p + 16, this.latestOf(topicId), true)
+    v.setFloat64(p + NEXT, -1, true)
+    v.setUint32(p + 32, payload.byteLength, true)
+    const flags = qos | (retain ? RETAIN << 2 : 0) | (dup ? DUP << 2 : 0)
+    v.setUint32(p + 36, (flags | (propLength << 4)) >>> 0, true)
     if (propBytes) chunk.bytes.set(propBytes, p + HEADER)
     chunk.bytes.set(payload, p + HEADER + propLength)
     const pos = chunk.base + p
@@ -240,7 +240,7 @@ export class MessageHistory implements MessageSource {
       if (this.oldestAt[topicId] === chunk.base + p) {
         chunk.live--
         this.counts[topicId]--
-        this.oldestAt[topicId] = this.counts[topicId] > 0 ? v.getFloat64(p + 48, true) : -1
+        this.oldestAt[topicId] = this.counts[topicId] > 0 ? v.getFloat64(p + NEXT, true) : -1
       }
       p += v.getUint32(p, true)
     }
@@ -253,7 +253,7 @@ export class MessageHistory implements MessageSource {
     chunk.live--
     this.counts[topicId]--
     this.oldestAt[topicId] =
-      this.counts[topicId] > 0 ? chunk.view.getFloat64(pos - chunk.base + 48, true) : -1
+      this.counts[topicId] > 0 ? chunk.view.getFloat64(pos - chunk.base + NEXT, true) : -1
   }
 
   /** Lets go of the oldest chunks while they hold no kept record (never the one written to). */
@@ -263,7 +263,7 @@ export class MessageHistory implements MessageSource {
 
   private setNext(pos: number, next: number): void {
     const chunk = this.chunkOf(pos)
-    chunk.view.setFloat64(pos - chunk.base + 48, next, true)
+    chunk.view.setFloat64(pos - chunk.base + NEXT, next, true)
   }
 
   private chunkOf(pos: number): Chunk {
@@ -284,26 +284,31 @@ export class MessageHistory implements MessageSource {
     return {
       chunk,
       offset,
-      seq: chunk.view.getFloat64(offset + 8, true),
-      prev: chunk.view.getFloat64(offset + 24, true)
+      seq: this.seqOf(pos),
+      prev: chunk.view.getFloat64(offset + 16, true)
     }
   }
 
   private read(chunk: Chunk, p: number): KeptMessage {
     const v = chunk.view
-    const flags = v.getUint32(p + 32, true)
-    const propLength = v.getUint32(p + 36, true)
-    const payloadLength = v.getUint32(p + 40, true)
+    const word = v.getUint32(p + 36, true)
+    const flags = word & 15
+    const propLength = word >>> 4
+    const payloadLength = v.getUint32(p + 32, true)
     const start = p + HEADER + propLength
     return {
-      seq: v.getFloat64(p + 8, true),
-      at: v.getFloat64(p + 16, true),
+      seq: this.seqOf(chunk.base + p),
+      at: v.getFloat64(p + 8, true),
       qos: (flags & 3) as 0 | 1 | 2,
       retain: ((flags >> 2) & RETAIN) !== 0,
       dup: ((flags >> 2) & DUP) !== 0,
       payload: chunk.bytes.slice(start, start + payloadLength),
       props: propLength ? decodeProps(chunk.bytes.subarray(p + HEADER, start)) : null
     }
+  }
+
+  private seqOf(pos: number): number {
+    return this.firstSeq + pos / 8
   }
 
   private latestOf(topicId: number): number {
