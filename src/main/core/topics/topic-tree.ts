@@ -162,7 +162,8 @@ export class TopicTree {
   /** Keeps the head of the topic's last payload. */
   setLast(node: TopicNode, payload: Uint8Array): void {
     const head = payload.subarray(0, Math.min(payload.byteLength, PREVIEW_BYTES))
-    node.last = String.fromCharCode(...head)
+    // apply takes the bytes as they are (a spread would walk an iterator per byte).
+    node.last = String.fromCharCode.apply(null, head as unknown as number[])
     node.lastSize = payload.byteLength
   }
 
