@@ -81,7 +81,15 @@ export class SeriesRegistry {
     if (!entry) {
       entry = {
         def: { id: this.nextTopicId++, connection, topic },
-        stat: { connection, topic, messages: 0, errors: 0 },
+        // Every key from the start: keys added later would move the object's fields out of line.
+        stat: {
+          connection,
+          topic,
+          messages: 0,
+          errors: 0,
+          lastError: undefined,
+          format: undefined
+        },
         lastFields: null,
         lastSlot: null,
         firstSlot: null,
