@@ -1,20 +1,13 @@
 import type { SeriesDef, TopicStat } from '../../../shared/types'
 import type { FieldSetDef, TopicDef } from './journal-format'
-import { SeriesRing } from './series-ring'
 import { fmtCount, MAX_FIELD_SETS_PER_TOPIC, MAX_FIELDS_PER_TOPIC } from '../limits'
-
-/**
- * Points a new series' ring starts with: a topic with many fields, or a broker with 100,000
- * topics, must not cost much before the points arrive (the ring doubles as they do).
- */
-const RING_START_POINTS = 8
 
 /** What the hot path needs for one distinct list of fields on one topic. */
 export interface FieldSlot {
   fields: readonly string[]
   fieldSet: FieldSetDef
+  /** Also where its points go in the capture store's PointLog. */
   seriesIds: number[]
-  rings: SeriesRing[]
 }
 
 export interface TopicEntry {
@@ -32,23 +25,19 @@ export interface TopicEntry {
 }
 
 /**
- * Every topic and series seen in this run, with ids, units and the in-memory rings.
+ * Every topic and series seen in this run, with ids and units (the points are in PointLog).
  * Ids are per run; the journal repeats definitions in each part, so they need not be stable.
  */
 export class SeriesRegistry {
   private readonly topics = new Map<string, TopicEntry>()
   private readonly series = new Map<string, SeriesDef>()
   private readonly defsById = new Map<number, SeriesDef>()
-  readonly rings = new Map<number, SeriesRing>()
   private readonly fieldSets = new Map<string, FieldSetDef>()
   private nextTopicId = 1
   private nextFieldSetId = 1
   private nextSeriesId = 1
 
-  constructor(
-    private readonly ringPoints: number,
-    private readonly onNewSeries: (def: SeriesDef) => void
-  ) {}
+  constructor(private readonly onNewSeries: (def: SeriesDef) => void) {}
 
   topic(
     connection: string,
@@ -94,10 +83,8 @@ export class SeriesRegistry {
       slot = {
         fields,
         fieldSet: this.fieldSet(entry.def.id, fields, unitList),
-        seriesIds: fields.map((f, i) => this.seriesFor(entry, f, unitList[i]).id),
-        rings: []
+        seriesIds: fields.map((f, i) => this.seriesFor(entry, f, unitList[i]).id)
       }
-      slot.rings = slot.seriesIds.map((id) => this.rings.get(id)!)
       entry.slots.set(key, slot)
     }
     entry.lastFields = fields
@@ -134,7 +121,6 @@ export class SeriesRegistry {
     this.topics.clear()
     this.series.clear()
     this.defsById.clear()
-    this.rings.clear()
     this.fieldSets.clear()
   }
 
@@ -156,7 +142,6 @@ export class SeriesRegistry {
       this.defsById.set(def.id, def)
       this.series.set(key, def)
       entry.fieldCount++
-      this.rings.set(def.id, new SeriesRing(this.ringPoints, RING_START_POINTS))
       this.onNewSeries(def)
     }
     return def
