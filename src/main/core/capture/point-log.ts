@@ -1,6 +1,6 @@
 // The recent points of every series, in memory for the charts: one circular log shared by
-// all series, so a series costs a slot in two small per-series arrays and nothing more, and
-// the log holds exactly its capacity in points whatever the number of series. Each point
+// all series, so a series costs one slot in a per-series array and nothing more, and the
+// log holds exactly its capacity in points whatever the number of series. Each point
 // links back to the previous point of its series; once the log is full the oldest point (of
 // any series) is overwritten first, and a link to it is recognisably gone.
 
