@@ -3,46 +3,12 @@ import type { CaptureBatch, SeriesData, SeriesDef, TopicStat } from '../../../sh
 const DEFAULT_INTERVAL_MS = 50
 /** Pending points that trigger an early flush, so one batch never grows unbounded. */
 const DEFAULT_MAX_POINTS = 250_000
-/** Small at first: with 100,000 topics a batch touches thousands of series, most with a point. */
-const PENDING_SIZE = 8
-/** A series' pending arrays grown past this by a burst are let go after the flush. */
-const PENDING_KEEP = 4096
-/** A series without points for this many flushes gives its pending arrays up. */
-const PENDING_IDLE_FLUSHES = 64
-
-/** One series' points since the last flush; kept from batch to batch (no garbage per batch). */
-class Pending {
-  t = new Float64Array(PENDING_SIZE)
-  v = new Float64Array(PENDING_SIZE)
-  n = 0
-  /** The flush this series last had points for. */
-  flushed = 0
-
-  push(t: number, v: number): void {
-    if (this.n === this.t.length) {
-      const t2 = new Float64Array(this.n * 2)
-      const v2 = new Float64Array(this.n * 2)
-      t2.set(this.t)
-      v2.set(this.v)
-      this.t = t2
-      this.v = v2
-    }
-    this.t[this.n] = t
-    this.v[this.n] = v
-    this.n++
-  }
-
-  /** The pending points as a copy, leaving it empty. */
-  take(id: number): SeriesData {
-    const out = { id, t: this.t.slice(0, this.n), v: this.v.slice(0, this.n) }
-    this.n = 0
-    if (this.t.length > PENDING_KEEP) {
-      this.t = new Float64Array(PENDING_SIZE)
-      this.v = new Float64Array(PENDING_SIZE)
-    }
-    return out
-  }
-}
+/** Room for points between flushes at first; it doubles as traffic needs. */
+const FIRST_POINTS = 1024
+/** Room grown past this by a burst is let go after the flush. */
+const KEEP_POINTS = 65_536
+/** Series slots before the per-series index first grows. */
+const FIRST_SERIES = 1024
 
 /**
  * Collects new points and pushes them to the UI as one batch at most every ~50 ms (or when
@@ -50,13 +16,19 @@ class Pending {
  * nothing, so a headless capture pays nothing for it.
  */
 export class Batcher {
-  private pending = new Map<number, Pending>()
-  /** Series with points since the last flush, in the order they got their first. */
-  private touched: Pending[] = []
-  private touchedIds: number[] = []
-  private flushes = 0
-  private defs: SeriesDef[] = []
+  // The points since the last flush, in arrival order, all series in one log: `at` holds
+  // which of the flush's series (1, 2, ... in the order they got their first point) each is.
+  private at = new Uint32Array(FIRST_POINTS)
+  private t = new Float64Array(FIRST_POINTS)
+  private v = new Float64Array(FIRST_POINTS)
   private points = 0
+  /** Per series id: its number in this flush's order (0: no points yet). */
+  private order = new Uint32Array(FIRST_SERIES)
+  /** Series ids in the order they got their first point since the last flush. */
+  private ids: number[] = []
+  /** Points per series, by its number in that order. */
+  private counts = new Uint32Array(FIRST_SERIES)
+  private defs: SeriesDef[] = []
   private timer: ReturnType<typeof setTimeout> | null = null
   private readonly listeners = new Set<(batch: CaptureBatch) => void>()
   private sendAllDefs = false
@@ -90,17 +62,22 @@ export class Batcher {
 
   add(seriesId: number, t: number, v: number): void {
     if (!this.active) return
-    let p = this.pending.get(seriesId)
-    if (!p) {
-      p = new Pending()
-      this.pending.set(seriesId, p)
+    if (seriesId >= this.order.length) this.order = grown(this.order, seriesId + 1)
+    let k = this.order[seriesId]
+    if (k === 0) {
+      this.ids.push(seriesId)
+      k = this.ids.length
+      this.order[seriesId] = k
+      if (k >= this.counts.length) this.counts = grown(this.counts, k + 1)
     }
-    if (p.n === 0) {
-      this.touched.push(p)
-      this.touchedIds.push(seriesId)
-    }
-    p.push(t, v)
-    if (++this.points >= this.maxPoints) this.flush()
+    this.counts[k]++
+    const n = this.points
+    if (n === this.t.length) this.growPoints()
+    this.at[n] = k
+    this.t[n] = t
+    this.v[n] = v
+    this.points = n + 1
+    if (this.points >= this.maxPoints) this.flush()
     else this.schedule()
   }
 
@@ -113,23 +90,38 @@ export class Batcher {
     if (this.timer) clearTimeout(this.timer)
     this.timer = null
     const topics = this.drainTopics()
-    const idle = this.touched.length === 0 && this.defs.length === 0 && !this.sendAllDefs
+    const idle = this.ids.length === 0 && this.defs.length === 0 && !this.sendAllDefs
     if (idle && topics.length === 0) return
-    const flushes = ++this.flushes
     const batch: CaptureBatch = {
       defs: this.sendAllDefs ? this.allDefs() : this.defs,
-      series: this.touched.map((p, i) => {
-        p.flushed = flushes
-        return p.take(this.touchedIds[i])
-      }),
+      series: this.group(),
       topics
     }
     this.reset()
-    if (flushes % PENDING_IDLE_FLUSHES === 0) {
-      for (const [id, p] of this.pending)
-        if (flushes - p.flushed >= PENDING_IDLE_FLUSHES) this.pending.delete(id)
-    }
     for (const listener of this.listeners) listener(batch)
+  }
+
+  /** The log's points as one {id, t, v} per series, in the order the series got their first. */
+  private group(): SeriesData[] {
+    const series: SeriesData[] = new Array(this.ids.length)
+    const counts = this.counts
+    for (let k = 1; k <= this.ids.length; k++) {
+      series[k - 1] = {
+        id: this.ids[k - 1],
+        t: new Float64Array(counts[k]),
+        v: new Float64Array(counts[k])
+      }
+      counts[k] = 0 // from here on: where the series' next point goes
+    }
+    const { at, t, v } = this
+    for (let i = 0; i < this.points; i++) {
+      const k = at[i]
+      const s = series[k - 1]
+      const j = counts[k]++
+      s.t[j] = t[i]
+      s.v[j] = v[i]
+    }
+    return series
   }
 
   /** Every series changed (history reloaded): drop what is pending; listeners reload. */
@@ -146,15 +138,39 @@ export class Batcher {
     if (!this.timer) this.timer = setTimeout(() => this.flush(), this.intervalMs)
   }
 
+  private growPoints(): void {
+    const size = this.t.length * 2
+    this.at = grown(this.at, size)
+    this.t = grown(this.t, size)
+    this.v = grown(this.v, size)
+  }
+
   private reset(): void {
     if (this.timer) clearTimeout(this.timer)
     this.timer = null
-    for (const p of this.touched) p.n = 0
-    this.touched = []
-    this.touchedIds = []
-    if (!this.active) this.pending = new Map()
-    this.defs = []
+    for (let k = 1; k <= this.ids.length; k++) {
+      this.order[this.ids[k - 1]] = 0
+      this.counts[k] = 0
+    }
+    this.ids = []
     this.points = 0
+    if (!this.active || this.t.length > KEEP_POINTS) {
+      this.at = new Uint32Array(FIRST_POINTS)
+      this.t = new Float64Array(FIRST_POINTS)
+      this.v = new Float64Array(FIRST_POINTS)
+    }
+    if (!this.active) {
+      this.order = new Uint32Array(FIRST_SERIES)
+      this.counts = new Uint32Array(FIRST_SERIES)
+    }
+    this.defs = []
     this.sendAllDefs = false
   }
+}
+
+/** A copy of `array` with room for at least `size` items (doubling, so growth is rare). */
+function grown<A extends Float64Array | Uint32Array>(array: A, size: number): A {
+  const next = new (array.constructor as { new (n: number): A })(Math.max(size, array.length * 2))
+  next.set(array)
+  return next
 }

@@ -28,7 +28,7 @@ import { recentMessages, type KeptMessage } from './recent-messages'
 import { AppError } from '../../../shared/contract'
 import { JournalWriter, type PartIndex } from './journal-writer'
 import { SeriesRegistry, type TopicEntry } from './series-registry'
-import { RingBudget } from './series-ring'
+import { PointLog } from './point-log'
 
 export interface CaptureStoreOptions {
   /** Folder holding one sub-folder per capture. */
@@ -38,7 +38,7 @@ export interface CaptureStoreOptions {
   /** Size at which a journal part is sealed and a new one begun. Default 64 MB. */
   partBytes?: number
   /**
-   * Points kept in memory for the charts, all series together (the chunk filled first goes
+   * Points kept in memory for the charts, all series together (the oldest point goes
    * first). Default 1,000,000: a full snapshot stays near 16 MB.
    */
   ringPoints?: number
@@ -84,6 +84,8 @@ export interface PartDamage {
  */
 export class CaptureStore {
   readonly registry: SeriesRegistry
+  /** The recent points of every series, for the charts. */
+  readonly points: PointLog
   readonly batcher: Batcher
   private captures: StoredCapture[] = []
   private active: { capture: StoredCapture; writer: JournalWriter } | null = null
@@ -104,13 +106,8 @@ export class CaptureStore {
     this.payloadBytes = options.payloadBytes ?? 1024 * 1024
     this.partBytes = options.partBytes ?? 64 * 1024 * 1024
     this.notice = options.notice ?? (() => {})
-    const ringPoints = options.ringPoints ?? 1_000_000
-    const rings = new RingBudget(ringPoints)
-    this.registry = new SeriesRegistry(ringPoints, (def) => {
-      // Every series' ring counts against the one budget.
-      this.registry.rings.get(def.id)!.share(rings)
-      this.batcher.addDef(def)
-    })
+    this.points = new PointLog(options.ringPoints ?? 1_000_000)
+    this.registry = new SeriesRegistry((def) => this.batcher.addDef(def))
     this.batcher = new Batcher(
       () => this.registry.allDefs(),
       () => this.drainTopics()
@@ -177,12 +174,13 @@ export class CaptureStore {
     )
     const values = row.values
     const t = row.t
-    const batcher = this.batcher
+    const { batcher, points } = this
+    const ids = slot.seriesIds
     for (let i = 0; i < values.length; i++) {
       const v = values[i]
       if (v !== v) continue // NaN: a missing value
-      slot.rings[i].push(t, v)
-      batcher.add(slot.seriesIds[i], t, v)
+      points.push(ids[i], t, v)
+      batcher.add(ids[i], t, v)
     }
     return undefined
   }
@@ -302,7 +300,7 @@ export class CaptureStore {
       defs,
       series: defs.map((d) => ({
         id: d.id,
-        ...this.registry.rings.get(d.id)!.copy(fromMs, toMs, maxPoints)
+        ...this.points.copy(d.id, fromMs, toMs, maxPoints)
       })),
       topics: this.registry.topicStats()
     }
@@ -458,17 +456,19 @@ export class CaptureStore {
   async reloadHistory(): Promise<void> {
     this.flush()
     this.registry.clear()
+    this.points.clear()
     this.dirtyTopics = []
     this.batcher.restart()
     await this.loadHistory()
   }
 
-  /** Refills the in-memory rings from the newest parts so charts show earlier data at once. */
+  /** Refills the in-memory points from the newest parts so charts show earlier data at once. */
   private async loadHistory(): Promise<void> {
     await loadRecentParts(
       this.captures,
       this.registry,
-      (this.options.ringPoints ?? 1_000_000) * 2,
+      this.points,
+      this.points.capacity * 2,
       (ref, damage) => this.recordDamage(ref, damage)
     )
   }

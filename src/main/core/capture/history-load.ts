@@ -1,17 +1,20 @@
 // The chart data in memory refilled from the journal: the newest parts, up to a number of
-// messages, read into the series rings (at start, and after a capture is decoded again).
+// messages, read oldest first into the point log (at start, and after a capture is decoded
+// again), so the newest points are the ones it keeps.
 import * as path from 'node:path'
 import { parseDecimal } from '../decode/number-text'
 import type { StoredCapture } from './capture-catalog'
 import type { JournalPartRef, PartDamage } from './capture-store'
 import { partFileName } from './journal-format'
 import { readPart, type PartScan } from './journal-reader'
+import type { PointLog } from './point-log'
 import type { SeriesRegistry, TopicEntry } from './series-registry'
 
-/** Reads the newest parts holding about `messages` messages into the registry's rings. */
+/** Reads the newest parts holding about `messages` messages into the registry and `points`. */
 export async function loadRecentParts(
   captures: readonly StoredCapture[],
   registry: SeriesRegistry,
+  points: PointLog,
   messages: number,
   onDamage: (ref: JournalPartRef, damage: PartDamage) => void
 ): Promise<void> {
@@ -33,13 +36,17 @@ export async function loadRecentParts(
       crc: index.crc,
       index
     }
-    const scan = await loadPart(ref, registry)
+    const scan = await loadPart(ref, registry, points)
     if (ref.crc !== undefined && !scan.whole)
       onDamage(ref, { ...scan.damage, messages: scan.messages })
   }
 }
 
-function loadPart(ref: JournalPartRef, registry: SeriesRegistry): Promise<PartScan> {
+function loadPart(
+  ref: JournalPartRef,
+  registry: SeriesRegistry,
+  points: PointLog
+): Promise<PartScan> {
   const topics = new Map<number, TopicEntry>()
   const fieldSets = new Map<number, { names: readonly string[]; units: readonly string[] }>()
   return readPart(
@@ -53,12 +60,13 @@ function loadPart(ref: JournalPartRef, registry: SeriesRegistry): Promise<PartSc
         if (!entry || !set) return
         const slot = registry.slot(entry, set.names, set.units)
         if (typeof slot === 'string') return
+        const ids = slot.seriesIds
         let from = start
         let column = 0
         for (let i = start; i <= end; i++) {
           if (i !== end && buf[i] !== 44) continue
           const v = parseDecimal(buf, from, i)
-          if (v === v && column < slot.rings.length) slot.rings[column].push(t, v)
+          if (v === v && column < ids.length) points.push(ids[column], t, v)
           column++
           from = i + 1
         }

@@ -1,20 +1,13 @@
 import type { SeriesDef, TopicStat } from '../../../shared/types'
 import type { FieldSetDef, TopicDef } from './journal-format'
-import { SeriesRing } from './series-ring'
 import { fmtCount, MAX_FIELD_SETS_PER_TOPIC, MAX_FIELDS_PER_TOPIC } from '../limits'
-
-/**
- * Points a new series' ring starts with: a topic with many fields, or a broker with 100,000
- * topics, must not cost much before the points arrive (the ring doubles as they do).
- */
-const RING_START_POINTS = 8
 
 /** What the hot path needs for one distinct list of fields on one topic. */
 export interface FieldSlot {
   fields: readonly string[]
   fieldSet: FieldSetDef
+  /** Also where its points go in the capture store's PointLog. */
   seriesIds: number[]
-  rings: SeriesRing[]
 }
 
 export interface TopicEntry {
@@ -50,7 +43,7 @@ function sameFields(a: readonly string[], b: readonly string[]): boolean {
 }
 
 /**
- * Every topic and series seen in this run, with ids, units and the in-memory rings.
+ * Every topic and series seen in this run, with ids and units (the points are in PointLog).
  * Ids are per run; the journal repeats definitions in each part, so they need not be stable.
  * A broker may carry 100,000 topics: what is kept per topic is a few small objects, keyed by
  * the topic string itself (no key built per topic or per series).
@@ -59,16 +52,12 @@ export class SeriesRegistry {
   /** Per connection, per topic. */
   private readonly topics = new Map<string, Map<string, TopicEntry>>()
   private readonly defsById = new Map<number, SeriesDef>()
-  readonly rings = new Map<number, SeriesRing>()
   private readonly unitLists = new Map<string, readonly string[]>()
   private nextTopicId = 1
   private nextFieldSetId = 1
   private nextSeriesId = 1
 
-  constructor(
-    private readonly ringPoints: number,
-    private readonly onNewSeries: (def: SeriesDef) => void
-  ) {}
+  constructor(private readonly onNewSeries: (def: SeriesDef) => void) {}
 
   topic(
     connection: string,
@@ -133,8 +122,7 @@ export class SeriesRegistry {
           names: Object.isFrozen(fields) ? fields : [...fields],
           units: this.sharedUnits(unitList)
         },
-        seriesIds,
-        rings: seriesIds.map((id) => this.rings.get(id)!)
+        seriesIds
       }
       if (!entry.firstSlot) entry.firstSlot = slot
       else (entry.slots ??= new Map()).set(fields.join('\u0000'), slot)
@@ -169,7 +157,6 @@ export class SeriesRegistry {
   clear(): void {
     this.topics.clear()
     this.defsById.clear()
-    this.rings.clear()
   }
 
   topicStats(): TopicStat[] {
@@ -211,7 +198,6 @@ export class SeriesRegistry {
       if (entry.seriesByField) entry.seriesByField.set(field, def)
       else if (entry.series.length > LINEAR_FIELDS)
         entry.seriesByField = new Map(entry.series.map((d) => [d.field, d]))
-      this.rings.set(def.id, new SeriesRing(this.ringPoints, RING_START_POINTS))
       this.onNewSeries(def)
     }
     return def

@@ -62,6 +62,52 @@ describe('Batcher', () => {
     expect(batches.length).toBeLessThan(40)
   })
 
+  it('groups interleaved points by series, in the order the series got their first point', () => {
+    const batcher = new Batcher(() => [], noTopics, 10_000)
+    const batches: CaptureBatch[] = []
+    const unsubscribe = batcher.subscribe((b) => batches.push(b))
+    const adds: [number, number][] = [
+      [30, 1],
+      [7, 2],
+      [30, 3],
+      [100_000, 4],
+      [7, 5],
+      [30, 6]
+    ]
+    for (const [id, t] of adds) batcher.add(id, t, -t)
+    batcher.flush()
+    expect(batches).toHaveLength(1)
+    expect(batches[0].series.map((s) => [s.id, Array.from(s.t), Array.from(s.v)])).toEqual([
+      [30, [1, 3, 6], [-1, -3, -6]],
+      [7, [2, 5], [-2, -5]],
+      [100_000, [4], [-4]]
+    ])
+    // The next batch starts afresh: a new order, only new points.
+    batcher.add(7, 10, 0)
+    batcher.add(30, 11, 0)
+    batcher.flush()
+    expect(batches[1].series.map((s) => [s.id, Array.from(s.t)])).toEqual([
+      [7, [10]],
+      [30, [11]]
+    ])
+    unsubscribe()
+  })
+
+  it('sends one point each for 100,000 series in one batch', () => {
+    const batcher = new Batcher(() => [], noTopics, 10_000)
+    const batches: CaptureBatch[] = []
+    const unsubscribe = batcher.subscribe((b) => batches.push(b))
+    for (let id = 100_000; id >= 1; id--) batcher.add(id, id, id / 2)
+    batcher.flush()
+    const series = batches[0].series
+    expect(series).toHaveLength(100_000)
+    expect(
+      series.every((s, i) => s.id === 100_000 - i && s.t[0] === s.id && s.v[0] === s.id / 2)
+    ).toBe(true)
+    expect(series.every((s) => s.t.length === 1 && s.v.length === 1)).toBe(true)
+    unsubscribe()
+  })
+
   it('flushes early, without waiting for the timer, when the size cap is reached', () => {
     const batcher = new Batcher(() => [], noTopics, 10_000, 100)
     const batches: CaptureBatch[] = []
@@ -149,7 +195,7 @@ describe('Batcher', () => {
   })
 
   it('keeps every point across hundreds of flushes, with series going quiet and coming back', () => {
-    // Its per-series arrays are kept between batches and let go after a while without points.
+    // Its one log of points is kept between batches, and let go of after a burst grew it.
     const batcher = new Batcher(() => [], noTopics, 10_000)
     const batches: CaptureBatch[] = []
     const unsubscribe = batcher.subscribe((b) => batches.push(b))
