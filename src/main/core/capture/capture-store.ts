@@ -30,6 +30,9 @@ import { JournalWriter, type PartIndex } from './journal-writer'
 import { SeriesRegistry, type TopicEntry } from './series-registry'
 import { PointLog } from './point-log'
 
+/** The chart points kept in memory by default. */
+export const DEFAULT_RING_POINTS = 800_000
+
 export interface CaptureStoreOptions {
   /** Folder holding one sub-folder per capture. */
   dir: string
@@ -39,7 +42,7 @@ export interface CaptureStoreOptions {
   partBytes?: number
   /**
    * Points kept in memory for the charts, all series together (the oldest point goes
-   * first). Default 1,000,000: a full snapshot stays near 16 MB.
+   * first). Default 800,000: 16 MB in memory (a point is 20 bytes in the log).
    */
   ringPoints?: number
   /** How often buffered records are written to the journal. Default 200 ms. */
@@ -106,7 +109,7 @@ export class CaptureStore {
     this.payloadBytes = options.payloadBytes ?? 1024 * 1024
     this.partBytes = options.partBytes ?? 64 * 1024 * 1024
     this.notice = options.notice ?? (() => {})
-    this.points = new PointLog(options.ringPoints ?? 1_000_000)
+    this.points = new PointLog(options.ringPoints ?? DEFAULT_RING_POINTS)
     this.registry = new SeriesRegistry((def) => this.batcher.addDef(def))
     this.batcher = new Batcher(
       () => this.registry.allDefs(),
