@@ -1,28 +1,34 @@
 // The last messages of every topic, in one memory budget for all topics together: records
-// are appended to fixed-size byte chunks, and when the budget is reached the oldest chunk goes
-// (the oldest messages first, whatever their topic). No object per message is kept, so the
-// budget is the memory used, and a busy broker makes no garbage for the collector here.
-// A topic keeps at most `perTopic` records: older ones are dead, and a chunk holding only dead
-// records is let go as soon as it is the oldest, so a long run with few topics does not fill
-// the budget with messages nobody can list.
-//
-// A record: [u32 length][u32 topic][f64 at][f64 previous record of the topic]
-//           [f64 next record of the topic, -1 while it is the newest][u32 payload length]
-//           [u32 flags: QoS, retain, dup in the low 4 bits, properties length above]
-//           [properties][payload], padded to 8 bytes. Positions are absolute (bytes appended
-// since start), so a position below the oldest chunk's start names a message that is gone; a
-// message's seq is its position in 8-byte units after the first seq, unique and increasing.
+// (history-record.ts) are appended to byte chunks, and when the budget is reached the oldest
+// chunk goes (the oldest messages first, whatever their topic). No object per message is
+// kept, so the budget is the memory used, and a busy broker makes no garbage here.
+// A topic keeps at most `perTopic` records; older ones are dead. A chunk that is mostly dead
+// when it is the oldest has its few kept records moved to the newest chunk and goes, so a
+// long run keeps about what can be listed, not the whole budget, even when a quiet topic's
+// last messages sit among millions of others.
+// Positions are absolute (bytes appended since start); each topic's records are linked both
+// ways, newest to oldest, so a record can move without its topic losing its order.
 import type { MessageProps } from '../../../shared/topic-types'
+import {
+  align4,
+  AT,
+  DEAD,
+  encodeProps,
+  FLAGS,
+  flagsWord,
+  HEADER,
+  LENGTH,
+  MAX_PROPS,
+  NEXT,
+  PAYLOAD_LENGTH,
+  PREV,
+  readRecord,
+  SEQ,
+  TOPIC,
+  type KeptMessage
+} from './history-record'
 
-export interface KeptMessage {
-  seq: number
-  at: number
-  qos: 0 | 1 | 2
-  retain: boolean
-  dup: boolean
-  payload: Uint8Array
-  props: MessageProps | null
-}
+export type { KeptMessage } from './history-record'
 
 /**
  * Where the inspector reads a topic's messages. Memory here; a journal-backed source (the
@@ -36,15 +42,10 @@ export interface MessageSource {
   kept(topicId: number): number
 }
 
-const HEADER = 40
-/** Properties longer than this (as JSON) do not fit their 28 bits: the message is not kept. */
-const MAX_PROPS = 2 ** 28 - 1
 /** Chunks are this size (a budget is used in chunks of it: small budgets get smaller ones). */
 export const CHUNK_BYTES = 1024 * 1024
-/** Where a record keeps the position of its topic's next record. */
-const NEXT = 24
-const RETAIN = 1
-const DUP = 2
+/** An oldest chunk whose kept bytes are at most this share of it is emptied and let go. */
+const MOSTLY_DEAD = 0.125
 
 interface Chunk {
   /** Absolute position of byte 0. */
@@ -53,41 +54,18 @@ interface Chunk {
   view: DataView
   /** Bytes written. */
   used: number
-  /** Records in it that their topic still keeps. */
+  /** Records in it that their topic still keeps, and their bytes. */
   live: number
-}
-
-const encoder = new TextEncoder()
-const decoder = new TextDecoder()
-
-function align8(n: number): number {
-  return (n + 7) & ~7
-}
-
-/** MQTT 5 properties as JSON bytes (correlation data as an array of bytes). */
-function encodeProps(props: MessageProps | null): Uint8Array | null {
-  if (!props) return null
-  const plain = props.correlationData
-    ? { ...props, correlationData: Array.from(props.correlationData) }
-    : props
-  return encoder.encode(JSON.stringify(plain))
-}
-
-function decodeProps(bytes: Uint8Array): MessageProps {
-  const raw = JSON.parse(decoder.decode(bytes)) as Omit<MessageProps, 'correlationData'> & {
-    correlationData?: number[]
-  }
-  const { correlationData, ...rest } = raw
-  return correlationData ? { ...rest, correlationData: Uint8Array.from(correlationData) } : rest
+  liveBytes: number
 }
 
 export class MessageHistory implements MessageSource {
   private chunks: Chunk[] = []
-  /** Per topic id: absolute position of its newest record, -1 for none. */
+  /** Per topic id: absolute positions of its newest and oldest kept records, and how many. */
   private latestAt = new Float64Array(1024).fill(-1)
-  /** Per topic id: absolute position of its oldest kept record, and how many it keeps. */
   private oldestAt = new Float64Array(1024).fill(-1)
   private counts = new Uint32Array(1024)
+  private nextSeq: number
   private end = 0
   private dropped = 0
 
@@ -95,8 +73,10 @@ export class MessageHistory implements MessageSource {
     private budget: number,
     private perTopic: number,
     /** The first message's seq (the inspector numbers earlier runs' messages below it). */
-    private readonly firstSeq = 1
-  ) {}
+    firstSeq = 1
+  ) {
+    this.nextSeq = firstSeq
+  }
 
   /** Bytes held (whole chunks: what the budget limits). */
   get usedBytes(): number {
@@ -128,69 +108,65 @@ export class MessageHistory implements MessageSource {
     payload: Uint8Array,
     props: MessageProps | null
   ): void {
+    const seq = this.nextSeq++
     const propBytes = encodeProps(props)
     const propLength = propBytes ? propBytes.byteLength : 0
-    const length = align8(HEADER + propLength + payload.byteLength)
+    const length = align4(HEADER + propLength + payload.byteLength)
     if (length > this.budget || propLength > MAX_PROPS) return // not kept: larger than the budget
     const chunk = this.room(length)
     if (!chunk) return
     const p = chunk.used
     const v = chunk.view
-    v.setUint32(p, length, true)
-    v.setUint32(p + 4, topicId, true)
-    v.setFloat64(p + 8, at, true)
-    v.setFloat64(p + 16, this.latestOf(topicId), true)
-    v.setFloat64(p + NEXT, -1, true)
-    v.setUint32(p + 32, payload.byteLength, true)
-    const flags = qos | (retain ? RETAIN << 2 : 0) | (dup ? DUP << 2 : 0)
-    v.setUint32(p + 36, (flags | (propLength << 4)) >>> 0, true)
+    v.setUint32(p + LENGTH, length, true)
+    v.setUint32(p + TOPIC, topicId, true)
+    v.setFloat64(p + SEQ, seq, true)
+    v.setFloat64(p + AT, at, true)
+    v.setUint32(p + PAYLOAD_LENGTH, payload.byteLength, true)
+    v.setUint32(p + FLAGS, flagsWord(qos, retain, dup, propLength), true)
     if (propBytes) chunk.bytes.set(propBytes, p + HEADER)
     chunk.bytes.set(payload, p + HEADER + propLength)
-    const pos = chunk.base + p
     chunk.used += length
-    chunk.live++
     this.end = chunk.base + chunk.used
     this.grow(topicId)
-    if (this.counts[topicId] > 0) this.setNext(this.latestAt[topicId], pos)
-    else this.oldestAt[topicId] = pos
-    this.latestAt[topicId] = pos
-    this.counts[topicId]++
+    this.link(topicId, chunk, p)
     if (this.counts[topicId] > this.perTopic) this.forgetOldest(topicId)
-    this.dropDeadChunks()
+    this.reclaim()
   }
 
   list(topicId: number, limit: number, beforeSeq?: number): KeptMessage[] {
     const out: KeptMessage[] = []
-    let walked = 0
     const count = this.kept(topicId)
-    for (let pos = this.latestOf(topicId); walked < count; walked++) {
-      const r = this.at(pos)
-      if (beforeSeq === undefined || r.seq < beforeSeq) {
-        out.push(this.read(r.chunk, r.offset))
+    let pos = this.latestOf(topicId)
+    for (let walked = 0; walked < count; walked++) {
+      const c = this.chunkOf(pos)
+      const p = pos - c.base
+      if (beforeSeq === undefined || c.view.getFloat64(p + SEQ, true) < beforeSeq) {
+        out.push(readRecord(c.bytes, c.view, p))
         if (out.length >= limit) break
       }
-      pos = r.prev
+      pos = c.view.getFloat64(p + PREV, true)
     }
     return out
   }
 
   get(topicId: number, seq: number): KeptMessage | undefined {
-    let walked = 0
     const count = this.kept(topicId)
-    for (let pos = this.latestOf(topicId); walked < count; walked++) {
-      const r = this.at(pos)
-      if (r.seq === seq) return this.read(r.chunk, r.offset)
-      if (r.seq < seq) return undefined
-      pos = r.prev
+    let pos = this.latestOf(topicId)
+    for (let walked = 0; walked < count; walked++) {
+      const c = this.chunkOf(pos)
+      const p = pos - c.base
+      const s = c.view.getFloat64(p + SEQ, true)
+      if (s === seq) return readRecord(c.bytes, c.view, p)
+      if (s < seq) return undefined
+      pos = c.view.getFloat64(p + PREV, true)
     }
     return undefined
   }
 
   latest(topicId: number): KeptMessage | undefined {
     if (this.kept(topicId) === 0) return undefined
-    const pos = this.latestOf(topicId)
-    const r = this.at(pos)
-    return this.read(r.chunk, r.offset)
+    const c = this.chunkOf(this.latestAt[topicId])
+    return readRecord(c.bytes, c.view, this.latestAt[topicId] - c.base)
   }
 
   kept(topicId: number): number {
@@ -203,7 +179,7 @@ export class MessageHistory implements MessageSource {
     for (let id = 0; id < this.counts.length; id++)
       while (this.counts[id] > perTopic) this.forgetOldest(id)
     while (this.chunks.length > 0 && this.usedBytes > this.budget) this.dropOldest()
-    this.dropDeadChunks()
+    this.reclaim()
   }
 
   private chunkBytes(): number {
@@ -218,52 +194,113 @@ export class MessageHistory implements MessageSource {
     while (this.chunks.length > 0 && this.usedBytes + size > this.budget) this.dropOldest()
     if (size > this.budget) return null
     const bytes = new Uint8Array(size)
-    const chunk: Chunk = {
+    const previous = this.chunks[this.chunks.length - 1]
+    this.chunks.push({
       // A new chunk starts where the last one's written part ended: its unused tail is skipped.
-      base: last ? last.base + last.used : this.end,
+      base: previous ? previous.base + previous.used : this.end,
       bytes,
       view: new DataView(bytes.buffer),
       used: 0,
-      live: 0
-    }
-    this.chunks.push(chunk)
-    return chunk
+      live: 0,
+      liveBytes: 0
+    })
+    return this.chunks[this.chunks.length - 1]
   }
 
-  /** Drops the oldest chunk: its records still kept go from their topics' oldest end. */
-  private dropOldest(): void {
-    const chunk = this.chunks.shift()!
-    this.dropped++
-    for (let p = 0; p < chunk.used && chunk.live > 0;) {
-      const v = chunk.view
-      const topicId = v.getUint32(p + 4, true)
-      if (this.oldestAt[topicId] === chunk.base + p) {
-        chunk.live--
-        this.counts[topicId]--
-        this.oldestAt[topicId] = this.counts[topicId] > 0 ? v.getFloat64(p + NEXT, true) : -1
-      }
-      p += v.getUint32(p, true)
-    }
+  /** Makes the record at `p` of `chunk` its topic's newest. */
+  private link(topicId: number, chunk: Chunk, p: number): void {
+    const pos = chunk.base + p
+    const newest = this.counts[topicId] > 0 ? this.latestAt[topicId] : -1
+    chunk.view.setFloat64(p + PREV, newest, true)
+    chunk.view.setFloat64(p + NEXT, -1, true)
+    if (newest >= 0) this.setLink(newest, NEXT, pos)
+    else this.oldestAt[topicId] = pos
+    this.latestAt[topicId] = pos
+    this.counts[topicId]++
+    chunk.live++
+    chunk.liveBytes += chunk.view.getUint32(p + LENGTH, true)
   }
 
-  /** The topic's oldest kept record is no longer kept (its bytes stay until its chunk goes). */
+  /** The record at `p` of `chunk` is no longer kept: its topic's list closes over it. */
+  private unlink(chunk: Chunk, p: number): void {
+    const v = chunk.view
+    const topicId = v.getUint32(p + TOPIC, true)
+    const pos = chunk.base + p
+    const prev = v.getFloat64(p + PREV, true)
+    const next = v.getFloat64(p + NEXT, true)
+    if (this.oldestAt[topicId] === pos) this.oldestAt[topicId] = next
+    else this.setLink(prev, NEXT, next)
+    if (this.latestAt[topicId] === pos) this.latestAt[topicId] = prev
+    else this.setLink(next, PREV, prev)
+    this.counts[topicId]--
+    v.setUint32(p + FLAGS, v.getUint32(p + FLAGS, true) | DEAD, true)
+    chunk.live--
+    chunk.liveBytes -= v.getUint32(p + LENGTH, true)
+  }
+
   private forgetOldest(topicId: number): void {
     const pos = this.oldestAt[topicId]
     const chunk = this.chunkOf(pos)
-    chunk.live--
-    this.counts[topicId]--
-    this.oldestAt[topicId] =
-      this.counts[topicId] > 0 ? chunk.view.getFloat64(pos - chunk.base + NEXT, true) : -1
+    this.unlink(chunk, pos - chunk.base)
   }
 
-  /** Lets go of the oldest chunks while they hold no kept record (never the one written to). */
-  private dropDeadChunks(): void {
-    while (this.chunks.length > 1 && this.chunks[0].live === 0) this.chunks.shift()
+  /** Drops the oldest chunk to meet the budget: its kept records go with it. */
+  private dropOldest(): void {
+    const chunk = this.chunks[0]
+    this.dropped++
+    this.forEachKept(chunk, (p) => this.unlink(chunk, p))
+    this.chunks.shift()
   }
 
-  private setNext(pos: number, next: number): void {
+  /**
+   * Lets go of the oldest chunks while they keep nothing, or little: that little is moved to
+   * the newest chunk first (only when it fits without dropping anything for the budget).
+   */
+  private reclaim(): void {
+    while (this.chunks.length > 1) {
+      const oldest = this.chunks[0]
+      if (oldest.live > 0) {
+        if (this.chunks.length < 3 || oldest.liveBytes > oldest.used * MOSTLY_DEAD) return
+        if (this.usedBytes + this.chunkBytes() > this.budget) return
+        this.forEachKept(oldest, (p) => this.move(oldest, p))
+      }
+      this.chunks.shift()
+    }
+  }
+
+  /** Copies a kept record to the newest chunk; its topic's links follow it. */
+  private move(from: Chunk, p: number): void {
+    const v = from.view
+    const length = v.getUint32(p + LENGTH, true)
+    const to = this.room(length)!
+    const q = to.used
+    to.bytes.set(from.bytes.subarray(p, p + length), q)
+    to.used += length
+    this.end = to.base + to.used
+    const topicId = v.getUint32(p + TOPIC, true)
+    const oldPos = from.base + p
+    const pos = to.base + q
+    const prev = v.getFloat64(p + PREV, true)
+    const next = v.getFloat64(p + NEXT, true)
+    if (this.oldestAt[topicId] === oldPos) this.oldestAt[topicId] = pos
+    else this.setLink(prev, NEXT, pos)
+    if (this.latestAt[topicId] === oldPos) this.latestAt[topicId] = pos
+    else this.setLink(next, PREV, pos)
+    from.live--
+    from.liveBytes -= length
+    to.live++
+    to.liveBytes += length
+  }
+
+  private forEachKept(chunk: Chunk, visit: (p: number) => void): void {
+    const v = chunk.view
+    for (let p = 0; p < chunk.used && chunk.live > 0; p += v.getUint32(p + LENGTH, true))
+      if ((v.getUint32(p + FLAGS, true) & DEAD) === 0) visit(p)
+  }
+
+  private setLink(pos: number, field: number, to: number): void {
     const chunk = this.chunkOf(pos)
-    chunk.view.setFloat64(pos - chunk.base + NEXT, next, true)
+    chunk.view.setFloat64(pos - chunk.base + field, to, true)
   }
 
   private chunkOf(pos: number): Chunk {
@@ -276,39 +313,6 @@ export class MessageHistory implements MessageSource {
       else hi = mid - 1
     }
     return this.chunks[lo]
-  }
-
-  private at(pos: number): { chunk: Chunk; offset: number; seq: number; prev: number } {
-    const chunk = this.chunkOf(pos)
-    const offset = pos - chunk.base
-    return {
-      chunk,
-      offset,
-      seq: this.seqOf(pos),
-      prev: chunk.view.getFloat64(offset + 16, true)
-    }
-  }
-
-  private read(chunk: Chunk, p: number): KeptMessage {
-    const v = chunk.view
-    const word = v.getUint32(p + 36, true)
-    const flags = word & 15
-    const propLength = word >>> 4
-    const payloadLength = v.getUint32(p + 32, true)
-    const start = p + HEADER + propLength
-    return {
-      seq: this.seqOf(chunk.base + p),
-      at: v.getFloat64(p + 8, true),
-      qos: (flags & 3) as 0 | 1 | 2,
-      retain: ((flags >> 2) & RETAIN) !== 0,
-      dup: ((flags >> 2) & DUP) !== 0,
-      payload: chunk.bytes.slice(start, start + payloadLength),
-      props: propLength ? decodeProps(chunk.bytes.subarray(p + HEADER, start)) : null
-    }
-  }
-
-  private seqOf(pos: number): number {
-    return this.firstSeq + pos / 8
   }
 
   private latestOf(topicId: number): number {

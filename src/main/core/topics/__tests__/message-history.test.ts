@@ -80,11 +80,56 @@ describe('the kept message history', () => {
     // A long run on few topics: each keeps its last 100, far less than the budget holds.
     const h = new MessageHistory(64 * 1024 * KB, 100)
     for (let i = 0; i < 200_000; i++) h.add(i % 5, i, 0, false, false, bytes(60), null)
-    const record = 40 + 64
+    const record = 48 + 60
     expect(h.usedBytes).toBeLessThanOrEqual(5 * 100 * record + 2 * 1024 * KB)
     expect(h.droppedChunks).toBe(0) // gone because unlisted, not to meet the budget
     expect(keptAts(h, 5)).toEqual(Array.from({ length: 500 }, (_, i) => 199_500 + i))
     expect([0, 1, 2, 3, 4].map((t) => h.kept(t))).toEqual([100, 100, 100, 100, 100])
+  })
+
+  it('a quiet topic’s last messages move on instead of holding back the chunks around them', () => {
+    const h = new MessageHistory(64 * 1024 * KB, 100)
+    // A retained-config style topic: a few messages at the start, then silence.
+    for (let i = 0; i < 5; i++)
+      h.add(99, i, 1, i === 4, false, bytes(30, i + 1), { contentType: `v${i}` })
+    const before = h.list(99, 10)
+    for (let i = 0; i < 200_000; i++) h.add(i % 5, 100 + i, 0, false, false, bytes(60), null)
+    // Without moving them, the first chunk would stay and with it every later one.
+    expect(h.usedBytes).toBeLessThanOrEqual(2 * 5 * 100 * (48 + 60) + 3 * 1024 * KB)
+    const after = h.list(99, 10)
+    expect(after).toEqual(before)
+    expect(after.map((m) => [m.at, m.payload[0], m.props?.contentType])).toEqual(
+      [4, 3, 2, 1, 0].map((i) => [i, i + 1, `v${i}`])
+    )
+    expect(h.get(99, before[2].seq)).toEqual(before[2])
+    expect(h.list(99, 10, before[1].seq)).toEqual(before.slice(2))
+    expect(h.latest(99)).toEqual(before[0])
+  })
+
+  it('keeps each topic’s order and count as messages move and chunks go for the budget', () => {
+    const h = new MessageHistory(8 * 1024 * KB, 100)
+    const check = (): void => {
+      for (const t of [99, 0, 49]) {
+        const listed = h.list(t, 1e6)
+        expect(listed.length).toBe(h.kept(t))
+        const seqs = listed.map((m) => m.seq)
+        expect(seqs).toEqual([...seqs].sort((a, b) => b - a))
+      }
+    }
+    for (let round = 0; round < 40; round++) {
+      h.add(99, round, 0, false, false, bytes(20, round), null) // quiet: one message a round
+      for (let i = 0; i < 2000; i++)
+        h.add(i % 50, round * 10_000 + i, 0, false, false, bytes(60), null)
+      check()
+    }
+    expect(h.list(99, 100).map((m) => m.payload[0])).toEqual(
+      Array.from({ length: 40 }, (_, i) => 39 - i)
+    )
+    h.setLimits(512 * KB, 100) // chunks holding moved messages now go for the budget
+    expect(h.droppedChunks).toBeGreaterThan(0)
+    check()
+    expect(h.usedBytes).toBeLessThanOrEqual(512 * KB)
+    expect(h.list(0, 1).map((m) => m.at)).toEqual([39 * 10_000 + 1950])
   })
 
   it('counts what each topic keeps as chunks go to meet the budget', () => {
