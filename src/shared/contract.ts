@@ -81,7 +81,9 @@ export const invokeContract = {
       .object({
         fromMs: z.number().finite().optional(),
         toMs: z.number().finite().optional(),
-        maxPointsPerSeries: z.number().int().min(1).max(10_000_000).optional()
+        maxPointsPerSeries: z.number().int().min(1).max(10_000_000).optional(),
+        // Only these series (a chart picked them): their defs and points, no topic counters.
+        seriesIds: z.array(z.number().int().min(0)).max(10_000).optional()
       })
       .optional(),
     res: type<HistorySnapshot>()

@@ -24,6 +24,7 @@ import { startSimulatedSensors, type SimulatedSensors } from './demo/simulated-s
 import type { SettingsBackend } from './settings/settings-backend'
 import { SettingsService } from './settings/settings-service'
 import type { SecretStore } from './settings/secret-store'
+import { seriesSnapshot } from './series-snapshot'
 import { setupTopics, type TopicsFeature } from './topics'
 import { setupStore, type StoreFeature } from './store'
 import type { StoreDeps } from './store/store-service'
@@ -283,7 +284,9 @@ export class MonitorCore {
         )
       }),
       'capture:snapshot': async (req) =>
-        this.store.snapshot(req?.fromMs, req?.toMs, req?.maxPointsPerSeries),
+        req?.seriesIds
+          ? seriesSnapshot(this.store.registry, req.seriesIds, req)
+          : this.store.snapshot(req?.fromMs, req?.toMs, req?.maxPointsPerSeries),
       'capture:list': async () => this.store.list(),
       'capture:new': async () => {
         this.store.startCapture()
