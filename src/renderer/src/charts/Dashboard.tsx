@@ -58,7 +58,12 @@ export function Dashboard({ store, api, savedLayout, layoutLoaded, readOnly, pic
   const [saveError, setSaveError] = useState('')
   // A picked series' recent points could not be loaded: say so (the live ones still come).
   const [loadError, setLoadError] = useState('')
-  useEffect(() => store.onData(() => setLoadError(store.loadError)), [store])
+  useEffect(() => {
+    let shown = ''
+    return store.onData(() => {
+      if (store.loadError !== shown) setLoadError((shown = store.loadError))
+    })
+  }, [store])
   const saveTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined)
   // The saved layout is taken once, when the settings first arrive; a bad one is ignored.
   if (layoutLoaded && !adopted) {
