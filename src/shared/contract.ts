@@ -35,6 +35,7 @@ import type {
   AppInfo,
   CaptureBatch,
   CaptureInfo,
+  CaptureSummary,
   CaptureProgress,
   ConnectCheck,
   ConnectionStatus,
@@ -89,6 +90,9 @@ export const invokeContract = {
     res: type<HistorySnapshot>()
   },
   'capture:list': { req: none, res: type<CaptureInfo[]>() },
+  // For a panel that refreshes now and then: a broker with 100,000 topics makes their names
+  // megabytes, which only the export dialog needs.
+  'capture:summaries': { req: none, res: type<CaptureSummary[]>() },
   'capture:new': { req: none, res: type<CaptureInfo[]>() },
   'capture:delete': {
     req: z.object({ captureId: z.string().min(1).max(100) }),

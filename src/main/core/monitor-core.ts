@@ -288,6 +288,8 @@ export class MonitorCore {
           ? seriesSnapshot(this.store.registry, req.seriesIds, req)
           : this.store.snapshot(req?.fromMs, req?.toMs, req?.maxPointsPerSeries),
       'capture:list': async () => this.store.list(),
+      'capture:summaries': async () =>
+        this.store.list().map(({ topics: _topics, fields: _fields, ...summary }) => summary),
       'capture:new': async () => {
         this.store.startCapture()
         return this.store.list()

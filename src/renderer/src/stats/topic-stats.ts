@@ -71,10 +71,16 @@ export class TopicStatsStore {
         this.byNameCache = null
         continue
       }
-      const added = Math.max(0, s.messages - row.stat.messages)
+      const old = row.stat
+      const added = Math.max(0, s.messages - old.messages)
       row.rate = decayedRate(row.rate, row.at, now) + (added * 1000) / RATE_WINDOW_MS
       row.at = now
-      row.stat = s
+      // Copied into the row's own record: the batch's records (and their strings, mostly the
+      // same as before) die young instead of each surviving into the old generation.
+      old.messages = s.messages
+      old.errors = s.errors
+      if (s.lastError !== old.lastError) old.lastError = s.lastError
+      if (s.format !== old.format) old.format = s.format
     }
     this.version++
     this.updatedAt = now
