@@ -70,6 +70,8 @@ function chartDom(host: HTMLElement) {
 
 function ourChart(host: HTMLElement, d: Data, marks: number[] = []) {
   const store = new SeriesStore()
+  // Charted before the points come, as a chart's series are: the store keeps their points.
+  store.watch(d.v.map((_, i) => i + 1))
   store.loadSnapshot({
     defs: d.v.map((_, i) => ({
       id: i + 1,

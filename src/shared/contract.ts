@@ -35,6 +35,7 @@ import type {
   AppInfo,
   CaptureBatch,
   CaptureInfo,
+  CaptureSummary,
   CaptureProgress,
   ConnectCheck,
   ConnectionStatus,
@@ -81,12 +82,17 @@ export const invokeContract = {
       .object({
         fromMs: z.number().finite().optional(),
         toMs: z.number().finite().optional(),
-        maxPointsPerSeries: z.number().int().min(1).max(10_000_000).optional()
+        maxPointsPerSeries: z.number().int().min(1).max(10_000_000).optional(),
+        // Only these series (a chart picked them): their defs and points, no topic counters.
+        seriesIds: z.array(z.number().int().min(0)).max(10_000).optional()
       })
       .optional(),
     res: type<HistorySnapshot>()
   },
   'capture:list': { req: none, res: type<CaptureInfo[]>() },
+  // For a panel that refreshes now and then: a broker with 100,000 topics makes their names
+  // megabytes, which only the export dialog needs.
+  'capture:summaries': { req: none, res: type<CaptureSummary[]>() },
   'capture:new': { req: none, res: type<CaptureInfo[]>() },
   'capture:delete': {
     req: z.object({ captureId: z.string().min(1).max(100) }),

@@ -105,7 +105,15 @@ const MAX_REVIVE_DEPTH = 64
 
 function revive(value: unknown, arrays: (Float64Array | Uint8Array)[], depth: number): unknown {
   if (depth > MAX_REVIVE_DEPTH) throw new Error('frame nested too deeply')
-  if (Array.isArray(value)) return value.map((v) => revive(v, arrays, depth + 1))
+  // In place: the value is fresh from JSON.parse and ours alone, so a batch of thousands of
+  // records costs no second copy of each; only an array mark is replaced.
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const v: unknown = value[i]
+      if (v !== null && typeof v === 'object') value[i] = revive(v, arrays, depth + 1)
+    }
+    return value
+  }
   if (value !== null && typeof value === 'object') {
     const record = value as Record<string, unknown>
     const index = record[MARK]
@@ -114,9 +122,20 @@ function revive(value: unknown, arrays: (Float64Array | Uint8Array)[], depth: nu
       if (!a) throw new Error('frame refers to a missing array')
       return a
     }
-    const out: Record<string, unknown> = {}
-    for (const [k, v] of Object.entries(record)) out[k] = revive(v, arrays, depth + 1)
-    return out
+    for (const k of Object.keys(record)) {
+      const v = record[k]
+      if (v === null || typeof v !== 'object') continue
+      const revived = revive(v, arrays, depth + 1)
+      // An own key (even "__proto__", as JSON.parse makes it) is written only for a mark.
+      if (revived !== v)
+        Object.defineProperty(record, k, {
+          value: revived,
+          enumerable: true,
+          writable: true,
+          configurable: true
+        })
+    }
+    return record
   }
   return value
 }

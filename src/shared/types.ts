@@ -137,6 +137,9 @@ export interface CaptureInfo {
   fields: { name: string; unit: string }[]
 }
 
+/** A capture as a list shows it: without the names of everything in it. */
+export type CaptureSummary = Omit<CaptureInfo, 'topics' | 'fields'>
+
 export interface Notice {
   level: 'info' | 'warning' | 'error'
   message: string

@@ -283,8 +283,10 @@ export class MonitorCore {
         )
       }),
       'capture:snapshot': async (req) =>
-        this.store.snapshot(req?.fromMs, req?.toMs, req?.maxPointsPerSeries),
+        this.store.snapshot(req?.fromMs, req?.toMs, req?.maxPointsPerSeries, req?.seriesIds),
       'capture:list': async () => this.store.list(),
+      'capture:summaries': async () =>
+        this.store.list().map(({ topics: _topics, fields: _fields, ...summary }) => summary),
       'capture:new': async () => {
         this.store.startCapture()
         return this.store.list()

@@ -297,15 +297,27 @@ export class CaptureStore {
     }
   }
 
-  snapshot(fromMs?: number, toMs?: number, maxPoints?: number): HistorySnapshot {
-    const defs = this.registry.allDefs()
+  /**
+   * Every series with its points in memory and every topic's counters; or, given `ids` (a chart
+   * starting to show them: the page keeps points only for charted series), just those series
+   * (unknown ids left out) and no counters.
+   */
+  snapshot(
+    fromMs?: number,
+    toMs?: number,
+    maxPoints?: number,
+    ids?: readonly number[]
+  ): HistorySnapshot {
+    const defs = ids
+      ? [...new Set(ids)].flatMap((id) => this.registry.def(id) ?? [])
+      : this.registry.allDefs()
     return {
       defs,
       series: defs.map((d) => ({
         id: d.id,
         ...this.points.copy(d.id, fromMs, toMs, maxPoints)
       })),
-      topics: this.registry.topicStats()
+      topics: ids ? [] : this.registry.topicStats()
     }
   }
 

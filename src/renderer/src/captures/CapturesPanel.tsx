@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useId, useState } from 'react'
 import type { Api } from '../../../shared/contract'
-import type { CaptureInfo } from '../../../shared/types'
+import type { CaptureSummary } from '../../../shared/types'
 import { formatBytes, formatTime } from '../export/export-request'
 import { errorMessage } from '../util/id'
 
@@ -13,13 +13,13 @@ interface Props {
 /** Past captures on disk: when, how much, delete one; start a new one; the size limit. */
 export function CapturesPanel({ api, readOnly, retentionMB }: Props): React.JSX.Element {
   const id = useId()
-  const [captures, setCaptures] = useState<CaptureInfo[]>([])
+  const [captures, setCaptures] = useState<CaptureSummary[]>([])
   const [limit, setLimit] = useState(String(retentionMB))
   const [error, setError] = useState('')
   const [redecoding, setRedecoding] = useState<{ id: string; fraction: number } | null>(null)
   const [result, setResult] = useState('')
 
-  const run = useCallback(async (action: () => Promise<CaptureInfo[]>) => {
+  const run = useCallback(async (action: () => Promise<CaptureSummary[]>) => {
     try {
       setCaptures(await action())
       setError('')
@@ -31,7 +31,7 @@ export function CapturesPanel({ api, readOnly, retentionMB }: Props): React.JSX.
   useEffect(() => {
     let alive = true
     const refresh = (): void => {
-      api.invoke('capture:list').then(
+      api.invoke('capture:summaries').then(
         (list) => alive && setCaptures(list),
         (e: unknown) => alive && setError(errorMessage(e))
       )
@@ -45,7 +45,7 @@ export function CapturesPanel({ api, readOnly, retentionMB }: Props): React.JSX.
     }
   }, [api])
 
-  const remove = (c: CaptureInfo): void => {
+  const remove = (c: CaptureSummary): void => {
     if (
       !window.confirm(
         `Delete the capture started ${formatTime(c.startedAt)} (${c.messages} messages)? This cannot be undone.`
@@ -61,7 +61,7 @@ export function CapturesPanel({ api, readOnly, retentionMB }: Props): React.JSX.
     [api]
   )
 
-  const redecode = (c: CaptureInfo): void => {
+  const redecode = (c: CaptureSummary): void => {
     setRedecoding({ id: c.id, fraction: 0 })
     setResult('')
     api.invoke('capture:redecode', { captureId: c.id }).then(
@@ -75,7 +75,7 @@ export function CapturesPanel({ api, readOnly, retentionMB }: Props): React.JSX.
             '.'
         )
         setRedecoding(null)
-        void run(() => api.invoke('capture:list'))
+        void run(() => api.invoke('capture:summaries'))
       },
       (e: unknown) => {
         setError(errorMessage(e))

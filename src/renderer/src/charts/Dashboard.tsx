@@ -56,6 +56,14 @@ export function Dashboard({ store, api, savedLayout, layoutLoaded, readOnly, pic
   const [layout, setLayout] = useState<DashboardLayout | null>(null)
   const [adopted, setAdopted] = useState(false)
   const [saveError, setSaveError] = useState('')
+  // A picked series' recent points could not be loaded: say so (the live ones still come).
+  const [loadError, setLoadError] = useState('')
+  useEffect(() => {
+    let shown = ''
+    return store.onData(() => {
+      if (store.loadError !== shown) setLoadError((shown = store.loadError))
+    })
+  }, [store])
   const saveTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined)
   // The saved layout is taken once, when the settings first arrive; a bad one is ignored.
   if (layoutLoaded && !adopted) {
@@ -124,6 +132,12 @@ export function Dashboard({ store, api, savedLayout, layoutLoaded, readOnly, pic
           </p>
         )}
       </div>
+      {loadError && (
+        <p className="error-text" role="alert">
+          Could not load the recent points of a charted series: {loadError}. New readings are still
+          drawn.
+        </p>
+      )}
       {uncharted.map((u) => (
         <p key={u.connection} className="hint uncharted" role="note">
           {u.connection}: {u.charted.toLocaleString('en-US')} of{' '}

@@ -142,6 +142,7 @@ export function LiveChart(props: Props): React.JSX.Element {
   )
 
   useEffect(() => view.setLines(lines), [view, lines])
+  useEffect(() => () => view.dispose(), [view])
   const hiddenKey = hiddenIds.join(',')
   useEffect(
     () => view.setHidden(hiddenKey ? hiddenKey.split(',').map(Number) : []),

@@ -18,7 +18,7 @@ import {
 export const AUTO_SERIES_LIMIT = 12
 
 /** The broker's own figures ($SYS) have the broker view: they neither count nor chart here. */
-const fromBroker = (d: SeriesDef): boolean => d.topic.startsWith('$SYS/')
+export const fromBroker = (d: SeriesDef): boolean => d.topic.startsWith('$SYS/')
 
 function countByConnection(defs: readonly SeriesDef[]): Map<string, number> {
   const counts = new Map<string, number>()

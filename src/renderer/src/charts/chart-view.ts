@@ -42,6 +42,8 @@ export class ChartView {
   private manual: [number, number] | null = null
   private hiddenIds = new Set<number>()
   private lineList: ChartLine[] = []
+  private watchedIds: number[] = []
+  private releaseLines: () => void = () => undefined
   private visibleList: ChartLine[] = []
   private readonly listeners = new Set<() => void>()
   private readonly frameListeners = new Set<() => void>()
@@ -76,7 +78,16 @@ export class ChartView {
     return this.windowId
   }
 
+  /** Sets the lines; the store keeps their points (and loads those of a new one) meanwhile. */
   setLines(lines: ChartLine[]): void {
+    const ids = lines.map((l) => l.id)
+    if (ids.length !== this.watchedIds.length || ids.some((id, i) => id !== this.watchedIds[i])) {
+      // The new set first: a series in both keeps its points.
+      const release = this.releaseLines
+      this.releaseLines = this.store.watch(ids)
+      this.watchedIds = ids
+      release()
+    }
     this.lineList = lines
     this.visibleList = lines.filter((l) => !this.hiddenIds.has(l.id))
     this.changed(false)
@@ -94,6 +105,13 @@ export class ChartView {
     this.manual = null
     this.frozen = null
     this.changed(true)
+  }
+
+  /** The chart is gone: the store need not keep its series' points for it. */
+  dispose(): void {
+    this.releaseLines()
+    this.releaseLines = () => undefined
+    this.watchedIds = []
   }
 
   /** Holds the view as it is: the same domain, nothing newer than what is drawn. */

@@ -1,228 +1,54 @@
-// Chart data lives here, in columnar typed arrays outside React state: React never sees the
-// points, so a batch of thousands of readings costs no re-render.
+// Chart data lives here, outside React state. Every series' definition is known (search,
+// pickers), but points are kept only for series a chart shows, or for all of a connection's
+// series while it has few enough to be charted by itself: a broker with 100,000 topics has
+// as many series, and a page holding points for each runs out of memory for nothing.
+// A chart that starts showing a series loads its recent points from the core, then follows
+// the stream.
 import type { CaptureBatch, HistorySnapshot, SeriesData, SeriesDef } from '../../../shared/types'
-import { BlockIndex } from './block-index'
-import { upperBound } from './search'
+import { AUTO_SERIES_LIMIT, fromBroker } from './chart-choice'
+import { DEFAULT_CAPACITY, SeriesBuffer } from './series-buffer'
 
+export { DEFAULT_CAPACITY, SeriesBuffer } from './series-buffer'
 export { lowerBound, lowerBoundNear, upperBound, visibleRange } from './search'
 
-export const DEFAULT_CAPACITY = 2_000_000
-const INITIAL_SIZE = 1024
-const START_SIZE = 16
-
-/**
- * One series: sorted by t, holding at most `capacity` points (the oldest are dropped).
- * The live points are the window [start, end) of the backing arrays; the window slides and is
- * copied back to 0 only when it hits the end, so appending costs O(1) amortized per point.
- */
-export class SeriesBuffer {
-  private tBuf: Float64Array
-  private vBuf: Float64Array
-  private start = 0
-  private end = 0
-  private readonly maxBacking: number
-  private readonly index = new BlockIndex()
-  /** Points dropped from the front so far: view index i is point number offset + i. */
-  offset = 0
-  /** Counts changes other than appending and dropping the oldest (late inserts, clear). */
-  edits = 0
-
-  constructor(readonly capacity: number = DEFAULT_CAPACITY) {
-    if (!(capacity >= 1)) throw new Error('capacity must be at least 1')
-    // Slack lets the window slide for capacity/8 points between copies.
-    this.maxBacking = capacity + Math.max(16, Math.ceil(capacity / 8))
-    // Small at first (it doubles as points come): a broker with 100,000 topics has as many
-    // series, most of them with a few points.
-    const size = Math.min(START_SIZE, this.maxBacking)
-    this.tBuf = new Float64Array(size)
-    this.vBuf = new Float64Array(size)
-  }
-
-  get length(): number {
-    return this.end - this.start
-  }
-
-  /** Views (no copy) of the live times and values; valid until the next append. */
-  get t(): Float64Array {
-    return this.tBuf.subarray(this.start, this.end)
-  }
-
-  get v(): Float64Array {
-    return this.vBuf.subarray(this.start, this.end)
-  }
-
-  get lastT(): number {
-    return this.end > this.start ? this.tBuf[this.end - 1] : NaN
-  }
-
-  get lastV(): number {
-    return this.end > this.start ? this.vBuf[this.end - 1] : NaN
-  }
-
-  get firstT(): number {
-    return this.end > this.start ? this.tBuf[this.start] : NaN
-  }
-
-  clear(): void {
-    this.offset += this.end - this.start
-    this.edits++
-    this.start = 0
-    this.end = 0
-    this.index.reset()
-  }
-
-  /**
-   * Indices (in the live window) of the first minimum and first maximum of v over [i0, i1)
-   * into out[0] and out[1], -1 when empty; returns the sum. Reads block summaries, so a
-   * million points cost a few thousand steps.
-   */
-  extremes(i0: number, i1: number, out: Int32Array): number {
-    this.index.update(this.vBuf, this.end)
-    const sum = this.index.scan(this.vBuf, this.start + i0, this.start + i1, out)
-    if (out[0] >= 0) out[0] -= this.start
-    if (out[1] >= 0) out[1] -= this.start
-    return sum
-  }
-
-  /** Appends points; out-of-order points are inserted in place and exact repeats skipped. */
-  append(t: ArrayLike<number>, v: ArrayLike<number>): number {
-    let n = Math.min(t.length, v.length)
-    let from = 0
-    if (n > this.capacity) {
-      from = n - this.capacity
-      n = this.capacity
-    }
-    // The usual batch is finite and newer than everything held: copy it in one go, or adopt
-    // its arrays when the buffer is empty (a snapshot of history: no copy of a million
-    // points before the first frame; adopted arrays are never written, growth copies them).
-    const run =
-      t instanceof Float64Array && v instanceof Float64Array
-        ? this.orderedRun(t, v, from, from + n)
-        : 0
-    if (run === n && n >= INITIAL_SIZE && this.length === 0 && t.length === n && v.length === n) {
-      this.tBuf = t as Float64Array
-      this.vBuf = v as Float64Array
-      this.start = 0
-      this.end = n
-      this.index.reset()
-      return n
-    }
-    this.reserve(n)
-    const tb = this.tBuf
-    const vb = this.vBuf
-    let added = run
-    if (run > 0) {
-      tb.set((t as Float64Array).subarray(from, from + run), this.end)
-      vb.set((v as Float64Array).subarray(from, from + run), this.end)
-      this.end += run
-      n -= run
-      from += run
-    }
-    for (let k = from; k < from + n; k++) {
-      const x = t[k]
-      const y = v[k]
-      if (!Number.isFinite(x) || !Number.isFinite(y)) continue
-      const last = this.end > this.start ? tb[this.end - 1] : -Infinity
-      if (x > last || (x === last && !this.repeats(this.end, x, y))) {
-        // A reading with the newest time (several in one millisecond) is still an append.
-        tb[this.end] = x
-        vb[this.end] = y
-        this.end++
-        added++
-      } else if (this.insert(x, y)) {
-        added++
-      }
-    }
-    if (this.end - this.start > this.capacity) {
-      this.offset += this.end - this.capacity - this.start
-      this.start = this.end - this.capacity
-    }
-    return added
-  }
-
-  /** How many points from `from` on are finite and each newer than the one before. */
-  private orderedRun(t: Float64Array, v: Float64Array, from: number, to: number): number {
-    let prev = this.end > this.start ? this.tBuf[this.end - 1] : -Infinity
-    let k = from
-    for (; k < to; k++) {
-      const x = t[k]
-      if (!(x > prev && x < Infinity) || v[k] - v[k] !== 0) break
-      prev = x
-    }
-    return k - from
-  }
-
-  /** A snapshot and the batch after it may overlap: the same reading twice is one point. */
-  private repeats(p: number, x: number, y: number): boolean {
-    for (let i = p - 1; i >= this.start && this.tBuf[i] === x; i--)
-      if (this.vBuf[i] === y) return true
-    return false
-  }
-
-  private insert(x: number, y: number): boolean {
-    const tb = this.tBuf
-    const vb = this.vBuf
-    const p = upperBound(tb, x, this.start, this.end)
-    if (this.repeats(p, x, y)) return false
-    tb.copyWithin(p + 1, p, this.end)
-    vb.copyWithin(p + 1, p, this.end)
-    this.index.invalidateFrom(p)
-    tb[p] = x
-    vb[p] = y
-    this.end++
-    this.edits++
-    return true
-  }
-
-  /** Makes room for n more points at the end, growing or sliding the window back to 0. */
-  private reserve(n: number): void {
-    if (this.end + n <= this.tBuf.length) return
-    const len = this.end - this.start
-    if (this.tBuf.length < this.maxBacking) {
-      let size = this.tBuf.length
-      while (size < len + n && size < this.maxBacking) size *= 2
-      size = Math.min(size, this.maxBacking)
-      if (size > this.tBuf.length) {
-        const t = new Float64Array(size)
-        const v = new Float64Array(size)
-        t.set(this.tBuf.subarray(this.start, this.end))
-        v.set(this.vBuf.subarray(this.start, this.end))
-        this.tBuf = t
-        this.vBuf = v
-        // Points that stay where they were keep their block summaries.
-        if (this.start !== 0) this.index.reset()
-        this.start = 0
-        this.end = len
-        if (this.end + n <= size) return
-      }
-    }
-    const keep = Math.min(len, this.capacity - n)
-    this.offset += len - keep
-    this.tBuf.copyWithin(0, this.end - keep, this.end)
-    this.vBuf.copyWithin(0, this.end - keep, this.end)
-    this.start = 0
-    this.end = keep
-    this.index.reset()
-  }
-}
-
 export type DataListener = (changed: ReadonlySet<number>) => void
+
+/** The core's recent points of these series (capture:snapshot with seriesIds). */
+export type PointLoader = (ids: number[]) => Promise<HistorySnapshot>
 
 /** All series of the session, keyed by SeriesDef.id, with change notifications. */
 export class SeriesStore {
   private readonly defsById = new Map<number, SeriesDef>()
   private readonly buffers = new Map<number, SeriesBuffer>()
+  /** How many charts show each series. */
+  private readonly watched = new Map<number, number>()
+  /** Series per connection, the broker's own ($SYS) left out, as the automatic layout counts. */
+  private readonly perConnection = new Map<string, number>()
+  /** Series whose recent points are being loaded; `generation` tells a stale answer. */
+  private readonly loading = new Set<number>()
+  private generation = 0
   private readonly dataListeners = new Set<DataListener>()
   private readonly defsListeners = new Set<() => void>()
   private defsList: SeriesDef[] = []
+  /** Why the last load of recent points failed ('' when it did not): the stream goes on. */
+  loadError = ''
 
-  constructor(readonly capacity: number = DEFAULT_CAPACITY) {}
+  constructor(
+    readonly capacity: number = DEFAULT_CAPACITY,
+    private loader: PointLoader | null = null
+  ) {}
+
+  /** Where recent points come from when a chart starts showing a series. */
+  setLoader(loader: PointLoader | null): void {
+    this.loader = loader
+  }
 
   /** Series definitions in id order; a new array only when the set changed. */
   get defs(): readonly SeriesDef[] {
     return this.defsList
   }
 
+  /** The points of a kept series; undefined for a series no chart shows. */
   get(id: number): SeriesBuffer | undefined {
     return this.buffers.get(id)
   }
@@ -231,10 +57,56 @@ export class SeriesStore {
     return this.defsById.get(id)
   }
 
+  /** How many series have their points kept. */
+  get keptCount(): number {
+    return this.buffers.size
+  }
+
+  /** True while the recent points of a newly shown series are on their way. */
+  isLoading(id: number): boolean {
+    return this.loading.has(id)
+  }
+
+  /**
+   * Keeps the points of these series until the returned function is called (a chart shows
+   * them). A series not kept so far gets its recent points from the core.
+   */
+  watch(ids: readonly number[]): () => void {
+    const fresh: number[] = []
+    for (const id of ids) {
+      this.watched.set(id, (this.watched.get(id) ?? 0) + 1)
+      if (!this.buffers.has(id) && this.defsById.has(id)) {
+        this.buffers.set(id, new SeriesBuffer(this.capacity))
+        fresh.push(id)
+      }
+    }
+    if (fresh.length > 0) this.loadRecent(fresh)
+    let released = false
+    return () => {
+      if (released) return
+      released = true
+      for (const id of ids) {
+        const count = (this.watched.get(id) ?? 0) - 1
+        if (count > 0) {
+          this.watched.set(id, count)
+          continue
+        }
+        this.watched.delete(id)
+        if (!this.keeps(id)) {
+          this.buffers.delete(id)
+          this.loading.delete(id)
+        }
+      }
+    }
+  }
+
   /** Replaces everything with a snapshot (start-up, or after the transport reconnected). */
   loadSnapshot(snapshot: HistorySnapshot): void {
     this.defsById.clear()
     this.buffers.clear()
+    this.perConnection.clear()
+    this.loading.clear()
+    this.generation++
     this.defsList = []
     this.apply(snapshot.defs, snapshot.series, true)
   }
@@ -257,27 +129,91 @@ export class SeriesStore {
     return () => this.defsListeners.delete(listener)
   }
 
+  /** Automatic (a connection with few series) or shown by a chart. */
+  private keeps(id: number): boolean {
+    if (this.watched.has(id)) return true
+    const def = this.defsById.get(id)
+    return (
+      def !== undefined &&
+      !fromBroker(def) &&
+      (this.perConnection.get(def.connection) ?? 0) <= AUTO_SERIES_LIMIT
+    )
+  }
+
   private apply(defs: SeriesDef[], series: SeriesData[], replaced: boolean): void {
     let defsChanged = replaced
+    const grown = new Set<string>()
     for (const def of defs) {
       const old = this.defsById.get(def.id)
       if (!old || old.unit !== def.unit || old.field !== def.field || old.topic !== def.topic) {
         defsChanged = true
       }
       this.defsById.set(def.id, def)
-      if (!this.buffers.has(def.id)) this.buffers.set(def.id, new SeriesBuffer(this.capacity))
+      if (!old && !fromBroker(def)) {
+        const count = (this.perConnection.get(def.connection) ?? 0) + 1
+        this.perConnection.set(def.connection, count)
+        if (count === AUTO_SERIES_LIMIT + 1) grown.add(def.connection)
+      }
     }
+    // A connection past the automatic limit keeps only what charts show.
+    if (grown.size > 0)
+      for (const id of this.buffers.keys()) {
+        const def = this.defsById.get(id)
+        if (def && grown.has(def.connection) && !this.keeps(id)) this.buffers.delete(id)
+      }
+    for (const def of defs)
+      if (!this.buffers.has(def.id) && this.keeps(def.id))
+        this.buffers.set(def.id, new SeriesBuffer(this.capacity))
     const changed = new Set<number>()
     for (const s of series) {
+      // No buffer: a series no chart shows (or never defined: the core sends defs first).
       const buffer = this.buffers.get(s.id)
-      // Points for a series never defined cannot be labelled; the core always sends defs first.
-      if (!buffer) continue
-      if (buffer.append(s.t, s.v) > 0) changed.add(s.id)
+      if (buffer && buffer.append(s.t, s.v) > 0) changed.add(s.id)
     }
     if (defsChanged) {
       this.defsList = [...this.defsById.values()].sort((a, b) => a.id - b.id)
       for (const l of this.defsListeners) l()
     }
     if (changed.size > 0 || replaced) for (const l of this.dataListeners) l(changed)
+  }
+
+  /**
+   * Asks the core for the recent points of series a chart just started showing. Points that
+   * stream in meanwhile are kept; the answer goes before them, and a reading in both (the
+   * answer and a batch may overlap) is kept once, so there is neither a gap nor a repeat.
+   */
+  private loadRecent(ids: number[]): void {
+    const loader = this.loader
+    if (!loader) return
+    const generation = this.generation
+    for (const id of ids) this.loading.add(id)
+    const done = (): void => {
+      if (generation === this.generation) for (const id of ids) this.loading.delete(id)
+    }
+    loader(ids).then(
+      (snapshot) => {
+        if (generation !== this.generation) return
+        const changed = new Set<number>()
+        for (const s of snapshot.series) {
+          const buffer = this.buffers.get(s.id)
+          if (!buffer || !this.loading.has(s.id)) continue
+          const t = buffer.t.slice()
+          const v = buffer.v.slice()
+          buffer.clear()
+          buffer.append(s.t, s.v)
+          buffer.append(t, v)
+          changed.add(s.id)
+        }
+        done()
+        this.loadError = ''
+        for (const l of this.dataListeners) l(changed)
+      },
+      (e: unknown) => {
+        done()
+        if (generation !== this.generation) return
+        this.loadError = e instanceof Error ? e.message : String(e)
+        for (const l of this.dataListeners) l(new Set())
+      }
+    )
   }
 }

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react'
 import type { Api } from '../../../shared/contract'
 import { decayedRate, MAX_TREE_NODES, type PreviewKind } from '../../../shared/topic-types'
-import { compactCount, fmtAge, fmtRate, sparkplugWords } from './format'
+import { compactCount, fmtAge, fmtInt, fmtRate, sparkplugWords } from './format'
 import type { TreeViewModel } from './tree-view-model'
 
 export const ROW_HEIGHT = 24
@@ -266,8 +266,8 @@ export function TopicTree({ api, model, onSelect }: Props): React.JSX.Element {
   let total = 0
   for (const r of mirror.roots) total += mirror.topics[r.id]
   const status = model.filter
-    ? `${model.filter.matches.length.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} topics match`
-    : `${total.toLocaleString('en-US')} topic${total === 1 ? '' : 's'}`
+    ? `${fmtInt(model.filter.matches.length)} of ${fmtInt(total)} topics match`
+    : `${fmtInt(total)} topic${total === 1 ? '' : 's'}`
 
   return (
     <div className="tree-wrap">

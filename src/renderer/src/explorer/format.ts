@@ -1,8 +1,17 @@
 // Short figures for the tree and the inspector.
 import type { TreeSparkplugState } from '../../../shared/topic-types'
 
+// One formatter for every call: toLocaleString sets one up each time, and the tree formats
+// its counts for every row in view several times a second.
+const integers = new Intl.NumberFormat('en-US')
+
+/** A whole number with thousands separators (as toLocaleString('en-US')). */
+export function fmtInt(n: number): string {
+  return integers.format(n)
+}
+
 export function compactCount(n: number): string {
-  if (n < 10_000) return n.toLocaleString('en-US')
+  if (n < 10_000) return fmtInt(n)
   if (n < 1_000_000) return `${(n / 1000).toFixed(n < 100_000 ? 1 : 0)}k`
   return `${(n / 1_000_000).toFixed(1)}M`
 }

@@ -4,8 +4,6 @@
 import type { TopicStat } from '../../../shared/types'
 import { decayedRate, RATE_WINDOW_MS } from '../../../shared/topic-types'
 
-const key = (s: TopicStat): string => `${s.connection}\u0000${s.topic}`
-
 export interface StatRow {
   stat: TopicStat
   /** Messages per second as of `at` (a moving average; it decays from there). */
@@ -23,22 +21,23 @@ const byName = (a: StatRow, b: StatRow): number => {
 }
 
 export class TopicStatsStore {
-  private readonly byKey = new Map<string, StatRow>()
+  /** Rows by connection, then topic: no joined key string to build and hash per update. */
+  private readonly byConnection = new Map<string, Map<string, StatRow>>()
+  private count = 0
   private readonly listeners = new Set<() => void>()
   private byNameCache: StatRow[] | null = null
-  private readonly connectionNames = new Set<string>()
   /** Bumps on every change. */
   version = 0
   /** When the latest totals arrived: rates are shown as of then. */
   updatedAt = 0
 
   get size(): number {
-    return this.byKey.size
+    return this.count
   }
 
   /** How many connections the topics come from (a column for it when more than one). */
   get connections(): number {
-    return this.connectionNames.size
+    return this.byConnection.size
   }
 
   /** Every topic's latest counters, by connection and topic. */
@@ -47,8 +46,8 @@ export class TopicStatsStore {
   }
 
   load(stats: readonly TopicStat[]): void {
-    this.byKey.clear()
-    this.connectionNames.clear()
+    this.byConnection.clear()
+    this.count = 0
     this.byNameCache = null
     this.update(stats, true)
   }
@@ -56,19 +55,32 @@ export class TopicStatsStore {
   /** Stats in a batch are the latest totals of the topics that changed. */
   update(stats: readonly TopicStat[], force = false, now = Date.now()): void {
     if (stats.length === 0 && !force) return
+    let connection: string | undefined
+    let rows: Map<string, StatRow> | undefined
     for (const s of stats) {
-      const k = key(s)
-      const row = this.byKey.get(k)
+      // A batch is mostly one connection's topics: look it up when it changes.
+      if (rows === undefined || s.connection !== connection) {
+        connection = s.connection
+        rows = this.byConnection.get(connection)
+        if (!rows) this.byConnection.set(connection, (rows = new Map()))
+      }
+      const row = rows.get(s.topic)
       if (!row) {
-        this.byKey.set(k, { stat: s, rate: 0, at: now })
-        this.connectionNames.add(s.connection)
+        rows.set(s.topic, { stat: s, rate: 0, at: now })
+        this.count++
         this.byNameCache = null
         continue
       }
-      const added = Math.max(0, s.messages - row.stat.messages)
+      const old = row.stat
+      const added = Math.max(0, s.messages - old.messages)
       row.rate = decayedRate(row.rate, row.at, now) + (added * 1000) / RATE_WINDOW_MS
       row.at = now
-      row.stat = s
+      // Copied into the row's own record: the batch's records (and their strings, mostly the
+      // same as before) die young instead of each surviving into the old generation.
+      old.messages = s.messages
+      old.errors = s.errors
+      if (s.lastError !== old.lastError) old.lastError = s.lastError
+      if (s.format !== old.format) old.format = s.format
     }
     this.version++
     this.updatedAt = now
@@ -77,7 +89,10 @@ export class TopicStatsStore {
 
   /** The rows in the table's order (a new array when sorted by a changing figure). */
   sorted(by: StatSort, descending: boolean, now: number): StatRow[] {
-    if (!this.byNameCache) this.byNameCache = [...this.byKey.values()].sort(byName)
+    if (!this.byNameCache)
+      this.byNameCache = [...this.byConnection.values()]
+        .flatMap((m) => [...m.values()])
+        .sort(byName)
     const base = this.byNameCache
     if (by === 'name') return descending ? base.slice().reverse() : base
     const figure =

@@ -126,6 +126,13 @@ export function HistoryView({ api, store, readOnly, token }: Props): React.JSX.E
     if (!result || !canvas.current || !axes.current) return
     const target = canvas.current
     const svgHost = axes.current
+    // The live tail needs the local points of these series, which the page keeps only when
+    // something shows them.
+    const release = store.watch(
+      result.series
+        .map((s) => store.defs.find((d) => keyOf(d) === keyOf(s))?.id)
+        .filter((id): id is number => id !== undefined)
+    )
     const draw = (): void => {
       const tails: (Tail | null)[] = result.series.map((s) => {
         const def = store.defs.find((d) => keyOf(d) === keyOf(s))
@@ -157,6 +164,7 @@ export function HistoryView({ api, store, readOnly, token }: Props): React.JSX.E
     })
     return () => {
       off()
+      release()
       if (frame) cancelAnimationFrame(frame)
     }
   }, [result, store])

@@ -38,4 +38,21 @@ describe('the topic statistics', () => {
     store.update([stat('w', 1)])
     expect(topics(store.sorted('name', false, 0))).toEqual(['w', 'x', 'y'])
   })
+
+  it('keeps the same topic of two connections apart, in a batch that mixes them', () => {
+    const store = new TopicStatsStore()
+    store.load([stat('t', 1)])
+    store.update([
+      { connection: 'Lab', topic: 't', messages: 7, errors: 1, lastError: 'not a number' },
+      stat('t', 3),
+      { connection: 'Lab', topic: 'u', messages: 1, errors: 0 }
+    ])
+    expect(store.size).toBe(3)
+    expect(store.connections).toBe(2)
+    expect(store.all.map((s) => [s.connection, s.topic, s.messages, s.errors])).toEqual([
+      ['Lab', 't', 7, 1],
+      ['Lab', 'u', 1, 0],
+      ['Plant', 't', 3, 0]
+    ])
+  })
 })
