@@ -31,7 +31,7 @@ import { SeriesRegistry, type TopicEntry } from './series-registry'
 import { PointLog } from './point-log'
 
 /** The chart points kept in memory by default. */
-export const DEFAULT_RING_POINTS = 800_000
+export const DEFAULT_RING_POINTS = 600_000
 
 export interface CaptureStoreOptions {
   /** Folder holding one sub-folder per capture. */
@@ -42,7 +42,7 @@ export interface CaptureStoreOptions {
   partBytes?: number
   /**
    * Points kept in memory for the charts, all series together (the oldest point goes
-   * first). Default 800,000: 16 MB in memory (a point is 20 bytes in the log).
+   * first). Default 600,000: 12 MB in memory (a point is 20 bytes in the log).
    */
   ringPoints?: number
   /** How often buffered records are written to the journal. Default 200 ms. */

@@ -1,24 +1,25 @@
 // One kept message in the explorer's history chunks (see message-history.ts):
 //   [u32 length][u32 topic][f64 seq][f64 at][f64 previous record of the topic]
-//   [f64 next record of the topic][u32 payload length]
-//   [u32 flags: QoS (2 bits), retain, dup, dead; properties length above them]
+//   [f64 next record of the topic]
+//   [u32 flags: QoS (2 bits), retain, dup, dead, padding (2 bits); properties length above]
 //   [properties as JSON][payload], padded to 4 bytes (DataView reads need no more).
+// The payload's length is what the record's length leaves after header, properties, padding.
 // Previous and next are absolute positions; a record is dead once its topic no longer keeps it.
 import type { MessageProps } from '../../../shared/topic-types'
 
-export const HEADER = 48
+export const HEADER = 44
 export const LENGTH = 0
 export const TOPIC = 4
 export const SEQ = 8
 export const AT = 16
 export const PREV = 24
 export const NEXT = 32
-export const PAYLOAD_LENGTH = 40
-export const FLAGS = 44
+export const FLAGS = 40
 export const RETAIN = 4
 export const DUP = 8
 export const DEAD = 16
-const PROPS_SHIFT = 5
+const PAD_SHIFT = 5
+const PROPS_SHIFT = 7
 /** Properties longer than this (as JSON) do not fit their bits: the message is not kept. */
 export const MAX_PROPS = 2 ** (32 - PROPS_SHIFT) - 1
 
@@ -35,8 +36,9 @@ export interface KeptMessage {
 const encoder = new TextEncoder()
 const decoder = new TextDecoder()
 
-export function align4(n: number): number {
-  return (n + 3) & ~3
+/** A record's length for these properties and payload lengths. */
+export function recordLength(propLength: number, payloadLength: number): number {
+  return (HEADER + propLength + payloadLength + 3) & ~3
 }
 
 /** MQTT 5 properties as JSON bytes (correlation data as an array of bytes). */
@@ -60,9 +62,12 @@ export function flagsWord(
   qos: 0 | 1 | 2,
   retain: boolean,
   dup: boolean,
-  propLength: number
+  propLength: number,
+  payloadLength: number
 ): number {
-  return (qos | (retain ? RETAIN : 0) | (dup ? DUP : 0) | (propLength << PROPS_SHIFT)) >>> 0
+  const pad = recordLength(propLength, payloadLength) - HEADER - propLength - payloadLength
+  const bits = qos | (retain ? RETAIN : 0) | (dup ? DUP : 0) | (pad << PAD_SHIFT)
+  return (bits | (propLength << PROPS_SHIFT)) >>> 0
 }
 
 export function propsLength(word: number): number {
@@ -74,13 +79,15 @@ export function readRecord(bytes: Uint8Array, view: DataView, p: number): KeptMe
   const word = view.getUint32(p + FLAGS, true)
   const propLength = propsLength(word)
   const start = p + HEADER + propLength
+  const pad = (word >>> PAD_SHIFT) & 3
+  const end = p + view.getUint32(p + LENGTH, true) - pad
   return {
     seq: view.getFloat64(p + SEQ, true),
     at: view.getFloat64(p + AT, true),
     qos: (word & 3) as 0 | 1 | 2,
     retain: (word & RETAIN) !== 0,
     dup: (word & DUP) !== 0,
-    payload: bytes.slice(start, start + view.getUint32(p + PAYLOAD_LENGTH, true)),
+    payload: bytes.slice(start, end),
     props: propLength ? decodeProps(bytes.subarray(p + HEADER, start)) : null
   }
 }

@@ -10,7 +10,6 @@
 // ways, newest to oldest, so a record can move without its topic losing its order.
 import type { MessageProps } from '../../../shared/topic-types'
 import {
-  align4,
   AT,
   DEAD,
   encodeProps,
@@ -20,9 +19,9 @@ import {
   LENGTH,
   MAX_PROPS,
   NEXT,
-  PAYLOAD_LENGTH,
   PREV,
   readRecord,
+  recordLength,
   SEQ,
   TOPIC,
   type KeptMessage
@@ -45,7 +44,7 @@ export interface MessageSource {
 /** Chunks are this size (a budget is used in chunks of it: small budgets get smaller ones). */
 export const CHUNK_BYTES = 1024 * 1024
 /** An oldest chunk whose kept bytes are at most this share of it is emptied and let go. */
-const MOSTLY_DEAD = 0.125
+const MOSTLY_DEAD = 1 / 16
 
 interface Chunk {
   /** Absolute position of byte 0. */
@@ -111,7 +110,7 @@ export class MessageHistory implements MessageSource {
     const seq = this.nextSeq++
     const propBytes = encodeProps(props)
     const propLength = propBytes ? propBytes.byteLength : 0
-    const length = align4(HEADER + propLength + payload.byteLength)
+    const length = recordLength(propLength, payload.byteLength)
     if (length > this.budget || propLength > MAX_PROPS) return // not kept: larger than the budget
     const chunk = this.room(length)
     if (!chunk) return
@@ -121,8 +120,7 @@ export class MessageHistory implements MessageSource {
     v.setUint32(p + TOPIC, topicId, true)
     v.setFloat64(p + SEQ, seq, true)
     v.setFloat64(p + AT, at, true)
-    v.setUint32(p + PAYLOAD_LENGTH, payload.byteLength, true)
-    v.setUint32(p + FLAGS, flagsWord(qos, retain, dup, propLength), true)
+    v.setUint32(p + FLAGS, flagsWord(qos, retain, dup, propLength, payload.byteLength), true)
     if (propBytes) chunk.bytes.set(propBytes, p + HEADER)
     chunk.bytes.set(payload, p + HEADER + propLength)
     chunk.used += length
