@@ -210,7 +210,8 @@ export type RecentPublish = z.infer<typeof recentPublishSchema>
 export const explorerSettingsSchema = z.object({
   // One budget for every topic's kept messages together; the oldest go first.
   historyMB: z.number().int().min(0).max(65536).default(64),
-  perTopic: z.number().int().min(1).max(100_000).default(1000),
+  // Five times what the inspectors users know keep; more in settings, up to 100,000.
+  perTopic: z.number().int().min(1).max(100_000).default(500),
   // The topic panel beside the charts.
   panelWidth: z.number().int().min(200).max(4000).default(420),
   panelHidden: z.boolean().default(false),
