@@ -28,6 +28,17 @@ export function topicMatches(filter: string, topic: string): boolean {
   return f.length === t.length
 }
 
+/** A field's unit under a rule: the rule's own, then (for CSV) the reference columns' defaults. */
+function unitOf(config: TopicConfig, format: string, field: string): string {
+  const csv = format === 'csv' || config.decoder.format === 'csv'
+  return config.decoder.units[field] ?? (csv ? (DEFAULT_UNITS[field] ?? '') : '')
+}
+
+/** The rule of a profile that decodes a topic: its first matching filter's, or the fallback. */
+function ruleFor(profile: Profile, topic: string, fallback: TopicConfig): TopicConfig {
+  return profile.topics.find((t) => topicMatches(t.filter, topic)) ?? fallback
+}
+
 interface Route {
   entry: TopicEntry
   decoder: Decoder
@@ -57,14 +68,12 @@ class SharedRule {
     return decoder
   }
 
-  /** Units by field: the rule's own, then (for CSV) the reference columns' defaults. */
+  /** Units by field for topics of `format` (see unitOf): one function per kind. */
   unitFor(format: string): (field: string) => string {
-    const csv = format === 'csv' || this.config.decoder.format === 'csv'
-    const key = csv ? 'csv' : ''
+    const key = format === 'csv' ? 'csv' : ''
     let rule = this.unitRules.get(key)
     if (!rule) {
-      const units = this.config.decoder.units
-      rule = csv ? (f) => units[f] ?? DEFAULT_UNITS[f] ?? '' : (f) => units[f] ?? ''
+      rule = (field) => unitOf(this.config, key, field)
       this.unitRules.set(key, rule)
     }
     return rule
@@ -167,7 +176,7 @@ export class Ingest {
   }
 
   private route(topic: string): Route {
-    const config = this.profile.topics.find((t) => topicMatches(t.filter, topic)) ?? this.fallback
+    const config = ruleFor(this.profile, topic, this.fallback)
     let shared = this.shared.get(config)
     if (!shared) this.shared.set(config, (shared = new SharedRule(config)))
     const format = config.decoder.format
@@ -227,13 +236,9 @@ export function decodingFor(
   unitFor: (field: string) => string
   units: Record<string, string>
 } {
-  const config = profile.topics.find((t) => topicMatches(t.filter, topic)) ?? fallback
+  const config = ruleFor(profile, topic, fallback)
   const decoder = createDecoder(config.decoder, { ...context, topic })
-  const units = config.decoder.units
-  const unitFor = (field: string): string =>
-    units[field] ??
-    (decoder.format === 'csv' || config.decoder.format === 'csv'
-      ? (DEFAULT_UNITS[field] ?? '')
-      : '')
-  return { decoder, unitFor, units }
+  // The decoder's format is asked per field: an auto decoder tells it after its first message.
+  const unitFor = (field: string): string => unitOf(config, decoder.format, field)
+  return { decoder, unitFor, units: config.decoder.units }
 }
