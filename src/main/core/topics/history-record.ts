@@ -15,8 +15,8 @@ export const AT = 16
 export const PREV = 24
 export const NEXT = 32
 export const FLAGS = 40
-export const RETAIN = 4
-export const DUP = 8
+const RETAIN = 4
+const DUP = 8
 export const DEAD = 16
 const PAD_SHIFT = 5
 const PROPS_SHIFT = 7
@@ -70,7 +70,7 @@ export function flagsWord(
   return (bits | (propLength << PROPS_SHIFT)) >>> 0
 }
 
-export function propsLength(word: number): number {
+function propsLength(word: number): number {
   return word >>> PROPS_SHIFT
 }
 
