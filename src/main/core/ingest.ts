@@ -14,6 +14,11 @@ import { NumberDecoder, RawDecoder } from './decode/number-decoder'
 /** True when an MQTT topic matches a subscription filter (`+` one level, `#` the rest). */
 export function topicMatches(filter: string, topic: string): boolean {
   if (filter === topic) return true
+  // The usual subscriptions (`#`, `plant/#`) without splitting: a first message per topic
+  // asks this for each filter of the profile.
+  if (filter === '#') return !topic.startsWith('$')
+  if (filter.endsWith('/#') && !filter.includes('+') && filter.indexOf('#') === filter.length - 1)
+    return topic.startsWith(filter.slice(0, -1)) || topic === filter.slice(0, -2)
   const f = filter.split('/')
   const t = topic.split('/')
   for (let i = 0; i < f.length; i++) {
@@ -39,12 +44,6 @@ function ruleFor(profile: Profile, topic: string, fallback: TopicConfig): TopicC
   return profile.topics.find((t) => topicMatches(t.filter, topic)) ?? fallback
 }
 
-interface Route {
-  entry: TopicEntry
-  decoder: Decoder
-  config: TopicConfig
-}
-
 /**
  * What every topic one rule decodes can share: its unit rule, and the decoders that keep
  * nothing between messages. A broker with 100,000 numeric topics then holds one decoder, not
@@ -53,8 +52,19 @@ interface Route {
 class SharedRule {
   private readonly stateless = new Map<string, Decoder>()
   private readonly unitRules = new Map<string, (field: string) => string>()
+  /** Set once the profile's rules changed: topics routed by this rule are routed again. */
+  stale = false
+  /** What an auto decoder asks for the decoder of the format it told apart. */
+  readonly lookup = (format: string): Decoder | undefined => this.decoder(format)
 
-  constructor(private readonly config: TopicConfig) {}
+  constructor(
+    readonly owner: Ingest,
+    private readonly config: TopicConfig
+  ) {}
+
+  get units(): Record<string, string> {
+    return this.config.decoder.units
+  }
 
   /** The shared decoder of `format` when it keeps no state between messages. */
   decoder(format: string): Decoder | undefined {
@@ -93,7 +103,8 @@ export interface IngestOptions {
 }
 
 export class Ingest {
-  private readonly routes = new Map<string, Route>()
+  /** Topics whose decoder is kept on their entry (bounded: stateful decoders hold memory). */
+  private routed = 0
   private readonly shared = new Map<TopicConfig, SharedRule>()
   /** Entries of series topics (Sparkplug's `<group>/<edge node>[/<device>]`). */
   private readonly seriesEntries = new Map<string, TopicEntry>()
@@ -112,16 +123,19 @@ export class Ingest {
 
   /** Returns the decoded field names (the decoder's own array, for the topic explorer). */
   handle(topic: string, payload: Uint8Array): readonly string[] | undefined {
-    let route = this.routes.get(topic)
-    if (!route) route = this.route(topic)
+    // A topic's decoder lives on its entry in the capture's registry (one object per topic).
+    let entry = this.store.findTopic(this.profile.name, topic)
+    let decoder: Decoder
+    if (entry !== undefined && this.routes(entry)) decoder = entry.route as Decoder
+    else ({ entry, decoder } = this.route(topic))
     const now = Date.now()
     try {
-      const outcome = route.decoder.decode(payload, now)
-      if (route.decoder instanceof AutoDecoder) this.settle(route)
+      const outcome = decoder.decode(payload, now)
+      if (decoder instanceof AutoDecoder) this.settle(entry, decoder)
       if (!outcome.ok) {
         // Kept with its payload, so a capture can be decoded again once the rule is fixed.
-        this.store.appendUndecoded(route.entry, now, payload)
-        this.store.countMessage(route.entry, route.decoder.format, outcome.error)
+        this.store.appendUndecoded(entry, now, payload)
+        this.store.countMessage(entry, decoder.format, outcome.error)
         return undefined
       }
       const rows = outcome.rows
@@ -132,29 +146,29 @@ export class Ingest {
         const row = rows[i]
         let reason: string | undefined
         if (row.seriesTopic === undefined) {
-          reason = this.store.append(route.entry, row, kept ? null : payload)
+          reason = this.store.append(entry, row, kept ? null : payload)
         } else {
           // Readings of a series topic (Sparkplug): the payload is kept once, on the topic it
           // came on, and the rows follow it, so decoding the capture again replaces them.
-          if (!kept) this.store.appendUndecoded(route.entry, now, payload)
+          if (!kept) this.store.appendUndecoded(entry, now, payload)
           kept = true
-          const entry = this.seriesEntry(row.seriesTopic, route)
+          const series = this.seriesEntry(row.seriesTopic, entry)
           // A message counts once on each series topic it brings readings to.
-          if (entry !== counted) this.store.countMessage((counted = entry), route.decoder.format)
-          reason = this.store.append(entry, row, null)
+          if (series !== counted) this.store.countMessage((counted = series), decoder.format)
+          reason = this.store.append(series, row, null)
         }
         if (reason) refused ??= reason
         else kept = true
       }
-      if (!kept) this.store.appendUndecoded(route.entry, now, payload)
-      this.store.countMessage(route.entry, route.decoder.format, refused ?? outcome.warning)
+      if (!kept) this.store.appendUndecoded(entry, now, payload)
+      this.store.countMessage(entry, decoder.format, refused ?? outcome.warning)
       return rows[0]?.fields
     } catch (error) {
       // A decoder bug must cost one message, never the app (a persistent session would
       // deliver the same message again at every start).
       this.store.countMessage(
-        route.entry,
-        route.decoder.format,
+        entry,
+        decoder.format,
         `could not be decoded (${String((error as Error)?.message ?? error).slice(0, 200)})`
       )
       return undefined
@@ -164,51 +178,59 @@ export class Ingest {
   /** New decoding rules (the profile was saved): each topic picks its decoder again. */
   useProfile(profile: Profile): void {
     this.profile = profile
-    this.routes.clear()
-    this.shared.clear()
+    this.forgetRoutes()
     this.sparkplug.setPublish(this.publisher(profile))
   }
 
   /** Forgets the topics seen (their entries belong to history that is being reloaded). */
   clearRoutes(): void {
-    this.routes.clear()
+    this.forgetRoutes()
     this.seriesEntries.clear()
   }
 
-  private route(topic: string): Route {
+  private forgetRoutes(): void {
+    for (const rule of this.shared.values()) rule.stale = true
+    this.shared.clear()
+    this.routed = 0
+  }
+
+  /** Whether the entry holds this ingest's current decoder for its topic. */
+  private routes(entry: TopicEntry): boolean {
+    const rule = entry.routeOwner
+    return rule instanceof SharedRule && rule.owner === this && !rule.stale && entry.route !== null
+  }
+
+  private route(topic: string): { entry: TopicEntry; decoder: Decoder } {
     const config = ruleFor(this.profile, topic, this.fallback)
-    let shared = this.shared.get(config)
-    if (!shared) this.shared.set(config, (shared = new SharedRule(config)))
+    let rule = this.shared.get(config)
+    if (!rule) this.shared.set(config, (rule = new SharedRule(this, config)))
     const format = config.decoder.format
-    const rule = shared
     const decoder =
       rule.decoder(format) ??
-      createDecoder(config.decoder, {
-        topic,
-        sparkplug: this.sparkplug,
-        shared: (f) => rule.decoder(f)
-      })
-    const entry = this.store.topicFor(this.profile.name, topic, shared.unitFor(decoder.format))
-    const route = { entry, decoder, config }
-    if (this.routes.size < MAX_ROUTES) this.routes.set(topic, route)
-    return route
+      createDecoder(config.decoder, { topic, sparkplug: this.sparkplug, shared: rule.lookup })
+    const entry = this.store.topicFor(this.profile.name, topic, rule.unitFor(decoder.format))
+    entry.routeOwner = rule
+    entry.route = this.routed < MAX_ROUTES ? decoder : null
+    if (entry.route) this.routed++
+    return { entry, decoder }
   }
 
   /**
    * A topic's format was just told apart: it keeps that decoder (the rule's shared one when the
    * format keeps no state) and takes the rule's units for it.
    */
-  private settle(route: Route): void {
-    const inner = (route.decoder as AutoDecoder).settled
+  private settle(entry: TopicEntry, decoder: AutoDecoder): void {
+    const inner = decoder.settled
     if (!inner) return
-    route.decoder = inner
-    route.entry.unitFor = this.shared.get(route.config)!.unitFor(inner.format)
+    const rule = entry.routeOwner as SharedRule
+    if (this.routes(entry)) entry.route = inner
+    entry.unitFor = rule.unitFor(inner.format)
   }
 
-  private seriesEntry(series: string, route: Route): TopicEntry {
+  private seriesEntry(series: string, from: TopicEntry): TopicEntry {
     let entry = this.seriesEntries.get(series)
     if (!entry) {
-      const units = route.config.decoder.units
+      const units = (from.routeOwner as SharedRule).units
       const unitFor = (field: string): string =>
         units[field] ?? this.sparkplug.unitOf(series, field) ?? ''
       entry = this.store.topicFor(this.profile.name, series, unitFor)

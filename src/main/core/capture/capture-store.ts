@@ -27,7 +27,7 @@ import { redecodeCapture, type DecodingFor, type RedecodeOutcome } from './redec
 import { recentMessages, type KeptMessage } from './recent-messages'
 import { AppError } from '../../../shared/contract'
 import { JournalWriter, type PartIndex } from './journal-writer'
-import { SeriesRegistry, type TopicEntry } from './series-registry'
+import { SeriesRegistry, topicStat, type TopicEntry } from './series-registry'
 import { PointLog } from './point-log'
 
 /** The chart points kept in memory by default. */
@@ -321,19 +321,23 @@ export class CaptureStore {
     }
   }
 
+  /** The topic's entry when it has been seen (the hot path: nothing is made). */
+  findTopic(connection: string, topic: string): TopicEntry | undefined {
+    return this.registry.find(connection, topic)
+  }
+
   topicFor(connection: string, topic: string, unitFor?: (field: string) => string): TopicEntry {
     return this.registry.topic(connection, topic, unitFor)
   }
 
   /** Counts a message on a topic and tells the UI about errors (rate-limited by batching). */
   countMessage(entry: TopicEntry, format: string, error?: string): void {
-    const stat = entry.stat
-    stat.messages++
+    entry.messages++
     if (error !== undefined) {
-      stat.errors++
-      stat.lastError = error
+      entry.errors++
+      entry.lastError = error
     }
-    if (stat.format !== format) stat.format = format
+    if (entry.format !== format) entry.format = format
     if (!entry.dirty) {
       entry.dirty = true
       this.dirtyTopics.push(entry)
@@ -344,7 +348,7 @@ export class CaptureStore {
   private drainTopics(): TopicStat[] {
     const stats = this.dirtyTopics.map((e) => {
       e.dirty = false
-      return { ...e.stat }
+      return topicStat(e)
     })
     this.dirtyTopics = []
     return stats

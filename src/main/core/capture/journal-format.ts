@@ -91,32 +91,36 @@ export function partSeq(fileName: string): number | null {
   return match ? Number(match[1]) : null
 }
 
-/** The body of a TOPIC record. */
-export function topicBody(def: TopicDef): Buffer {
-  const connection = strBytes(def.connection)
-  const topic = strBytes(def.topic)
-  const body = Buffer.allocUnsafe(TOPIC_STRINGS + 4 + connection.length + topic.length)
-  body[0] = TYPE_TOPIC
-  body.writeUInt32LE(def.id, TOPIC_ID)
-  writeStr(body, writeStr(body, TOPIC_STRINGS, connection), topic)
-  return body
+/** Bytes of a TOPIC record's body. */
+export function topicBodyLength(def: TopicDef): number {
+  return TOPIC_STRINGS + strLength(def.connection) + strLength(def.topic)
 }
 
-/** The body of a FIELDS record. */
-export function fieldSetBody(def: FieldSetDef): Buffer {
+/** Writes a TOPIC body at `at` (room for topicBodyLength() made); returns where it ends. */
+export function writeTopicBody(b: Buffer, at: number, def: TopicDef): number {
+  b[at] = TYPE_TOPIC
+  b.writeUInt32LE(def.id, at + TOPIC_ID)
+  return writeStr(b, writeStr(b, at + TOPIC_STRINGS, def.connection), def.topic)
+}
+
+/** Bytes of a FIELDS record's body. */
+export function fieldSetBodyLength(def: FieldSetDef): number {
   const n = Math.min(def.names.length, MAX_SET_FIELDS)
-  const names = def.names.slice(0, n).map(strBytes)
-  const units = def.names.slice(0, n).map((_, i) => strBytes(def.units[i] ?? ''))
   let length = FIELDS_STRINGS
-  for (let i = 0; i < n; i++) length += 4 + names[i].length + units[i].length
-  const body = Buffer.allocUnsafe(length)
-  body[0] = TYPE_FIELDS
-  body.writeUInt32LE(def.id, FIELDS_ID)
-  body.writeUInt32LE(def.topicId, FIELDS_TOPIC_ID)
-  body.writeUInt16LE(n, FIELDS_COUNT)
-  let at = FIELDS_STRINGS
-  for (let i = 0; i < n; i++) at = writeStr(body, writeStr(body, at, names[i]), units[i])
-  return body
+  for (let i = 0; i < n; i++) length += strLength(def.names[i]) + strLength(def.units[i] ?? '')
+  return length
+}
+
+/** Writes a FIELDS body at `at` (room for fieldSetBodyLength() made); returns where it ends. */
+export function writeFieldSetBody(b: Buffer, at: number, def: FieldSetDef): number {
+  const n = Math.min(def.names.length, MAX_SET_FIELDS)
+  b[at] = TYPE_FIELDS
+  b.writeUInt32LE(def.id, at + FIELDS_ID)
+  b.writeUInt32LE(def.topicId, at + FIELDS_TOPIC_ID)
+  b.writeUInt16LE(n, at + FIELDS_COUNT)
+  let end = at + FIELDS_STRINGS
+  for (let i = 0; i < n; i++) end = writeStr(b, writeStr(b, end, def.names[i]), def.units[i] ?? '')
+  return end
 }
 
 /** What a MESSAGE record keeps of its payload: the bytes to write and how to read them. */
@@ -247,15 +251,22 @@ export function plausibleBody(buf: Uint8Array, start: number, length: number): b
   return false
 }
 
-function strBytes(text: string): Buffer {
-  const bytes = Buffer.from(text, 'utf8')
-  return bytes.length > MAX_STR_BYTES ? bytes.subarray(0, MAX_STR_BYTES) : bytes
+/** Bytes a str takes: u16 length and the UTF-8 bytes, cut to what the u16 can say. */
+function strLength(text: string): number {
+  return 2 + Math.min(Buffer.byteLength(text, 'utf8'), MAX_STR_BYTES)
 }
 
-function writeStr(b: Buffer, at: number, bytes: Buffer): number {
-  b.writeUInt16LE(bytes.length, at)
-  bytes.copy(b, at + 2)
-  return at + 2 + bytes.length
+/** Writes a str at `at` (room for strLength() made) straight into the record's buffer. */
+function writeStr(b: Buffer, at: number, text: string): number {
+  let length = Buffer.byteLength(text, 'utf8')
+  if (length <= MAX_STR_BYTES) b.write(text, at + 2, length, 'utf8')
+  else {
+    // Cut at the limit, as the length says (a character may be cut: readers take it whole).
+    Buffer.from(text, 'utf8').copy(b, at + 2, 0, MAX_STR_BYTES)
+    length = MAX_STR_BYTES
+  }
+  b.writeUInt16LE(length, at)
+  return at + 2 + length
 }
 
 function readStr(buf: Buffer, at: number, end: number): { text: string; next: number } | null {

@@ -4,7 +4,7 @@ import * as zlib from 'node:zlib'
 import { crc32 } from './crc32'
 import {
   CRC_AT,
-  fieldSetBody,
+  fieldSetBodyLength,
   LENGTH_AT,
   MAGIC,
   messageBodyLength,
@@ -12,8 +12,10 @@ import {
   RECORD_HEADER,
   partFileName,
   type KeptPayload,
-  topicBody,
+  topicBodyLength,
+  writeFieldSetBody,
   writeMessageBody,
+  writeTopicBody,
   type FieldSetDef,
   type TopicDef
 } from './journal-format'
@@ -61,8 +63,8 @@ export class JournalWriter {
   private pendingBytes = 0
   private buf = Buffer.allocUnsafe(BUFFER_BYTES)
   private used = 0
-  private emittedTopics = new Set<number>()
-  private emittedFieldSets = new Set<number>()
+  private emittedTopics = new IdSet()
+  private emittedFieldSets = new IdSet()
   private part: PartIndex
   private failing = false
   private sealed: PartIndex[] = []
@@ -139,26 +141,27 @@ export class JournalWriter {
 
   /** Writes everything buffered. Returns false while the disk refuses (data kept). */
   flush(): boolean {
-    this.retire()
-    if (this.pendingBytes === 0) return true
+    if (this.pendingBytes === 0 && this.used === 0) return true
     try {
       if (this.fd === null) this.openPart()
       while (this.pending.length > 0) {
         const chunk = this.pending[0]
-        let done = 0
-        while (done < chunk.length) {
-          done += fs.writeSync(this.fd!, chunk, done, chunk.length - done, this.flushed + done)
-        }
+        this.writeAt(chunk, chunk.length)
         this.pending.shift()
         this.pendingBytes -= chunk.length
-        this.flushed += chunk.length
-        this.crc = zlib.crc32(chunk, this.crc)
+      }
+      // The buffer is written where it is and then reused: a fresh one at every flush would
+      // leave megabytes a second of dead buffers to the garbage collector (and to malloc).
+      if (this.used > 0) {
+        this.writeAt(this.buf, this.used)
+        this.used = 0
       }
       if (this.failing) {
         this.failing = false
         this.options.onWriteError?.(null)
       }
     } catch (error) {
+      // Nothing moves: the next flush writes the same bytes at the same place again.
       if (!this.failing) {
         this.failing = true
         this.options.onWriteError?.(describeWriteError(error))
@@ -167,6 +170,16 @@ export class JournalWriter {
     }
     if (this.flushed >= this.options.partBytes) this.roll()
     return true
+  }
+
+  /** Writes bytes [0, length) of `chunk` at the end of the part, all or (by throwing) none. */
+  private writeAt(chunk: Buffer, length: number): void {
+    let done = 0
+    while (done < length) {
+      done += fs.writeSync(this.fd!, chunk, done, length - done, this.flushed + done)
+    }
+    this.flushed += length
+    this.crc = zlib.crc32(chunk.subarray(0, length), this.crc)
   }
 
   /** Flushes then makes the data durable (fsync). Cheap to call about once a second. */
@@ -200,8 +213,8 @@ export class JournalWriter {
     this.seal()
     this.seq++
     this.part = emptyIndex(this.seq)
-    this.emittedTopics = new Set()
-    this.emittedFieldSets = new Set()
+    this.emittedTopics = new IdSet()
+    this.emittedFieldSets = new IdSet()
   }
 
   private seal(): void {
@@ -229,42 +242,76 @@ export class JournalWriter {
   }
 
   private writeTopic(def: TopicDef): void {
-    this.writeRecord(topicBody(def))
+    const at = this.reserve(RECORD_HEADER + topicBodyLength(def))
+    this.closeRecord(at, writeTopicBody(this.buf, at + RECORD_HEADER, def))
     this.emittedTopics.add(def.id)
     this.part.topics.push(def)
   }
 
   private writeFieldSet(def: FieldSetDef): void {
-    this.writeRecord(fieldSetBody(def))
+    const at = this.reserve(RECORD_HEADER + fieldSetBodyLength(def))
+    this.closeRecord(at, writeFieldSetBody(this.buf, at + RECORD_HEADER, def))
     this.emittedFieldSets.add(def.id)
     this.part.fieldSets.push(def)
   }
 
-  private writeRecord(body: Buffer): void {
-    const at = this.reserve(RECORD_HEADER + body.length)
+  /** Writes the header of the record at `at` whose body was written up to `end`. */
+  private closeRecord(at: number, end: number): void {
     const b = this.buf
-    b.writeUInt32LE(body.length, at + LENGTH_AT)
-    b.writeUInt32LE(crc32(body), at + CRC_AT)
-    body.copy(b, at + RECORD_HEADER)
-    this.used = at + RECORD_HEADER + body.length
+    const body = at + RECORD_HEADER
+    b.writeUInt32LE(end - body, at + LENGTH_AT)
+    b.writeUInt32LE(crc32(b, body, end), at + CRC_AT)
+    this.used = end
   }
 
-  /** Room for `bytes` at the end of the buffer; returns where to write. */
+  /**
+   * Room for `bytes` at the end of the buffer; returns where to write. A full buffer waits in
+   * the pending list (until the next flush) and the records go on in a fresh one.
+   */
   private reserve(bytes: number): number {
     if (this.used + bytes > this.buf.length) {
-      this.retire()
-      if (bytes > this.buf.length) this.buf = Buffer.allocUnsafe(bytes)
+      if (this.used > 0) {
+        this.pending.push(this.buf.subarray(0, this.used))
+        this.pendingBytes += this.used
+      }
+      this.buf = Buffer.allocUnsafe(Math.max(BUFFER_BYTES, bytes))
+      this.used = 0
     }
     return this.used
   }
+}
 
-  /** Moves the filled buffer to the pending list; the next records go to a fresh one. */
-  private retire(): void {
-    if (this.used === 0) return
-    this.pending.push(this.buf.subarray(0, this.used))
-    this.pendingBytes += this.used
-    this.buf = Buffer.allocUnsafe(BUFFER_BYTES)
-    this.used = 0
+/** Ids a bitmap holds at most; further ones (never seen: ids count from 1 per run) go to a set. */
+const MAX_BITMAP_IDS = 1 << 23
+
+/**
+ * The definitions a part has written, by id. Ids are dense, so one bit each instead of a set
+ * entry: a broker with 100,000 topics has 200,000 of them in every part.
+ */
+class IdSet {
+  private bits = new Uint8Array(256)
+  private readonly beyond = new Set<number>()
+
+  has(id: number): boolean {
+    const byte = id >>> 3
+    if (byte < this.bits.length) return (this.bits[byte] & (1 << (id & 7))) !== 0
+    return id >= MAX_BITMAP_IDS && this.beyond.has(id)
+  }
+
+  add(id: number): void {
+    if (id >= MAX_BITMAP_IDS) {
+      this.beyond.add(id)
+      return
+    }
+    const byte = id >>> 3
+    if (byte >= this.bits.length) {
+      const grown = new Uint8Array(
+        Math.min(MAX_BITMAP_IDS >>> 3, Math.max(byte + 1, this.bits.length * 2))
+      )
+      grown.set(this.bits)
+      this.bits = grown
+    }
+    this.bits[byte] |= 1 << (id & 7)
   }
 }
 

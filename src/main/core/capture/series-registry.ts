@@ -10,9 +10,18 @@ export interface FieldSlot {
   seriesIds: number[]
 }
 
+/**
+ * One topic of one connection: its journal definition, counters, field lists and series, and
+ * how ingest decodes it. One object per topic (with few fields beside), since a broker may
+ * carry 100,000 topics.
+ */
 export interface TopicEntry {
   def: TopicDef
-  stat: TopicStat
+  /** Counters (the TopicStat without its names, which are the def's). */
+  messages: number
+  errors: number
+  lastError: string | undefined
+  format: string | undefined
   /** Last field list seen: decoders reuse the same array, so identity is a cheap cache key. */
   lastFields: readonly string[] | null
   lastSlot: FieldSlot | null
@@ -20,19 +29,38 @@ export interface TopicEntry {
   firstSlot: FieldSlot | null
   /** Every further field list, by its names joined; made when a second one appears. */
   slots: Map<string, FieldSlot> | null
-  /** This topic's series (its distinct fields), bounded by MAX_FIELDS_PER_TOPIC. */
-  series: SeriesDef[]
+  /**
+   * This topic's series (its distinct fields), bounded by MAX_FIELDS_PER_TOPIC. Copied to add
+   * one while short: an array grown by push keeps room for 16, and most topics have one.
+   */
+  series: readonly SeriesDef[]
   /** The same by field name, once a topic has more than a few. */
   seriesByField: Map<string, SeriesDef> | null
   unitFor: (field: string) => string
   /** Counters changed since the UI last heard: collected at the next batch. */
   dirty: boolean
+  /** The decoding ingest chose for the topic, and which ingest did (kept by it, not here). */
+  route: unknown
+  routeOwner: object | null
+}
+
+/** A topic's counters as the UI takes them. */
+export function topicStat(entry: TopicEntry): TopicStat {
+  return {
+    connection: entry.def.connection,
+    topic: entry.def.topic,
+    messages: entry.messages,
+    errors: entry.errors,
+    lastError: entry.lastError,
+    format: entry.format
+  }
 }
 
 /** Series a topic may have before finding one by name goes through a map. */
 const LINEAR_FIELDS = 8
 
 const NO_UNITS = (): string => ''
+const NO_SERIES: readonly SeriesDef[] = Object.freeze([])
 /** Distinct unit lists shared at most (a hostile broker makes a new one per topic). */
 const MAX_UNIT_LISTS = 1024
 
@@ -51,7 +79,9 @@ function sameFields(a: readonly string[], b: readonly string[]): boolean {
 export class SeriesRegistry {
   /** Per connection, per topic. */
   private readonly topics = new Map<string, Map<string, TopicEntry>>()
-  private readonly defsById = new Map<number, SeriesDef>()
+  /** Series by id: ids since the last clear() are dense, so an array from `firstId` on. */
+  private defsById: SeriesDef[] = []
+  private firstId = 1
   private readonly unitLists = new Map<string, readonly string[]>()
   private nextTopicId = 1
   private nextFieldSetId = 1
@@ -69,24 +99,22 @@ export class SeriesRegistry {
     let entry = topics.get(topic)
     if (!entry) {
       entry = {
-        def: { id: this.nextTopicId++, connection, topic },
         // Every key from the start: keys added later would move the object's fields out of line.
-        stat: {
-          connection,
-          topic,
-          messages: 0,
-          errors: 0,
-          lastError: undefined,
-          format: undefined
-        },
+        def: { id: this.nextTopicId++, connection, topic },
+        messages: 0,
+        errors: 0,
+        lastError: undefined,
+        format: undefined,
         lastFields: null,
         lastSlot: null,
         firstSlot: null,
         slots: null,
-        series: [],
+        series: NO_SERIES,
         seriesByField: null,
         unitFor,
-        dirty: false
+        dirty: false,
+        route: null,
+        routeOwner: null
       }
       topics.set(topic, entry)
     } else {
@@ -143,11 +171,16 @@ export class SeriesRegistry {
   }
 
   allDefs(): SeriesDef[] {
-    return [...this.defsById.values()]
+    return this.defsById.slice()
   }
 
   def(id: number): SeriesDef | undefined {
-    return this.defsById.get(id)
+    return this.defsById[id - this.firstId]
+  }
+
+  /** The topic's entry, if it has been seen. */
+  find(connection: string, topic: string): TopicEntry | undefined {
+    return this.topics.get(connection)?.get(topic)
   }
 
   /**
@@ -156,13 +189,14 @@ export class SeriesRegistry {
    */
   clear(): void {
     this.topics.clear()
-    this.defsById.clear()
+    this.defsById = []
+    this.firstId = this.nextSeriesId
   }
 
   topicStats(): TopicStat[] {
     const stats: TopicStat[] = []
     for (const topics of this.topics.values())
-      for (const e of topics.values()) stats.push({ ...e.stat })
+      for (const e of topics.values()) stats.push(topicStat(e))
     return stats
   }
 
@@ -193,8 +227,10 @@ export class SeriesRegistry {
         field,
         unit
       }
-      this.defsById.set(def.id, def)
-      entry.series.push(def)
+      this.defsById.push(def)
+      const series = entry.series
+      if (series.length < LINEAR_FIELDS) entry.series = [...series, def]
+      else (series as SeriesDef[]).push(def)
       if (entry.seriesByField) entry.seriesByField.set(field, def)
       else if (entry.series.length > LINEAR_FIELDS)
         entry.seriesByField = new Map(entry.series.map((d) => [d.field, d]))

@@ -1,0 +1,82 @@
+// How a topic finds its decoding rule: subscription matching, and the decoder a topic keeps
+// on its registry entry until the profile's rules change.
+import * as fs from 'node:fs'
+import * as os from 'node:os'
+import * as path from 'node:path'
+import { afterEach, describe, expect, it } from 'vitest'
+import { newProfile } from '../../../shared/defaults'
+import { decoderSchema, type Profile } from '../../../shared/schemas'
+import { CaptureStore } from '../capture/capture-store'
+import { Ingest, topicMatches } from '../ingest'
+
+const enc = new TextEncoder()
+const dirs: string[] = []
+const stores: CaptureStore[] = []
+afterEach(async () => {
+  for (const s of stores.splice(0)) await s.close()
+  for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true })
+})
+
+async function store(): Promise<CaptureStore> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'routing-'))
+  dirs.push(dir)
+  const s = await CaptureStore.open({ dir })
+  stores.push(s)
+  return s
+}
+
+function profileWith(topics: Profile['topics']): Profile {
+  return newProfile('routing', { name: 'routing', topics })
+}
+
+describe('topicMatches', () => {
+  it.each([
+    ['#', 'plant/line1', true],
+    ['#', '$SYS/broker/uptime', false],
+    ['$SYS/#', '$SYS/broker/uptime', true],
+    ['plant/#', 'plant', true],
+    ['plant/#', 'plant/line1/dev7', true],
+    ['plant/#', 'plantx/line1', false],
+    ['plant/#', 'other/plant/x', false],
+    ['plant/+/dev7/#', 'plant/line1/dev7/temp', true],
+    ['plant/+/dev7/#', 'plant/line1/dev8/temp', false],
+    ['+/line1', 'plant/line1', true],
+    ['+/line1', '$SYS/line1', false],
+    ['plant/line1', 'plant/line1', true],
+    ['plant/line1', 'plant/line1/x', false]
+  ])('%s against %s is %s', (filter, topic, expected) => {
+    expect(topicMatches(filter, topic)).toBe(expected)
+  })
+})
+
+describe('a topic keeps its decoder until the rules change', () => {
+  it('decodes with the first matching rule, and with the new rule once the profile is saved', async () => {
+    const s = await store()
+    const number = decoderSchema.parse({ format: 'number', units: { value: 'hPa' } })
+    const ingest = new Ingest(profileWith([{ filter: 'plant/#', qos: 0, decoder: number }]), s)
+    expect(ingest.handle('plant/baro', enc.encode('1013.2'))).toEqual(['value'])
+    expect(ingest.handle('plant/baro', enc.encode('1013.4'))).toEqual(['value'])
+    const entry = s.findTopic('routing', 'plant/baro')!
+    expect(entry.messages).toBe(2)
+    expect(s.registry.allDefs().map((d) => [d.field, d.unit])).toEqual([['value', 'hPa']])
+
+    // The same topic under a JSON rule: the kept number decoder must not be used again.
+    const json = decoderSchema.parse({ format: 'json' })
+    ingest.useProfile(profileWith([{ filter: 'plant/#', qos: 0, decoder: json }]))
+    expect(ingest.handle('plant/baro', enc.encode('{"p": 1013.5}'))).toEqual(['p'])
+    expect(ingest.handle('plant/baro', enc.encode('not json'))).toBeUndefined()
+    expect(entry.messages).toBe(4)
+    expect(entry.errors).toBe(1)
+  })
+
+  it('settles an auto-detected topic on the format it told apart', async () => {
+    const s = await store()
+    const ingest = new Ingest(profileWith([]), s)
+    expect(ingest.handle('dev/1/temp', enc.encode('21.5'))).toEqual(['value'])
+    const entry = s.findTopic('routing', 'dev/1/temp')!
+    expect((entry.route as { format: string }).format).toBe('number')
+    expect(ingest.handle('dev/1/temp', enc.encode('21.7'))).toEqual(['value'])
+    expect(entry.messages).toBe(2)
+    expect(entry.errors).toBe(0)
+  })
+})
