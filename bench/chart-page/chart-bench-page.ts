@@ -8,6 +8,7 @@ import { ChartRenderer } from '../../src/renderer/src/charts/chart-renderer'
 import { ChartView, type ChartLine } from '../../src/renderer/src/charts/chart-view'
 import { setFrameProbe } from '../../src/renderer/src/charts/frame-probe'
 import { SeriesStore } from '../../src/renderer/src/charts/series-store'
+import { batchOfSeries } from '../../src/shared/point-runs'
 
 export const PLOT = { width: 1000, height: 400 }
 // ChartRenderer's margins for one y axis (chart-axes.ts marginFor(false)).
@@ -182,8 +183,9 @@ async function stream(seconds: number, rate: number) {
           for (let i = 0; i < k; i++) v[i] = 20 + id * 5 + 3 * Math.sin(phase++ / 20_000)
           return { id, t, v }
         })
+        const batch = batchOfSeries({ defs: [], series, topics: [] })
         const a = performance.now()
-        chart.store.applyBatch({ defs: [], series, topics: [] })
+        chart.store.applyBatch(batch)
         appendMs += performance.now() - a
       }
       if (performance.now() - started < seconds * 1000) requestAnimationFrame(produce)

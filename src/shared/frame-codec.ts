@@ -12,6 +12,11 @@ import type { InvokeChannel, EventChannel, Envelope } from './contract'
 
 const MARK = '$f64'
 
+/** An array's place in the header: a class, so every mark shares one shape. */
+class Mark {
+  constructor(readonly $f64: number) {}
+}
+
 /** Messages on the WebSocket, both directions. */
 export type WireMessage =
   | { kind: 'invoke'; id: number; channel: InvokeChannel; req: unknown }
@@ -27,7 +32,7 @@ function markArrays(v: unknown, arrays: (Float64Array | Uint8Array)[]): unknown 
   if (v === null || typeof v !== 'object') return v
   if (v instanceof Float64Array || v instanceof Uint8Array) {
     arrays.push(v)
-    return { [MARK]: arrays.length - 1 }
+    return new Mark(arrays.length - 1)
   }
   if (Array.isArray(v)) {
     let out: unknown[] | null = null
@@ -53,21 +58,30 @@ function markArrays(v: unknown, arrays: (Float64Array | Uint8Array)[]): unknown 
 export function encodeFrame(value: unknown): Uint8Array {
   const arrays: (Float64Array | Uint8Array)[] = []
   const json = JSON.stringify(markArrays(value, arrays))
+  // The table as text, built as the arrays are placed (one string, no array per entry).
+  let table = ''
   let offset = 0
-  const table: number[][] = arrays.map((a) => {
-    const entry = a instanceof Uint8Array ? [offset, a.length, 1] : [offset, a.length]
+  for (let i = 0; i < arrays.length; i++) {
+    const a = arrays[i]
+    if (i > 0) table += ','
+    table += a instanceof Uint8Array ? `[${offset},${a.length},1]` : `[${offset},${a.length}]`
     offset = align8(offset + a.byteLength)
-    return entry
-  })
+  }
   // The value's JSON is placed as it is: parsing and writing it again would double the cost.
-  const header = new TextEncoder().encode(`{"v":${json},"a":${JSON.stringify(table)}}`)
+  const header = new TextEncoder().encode(`{"v":${json},"a":[${table}]}`)
   const dataStart = align8(4 + header.byteLength)
   const out = new Uint8Array(dataStart + offset)
   new DataView(out.buffer).setUint32(0, header.byteLength, true)
   out.set(header, 4)
+  // Number arrays are copied through one view of the frame (aligned: dataStart and every
+  // offset are multiples of 8), not through a new byte view of each.
+  const asF64 = new Float64Array(out.buffer, 0, out.byteLength >>> 3)
+  let at = dataStart
   for (let i = 0; i < arrays.length; i++) {
     const a = arrays[i]
-    out.set(new Uint8Array(a.buffer, a.byteOffset, a.byteLength), dataStart + table[i][0])
+    if (a instanceof Float64Array) asF64.set(a, at >>> 3)
+    else out.set(a, at)
+    at = align8(at + a.byteLength)
   }
   return out
 }

@@ -49,10 +49,22 @@ export interface TopicStat {
   format?: string
 }
 
+/**
+ * New points, series after series: series `ids[k]` has `counts[k]` points, the next ones in
+ * `t` and `v`. Four arrays for a whole batch: points on 100,000 series cost no object each
+ * to encode, send or decode (helpers in point-runs.ts).
+ */
+export interface PointRuns {
+  ids: Float64Array
+  counts: Float64Array
+  t: Float64Array
+  v: Float64Array
+}
+
 /** Pushed at most every ~50 ms with everything captured since the previous one. */
 export interface CaptureBatch {
   defs: SeriesDef[]
-  series: SeriesData[]
+  points: PointRuns
   topics: TopicStat[]
 }
 

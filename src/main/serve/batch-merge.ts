@@ -1,3 +1,4 @@
+import { forEachRun, runsOf } from '../../shared/point-runs'
 import type { CaptureBatch, SeriesDef, TopicStat } from '../../shared/types'
 
 /** Rough JSON size of one definition or topic counter, for the client's memory account. */
@@ -46,16 +47,16 @@ export class MergedBatch {
       if (!this.defs.has(def.id)) this.bytes += ENTRY_BYTES
       this.defs.set(def.id, def)
     }
-    for (const s of batch.series) {
-      let points = this.series.get(s.id)
+    forEachRun(batch.points, (id, t, v) => {
+      let points = this.series.get(id)
       if (!points) {
-        points = new Points(Math.max(64, s.t.length))
-        this.series.set(s.id, points)
+        points = new Points(Math.max(64, t.length))
+        this.series.set(id, points)
         this.bytes += ENTRY_BYTES
       }
-      points.append(s.t, s.v)
-      this.bytes += s.t.byteLength + s.v.byteLength
-    }
+      points.append(t, v)
+      this.bytes += t.byteLength + v.byteLength
+    })
     for (const stat of batch.topics) {
       const key = `${stat.connection}\u0000${stat.topic}`
       if (!this.topics.has(key)) this.bytes += ENTRY_BYTES
@@ -67,11 +68,13 @@ export class MergedBatch {
   take(): CaptureBatch {
     return {
       defs: [...this.defs.values()],
-      series: [...this.series].map(([id, p]) => ({
-        id,
-        t: p.t.subarray(0, p.n),
-        v: p.v.subarray(0, p.n)
-      })),
+      points: runsOf(
+        [...this.series].map(([id, p]) => ({
+          id,
+          t: p.t.subarray(0, p.n),
+          v: p.v.subarray(0, p.n)
+        }))
+      ),
       topics: [...this.topics.values()]
     }
   }

@@ -1,4 +1,4 @@
-import type { CaptureBatch, SeriesData, SeriesDef, TopicStat } from '../../../shared/types'
+import type { CaptureBatch, PointRuns, SeriesDef, TopicStat } from '../../../shared/types'
 
 const DEFAULT_INTERVAL_MS = 50
 /** Pending points that trigger an early flush, so one batch never grows unbounded. */
@@ -94,34 +94,38 @@ export class Batcher {
     if (idle && topics.length === 0) return
     const batch: CaptureBatch = {
       defs: this.sendAllDefs ? this.allDefs() : this.defs,
-      series: this.group(),
+      points: this.group(),
       topics
     }
     this.reset()
     for (const listener of this.listeners) listener(batch)
   }
 
-  /** The log's points as one {id, t, v} per series, in the order the series got their first. */
-  private group(): SeriesData[] {
-    const series: SeriesData[] = new Array(this.ids.length)
+  /** The log's points series by series, in the order the series got their first point. */
+  private group(): PointRuns {
+    const n = this.ids.length
+    const runs: PointRuns = {
+      ids: new Float64Array(n),
+      counts: new Float64Array(n),
+      t: new Float64Array(this.points),
+      v: new Float64Array(this.points)
+    }
     const counts = this.counts
-    for (let k = 1; k <= this.ids.length; k++) {
-      series[k - 1] = {
-        id: this.ids[k - 1],
-        t: new Float64Array(counts[k]),
-        v: new Float64Array(counts[k])
-      }
-      counts[k] = 0 // from here on: where the series' next point goes
+    let start = 0
+    for (let k = 1; k <= n; k++) {
+      runs.ids[k - 1] = this.ids[k - 1]
+      runs.counts[k - 1] = counts[k]
+      const c = counts[k]
+      counts[k] = start // from here on: where the series' next point goes
+      start += c
     }
     const { at, t, v } = this
     for (let i = 0; i < this.points; i++) {
-      const k = at[i]
-      const s = series[k - 1]
-      const j = counts[k]++
-      s.t[j] = t[i]
-      s.v[j] = v[i]
+      const j = counts[at[i]]++
+      runs.t[j] = t[i]
+      runs.v[j] = v[i]
     }
-    return series
+    return runs
   }
 
   /** Every series changed (history reloaded): drop what is pending; listeners reload. */

@@ -198,11 +198,7 @@ export class CaptureStore {
   private keep(payload: Uint8Array, row?: DecodedRow): KeptPayload {
     const size = payload.byteLength
     if (row && row.textEnd - row.textStart === size) {
-      const same =
-        row.text === payload ||
-        Buffer.from(payload.buffer, payload.byteOffset, size).equals(
-          Buffer.from(row.text.buffer, row.text.byteOffset + row.textStart, size)
-        )
+      const same = row.text === payload || sameBytes(payload, row.text, row.textStart, size)
       if (same) return { kind: PAYLOAD_IS_TEXT, size, bytes: NO_BYTES }
     }
     if (size > this.payloadBytes)
@@ -491,4 +487,14 @@ export class CaptureStore {
       (ref, damage) => this.recordDamage(ref, damage)
     )
   }
+}
+
+/** Whether `a` equals `size` bytes of `b` from `start` (a loop: most payloads are short). */
+function sameBytes(a: Uint8Array, b: Uint8Array, start: number, size: number): boolean {
+  if (size > 64)
+    return Buffer.from(a.buffer, a.byteOffset, size).equals(
+      Buffer.from(b.buffer, b.byteOffset + start, size)
+    )
+  for (let i = 0; i < size; i++) if (a[i] !== b[start + i]) return false
+  return true
 }

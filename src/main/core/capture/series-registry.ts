@@ -229,7 +229,8 @@ export class SeriesRegistry {
       }
       this.defsById.push(def)
       const series = entry.series
-      if (series.length < LINEAR_FIELDS) entry.series = [...series, def]
+      if (series.length < LINEAR_FIELDS)
+        entry.series = series.length === 0 ? [def] : series.concat(def)
       else (series as SeriesDef[]).push(def)
       if (entry.seriesByField) entry.seriesByField.set(field, def)
       else if (entry.series.length > LINEAR_FIELDS)

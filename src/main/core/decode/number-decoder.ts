@@ -7,6 +7,11 @@ export class NumberDecoder implements Decoder {
   readonly format = 'number'
   private readonly row: DecodedRow
   private readonly rows: DecodedRow[]
+  /**
+   * The value's text, written again for each message: the row's text is copied into the
+   * journal before the next message, and a number's text is short ASCII.
+   */
+  private readonly text = new Uint8Array(32)
 
   constructor(field: string) {
     this.row = {
@@ -33,7 +38,14 @@ export class NumberDecoder implements Decoder {
     const row = this.row
     row.t = receivedAt
     row.values[0] = v
-    rowText(row, row.values)
+    const text = String(v)
+    if (text.length > this.text.length) rowText(row, row.values)
+    else {
+      for (let i = 0; i < text.length; i++) this.text[i] = text.charCodeAt(i)
+      row.text = this.text
+      row.textStart = 0
+      row.textEnd = text.length
+    }
     return { ok: true, rows: this.rows }
   }
 }

@@ -76,6 +76,13 @@ export class RootNode extends TopicNode {
 
 const ZERO = new Float64Array(0)
 
+/** The length of a node's full topic (`node.topic.length`), from its levels. */
+function topicLength(node: TopicNode): number {
+  let length = -1
+  for (let n: TopicNode | null = node; n?.parent; n = n.parent) length += n.name.length + 1
+  return Math.max(0, length)
+}
+
 export class TopicTree {
   /** Every node by id (ids start at 0 and are never reused). */
   private readonly nodes: TopicNode[] = []
@@ -249,11 +256,12 @@ export class TopicTree {
       node = child
     }
     const missing = levels.length - i
-    let prefix = node.topic
+    // Each new node's full topic counts against the character budget (no string is built).
+    let prefixLength = topicLength(node)
     let addedChars = 0
     for (let j = i; j < levels.length; j++) {
-      prefix = j === 0 ? levels[0] : `${prefix}/${levels[j]}`
-      addedChars += prefix.length
+      prefixLength = j === 0 ? levels[0].length : prefixLength + 1 + levels[j].length
+      addedChars += prefixLength
     }
     if (this.nodes.length + missing > this.maxNodes || this.chars + addedChars > this.maxChars)
       return null

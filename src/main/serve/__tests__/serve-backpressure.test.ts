@@ -16,6 +16,7 @@ import type { CaptureBatch } from '../../../shared/types'
 import { dispatch } from '../../core/dispatch'
 import { CLOSE_BEHIND, type ClientLimits, type ClientStats } from '../client-link'
 import { startTestServer, type TestServer } from './serve-helpers'
+import { seriesOfRuns } from '../../../shared/point-runs'
 
 v8.setFlagsFromString('--expose-gc')
 const gc = vm.runInNewContext('gc') as () => void
@@ -139,7 +140,7 @@ function evPoints(received: WireMessage[]): number {
     if (m.kind !== 'event' || m.channel !== 'capture:batch') continue
     const batch = m.payload as CaptureBatch
     for (const d of batch.defs) if (d.topic.startsWith('ev/')) ids.add(d.id)
-    for (const s of batch.series) if (ids.has(s.id)) n += s.t.length
+    for (const s of seriesOfRuns(batch.points)) if (ids.has(s.id)) n += s.t.length
   }
   return n
 }

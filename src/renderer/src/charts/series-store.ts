@@ -4,7 +4,8 @@
 // as many series, and a page holding points for each runs out of memory for nothing.
 // A chart that starts showing a series loads its recent points from the core, then follows
 // the stream.
-import type { CaptureBatch, HistorySnapshot, SeriesData, SeriesDef } from '../../../shared/types'
+import { runsOf } from '../../../shared/point-runs'
+import type { CaptureBatch, HistorySnapshot, PointRuns, SeriesDef } from '../../../shared/types'
 import { AUTO_SERIES_LIMIT, fromBroker } from './chart-choice'
 import { DEFAULT_CAPACITY, SeriesBuffer } from './series-buffer'
 
@@ -108,11 +109,11 @@ export class SeriesStore {
     this.loading.clear()
     this.generation++
     this.defsList = []
-    this.apply(snapshot.defs, snapshot.series, true)
+    this.apply(snapshot.defs, runsOf(snapshot.series), true)
   }
 
   applyBatch(batch: CaptureBatch): void {
-    this.apply(batch.defs, batch.series, false)
+    this.apply(batch.defs, batch.points, false)
   }
 
   reset(): void {
@@ -140,7 +141,7 @@ export class SeriesStore {
     )
   }
 
-  private apply(defs: SeriesDef[], series: SeriesData[], replaced: boolean): void {
+  private apply(defs: SeriesDef[], points: PointRuns, replaced: boolean): void {
     let defsChanged = replaced
     const grown = new Set<string>()
     for (const def of defs) {
@@ -165,10 +166,15 @@ export class SeriesStore {
       if (!this.buffers.has(def.id) && this.keeps(def.id))
         this.buffers.set(def.id, new SeriesBuffer(this.capacity))
     const changed = new Set<number>()
-    for (const s of series) {
+    let at = 0
+    for (let k = 0; k < points.ids.length; k++) {
+      const id = points.ids[k]
+      const n = points.counts[k]
       // No buffer: a series no chart shows (or never defined: the core sends defs first).
-      const buffer = this.buffers.get(s.id)
-      if (buffer && buffer.append(s.t, s.v) > 0) changed.add(s.id)
+      const buffer = this.buffers.get(id)
+      if (buffer && buffer.append(points.t.subarray(at, at + n), points.v.subarray(at, at + n)) > 0)
+        changed.add(id)
+      at += n
     }
     if (defsChanged) {
       this.defsList = [...this.defsById.values()].sort((a, b) => a.id - b.id)

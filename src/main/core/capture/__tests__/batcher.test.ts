@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { CaptureBatch, SeriesDef, TopicStat } from '../../../../shared/types'
 import { Batcher } from '../batcher'
+import { seriesOfRuns } from '../../../../shared/point-runs'
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
@@ -12,7 +13,7 @@ function def(id: number): SeriesDef {
 function merged(batches: CaptureBatch[]): Map<number, { t: number[]; v: number[] }> {
   const out = new Map<number, { t: number[]; v: number[] }>()
   for (const batch of batches) {
-    for (const s of batch.series) {
+    for (const s of seriesOfRuns(batch.points)) {
       const m = out.get(s.id) ?? { t: [], v: [] }
       m.t.push(...s.t)
       m.v.push(...s.v)
@@ -77,7 +78,9 @@ describe('Batcher', () => {
     for (const [id, t] of adds) batcher.add(id, t, -t)
     batcher.flush()
     expect(batches).toHaveLength(1)
-    expect(batches[0].series.map((s) => [s.id, Array.from(s.t), Array.from(s.v)])).toEqual([
+    expect(
+      seriesOfRuns(batches[0].points).map((s) => [s.id, Array.from(s.t), Array.from(s.v)])
+    ).toEqual([
       [30, [1, 3, 6], [-1, -3, -6]],
       [7, [2, 5], [-2, -5]],
       [100_000, [4], [-4]]
@@ -86,7 +89,7 @@ describe('Batcher', () => {
     batcher.add(7, 10, 0)
     batcher.add(30, 11, 0)
     batcher.flush()
-    expect(batches[1].series.map((s) => [s.id, Array.from(s.t)])).toEqual([
+    expect(seriesOfRuns(batches[1].points).map((s) => [s.id, Array.from(s.t)])).toEqual([
       [7, [10]],
       [30, [11]]
     ])
@@ -99,7 +102,7 @@ describe('Batcher', () => {
     const unsubscribe = batcher.subscribe((b) => batches.push(b))
     for (let id = 100_000; id >= 1; id--) batcher.add(id, id, id / 2)
     batcher.flush()
-    const series = batches[0].series
+    const series = seriesOfRuns(batches[0].points)
     expect(series).toHaveLength(100_000)
     expect(
       series.every((s, i) => s.id === 100_000 - i && s.t[0] === s.id && s.v[0] === s.id / 2)
@@ -113,8 +116,8 @@ describe('Batcher', () => {
     const batches: CaptureBatch[] = []
     const unsubscribe = batcher.subscribe((b) => batches.push(b))
     for (let i = 0; i < 250; i++) batcher.add(1, i, i)
-    expect(batches.map((b) => b.series[0].t.length)).toEqual([100, 100])
-    expect(batches[1].series[0].v[0]).toBe(100)
+    expect(batches.map((b) => seriesOfRuns(b.points)[0].t.length)).toEqual([100, 100])
+    expect(seriesOfRuns(batches[1].points)[0].v[0]).toBe(100)
     unsubscribe()
   })
 
@@ -124,7 +127,7 @@ describe('Batcher', () => {
     const batches: CaptureBatch[] = []
     const unsubscribe = batcher.subscribe((b) => batches.push(b))
     await until(() => batches.length > 0)
-    expect(batches[0].series).toEqual([])
+    expect(seriesOfRuns(batches[0].points)).toEqual([])
     batcher.add(1, 5000, 42)
     await until(() => batches.length > 1)
     expect(merged(batches).get(1)).toEqual({ t: [5000], v: [42] })
@@ -142,7 +145,7 @@ describe('Batcher', () => {
     await until(() => second.length > 0)
     await sleep(40)
     expect(first).toEqual([])
-    expect(second.flatMap((b) => b.series)).toEqual([])
+    expect(second.flatMap((b) => seriesOfRuns(b.points))).toEqual([])
     again()
   })
 
@@ -161,7 +164,7 @@ describe('Batcher', () => {
     batcher.add(4, 1, 1) // a new series arrives with its first point
     await until(() => first.length === 2)
     expect(first[1].defs.map((d) => d.id)).toEqual([4])
-    expect(first[1].series.map((x) => x.id)).toEqual([4])
+    expect(seriesOfRuns(first[1].points).map((x) => x.id)).toEqual([4])
 
     const late: CaptureBatch[] = []
     const unsubscribeLate = batcher.subscribe((b) => late.push(b))
@@ -190,7 +193,7 @@ describe('Batcher', () => {
     batcher.touch()
     await until(() => batches.length === 2)
     expect(batches[1].topics.map((t) => t.topic)).toEqual(['b'])
-    expect(batches[1].series).toEqual([])
+    expect(seriesOfRuns(batches[1].points)).toEqual([])
     unsubscribe()
   })
 
@@ -218,6 +221,6 @@ describe('Batcher', () => {
     unsubscribe()
     const got = merged(batches)
     for (const [id, s] of sent) expect(got.get(id), `series ${id}`).toEqual(s)
-    expect(batches.every((b) => b.series.every((s) => s.t.length > 0))).toBe(true)
+    expect(batches.every((b) => seriesOfRuns(b.points).every((s) => s.t.length > 0))).toBe(true)
   })
 })

@@ -112,12 +112,17 @@ describe('createWsApi', () => {
     socket().receive({
       kind: 'event',
       channel: 'capture:batch',
-      payload: { defs: [], series: [{ id: 1, t, v: t }], topics: [] }
+      payload: {
+        defs: [],
+        points: { ids: Float64Array.of(1), counts: Float64Array.of(2), t, v: t },
+        topics: []
+      }
     })
     expect(listener).toHaveBeenCalledTimes(1)
     const batch = listener.mock.calls[0][0]
-    expect(batch.series[0].t).toBeInstanceOf(Float64Array)
-    expect(Array.from(batch.series[0].t)).toEqual([1, 2])
+    expect(batch.points.t).toBeInstanceOf(Float64Array)
+    expect(Array.from(batch.points.t)).toEqual([1, 2])
+    expect(Array.from(batch.points.ids)).toEqual([1])
     off()
     socket().receive({ kind: 'event', channel: 'capture:batch', payload: batch })
     expect(listener).toHaveBeenCalledTimes(1)

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import type { SeriesDef } from '../../../../shared/types'
 import { ChartView, type ChartLine } from '../chart-view'
 import { SeriesStore } from '../series-store'
+import { batchOfSeries } from '../../../../shared/point-runs'
 
 const def = (id: number, field: string, unit: string): SeriesDef => ({
   id,
@@ -35,11 +36,13 @@ function setup() {
   view.setLines([line(1), line(2, 1)])
   const push = (value: number): void => {
     now += 1000
-    store.applyBatch({
-      defs: [],
-      series: [{ id: 1, t: Float64Array.of(now), v: Float64Array.of(value) }],
-      topics: []
-    })
+    store.applyBatch(
+      batchOfSeries({
+        defs: [],
+        series: [{ id: 1, t: Float64Array.of(now), v: Float64Array.of(value) }],
+        topics: []
+      })
+    )
   }
   const draw = (): [number, number] | null => {
     const d = view.computeDomain()
@@ -91,11 +94,13 @@ describe('ChartView', () => {
     view.frameDrawn(domain)
     expect(domain[1]).toBeGreaterThanOrEqual(now())
     view.pause()
-    store.applyBatch({
-      defs: [],
-      series: [{ id: 1, t: Float64Array.of(now() + 0.5), v: Float64Array.of(-5) }],
-      topics: []
-    })
+    store.applyBatch(
+      batchOfSeries({
+        defs: [],
+        series: [{ id: 1, t: Float64Array.of(now() + 0.5), v: Float64Array.of(-5) }],
+        topics: []
+      })
+    )
     expect(view.computeDomain(1000)).toEqual(domain)
     expect(view.stats(1)?.latest).toBe(99)
     expect(view.valuesAt(now() + 1)?.points[0].v).toBe(99)

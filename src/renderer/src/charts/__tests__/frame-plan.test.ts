@@ -6,6 +6,7 @@ import { decimateLine, frameGrid, measureFrame } from '../frame-plan'
 import { FrameScheduler, MIN_BUDGET, type FrameHost } from '../frame-scheduler'
 import { SeriesStore } from '../series-store'
 import { StripTracker } from '../strip'
+import { batchOfSeries } from '../../../../shared/point-runs'
 
 const SERIES = 200
 const PIXELS = 1000
@@ -39,7 +40,7 @@ function setup() {
         const v = Float64Array.from(t, (x) => Math.sin(x / 7000 + i) * 10 + i)
         return { id: i + 1, t, v }
       })
-      store.applyBatch({ defs: [], series, topics: [] })
+      store.applyBatch(batchOfSeries({ defs: [], series, topics: [] }))
       now += 1000
     }
   }

@@ -2,6 +2,7 @@ import { describe, expect, it, vi } from 'vitest'
 import type { HistorySnapshot, SeriesDef } from '../../../../shared/types'
 import { AUTO_SERIES_LIMIT } from '../chart-choice'
 import { SeriesStore } from '../series-store'
+import { batchOfSeries } from '../../../../shared/point-runs'
 
 const f64 = (...xs: number[]) => Float64Array.from(xs)
 
@@ -46,7 +47,9 @@ describe('which series keep their points', () => {
     store.loadSnapshot(fleet(AUTO_SERIES_LIMIT))
     expect(store.keptCount).toBe(AUTO_SERIES_LIMIT)
     expect(Array.from(store.get(1)!.v)).toEqual([11, 12, 13])
-    store.applyBatch({ defs: [], series: [{ id: 1, t: f64(4), v: f64(14) }], topics: [] })
+    store.applyBatch(
+      batchOfSeries({ defs: [], series: [{ id: 1, t: f64(4), v: f64(14) }], topics: [] })
+    )
     expect(store.get(1)!.lastV).toBe(14)
   })
 
@@ -58,7 +61,9 @@ describe('which series keep their points', () => {
     expect(store.get(7)).toBeUndefined()
     const onData = vi.fn()
     store.onData(onData)
-    store.applyBatch({ defs: [], series: [{ id: 7, t: f64(4), v: f64(74) }], topics: [] })
+    store.applyBatch(
+      batchOfSeries({ defs: [], series: [{ id: 7, t: f64(4), v: f64(74) }], topics: [] })
+    )
     expect(store.get(7)).toBeUndefined()
     expect(onData).not.toHaveBeenCalled()
   })
@@ -67,7 +72,7 @@ describe('which series keep their points', () => {
     const store = new SeriesStore(100)
     store.loadSnapshot(fleet(AUTO_SERIES_LIMIT))
     const release = store.watch([3])
-    store.applyBatch({ defs: [def(AUTO_SERIES_LIMIT + 1)], series: [], topics: [] })
+    store.applyBatch(batchOfSeries({ defs: [def(AUTO_SERIES_LIMIT + 1)], series: [], topics: [] }))
     expect(store.get(1)).toBeUndefined()
     expect(Array.from(store.get(3)!.v)).toEqual([31, 32, 33])
     expect(store.get(AUTO_SERIES_LIMIT + 1)).toBeUndefined()
@@ -101,8 +106,12 @@ describe('a chart that starts showing a series', () => {
     expect(calls[0].ids).toEqual([42])
     expect(store.isLoading(42)).toBe(true)
     // Batches go on while the core answers: one the answer also holds (4), then newer ones.
-    store.applyBatch({ defs: [], series: [{ id: 42, t: f64(4), v: f64(424) }], topics: [] })
-    store.applyBatch({ defs: [], series: [{ id: 42, t: f64(5, 6), v: f64(425, 426) }], topics: [] })
+    store.applyBatch(
+      batchOfSeries({ defs: [], series: [{ id: 42, t: f64(4), v: f64(424) }], topics: [] })
+    )
+    store.applyBatch(
+      batchOfSeries({ defs: [], series: [{ id: 42, t: f64(5, 6), v: f64(425, 426) }], topics: [] })
+    )
     expect(Array.from(store.get(42)!.t)).toEqual([4, 5, 6])
     calls[0].answer({
       defs: [def(42)],
@@ -112,7 +121,9 @@ describe('a chart that starts showing a series', () => {
     await flush()
     expect(store.isLoading(42)).toBe(false)
     expect(onData).toHaveBeenLastCalledWith(new Set([42]))
-    store.applyBatch({ defs: [], series: [{ id: 42, t: f64(7), v: f64(427) }], topics: [] })
+    store.applyBatch(
+      batchOfSeries({ defs: [], series: [{ id: 42, t: f64(7), v: f64(427) }], topics: [] })
+    )
     expect(Array.from(store.get(42)!.t)).toEqual([1, 2, 3, 4, 5, 6, 7])
     expect(Array.from(store.get(42)!.v)).toEqual([421, 422, 423, 424, 425, 426, 427])
     // Nothing else was kept for it.
@@ -150,7 +161,9 @@ describe('a chart that starts showing a series', () => {
     const store = new SeriesStore(100, loader)
     store.loadSnapshot(fleet(500))
     store.watch([9])
-    store.applyBatch({ defs: [], series: [{ id: 9, t: f64(4), v: f64(94) }], topics: [] })
+    store.applyBatch(
+      batchOfSeries({ defs: [], series: [{ id: 9, t: f64(4), v: f64(94) }], topics: [] })
+    )
     calls[0].fail(new Error('the connection to the app was lost'))
     await flush()
     expect(store.loadError).toBe('the connection to the app was lost')

@@ -1,6 +1,7 @@
 import { describe, expect, it, vi } from 'vitest'
 import type { SeriesDef } from '../../../../shared/types'
 import { SeriesBuffer, SeriesStore, lowerBound, upperBound, visibleRange } from '../series-store'
+import { batchOfSeries } from '../../../../shared/point-runs'
 
 const f64 = (...xs: number[]) => Float64Array.from(xs)
 
@@ -102,20 +103,24 @@ describe('SeriesStore', () => {
     expect(store.defs.map((d) => d.id)).toEqual([1])
 
     const defsBefore = store.defs
-    store.applyBatch({ defs: [], series: [{ id: 1, t: f64(3), v: f64(22) }], topics: [] })
+    store.applyBatch(
+      batchOfSeries({ defs: [], series: [{ id: 1, t: f64(3), v: f64(22) }], topics: [] })
+    )
     expect(store.defs).toBe(defsBefore)
     expect(onDefs).toHaveBeenCalledTimes(1)
     expect(onData).toHaveBeenLastCalledWith(new Set([1]))
     expect(store.get(1)?.lastV).toBe(22)
 
-    store.applyBatch({
-      defs: [def(2, 'hPa')],
-      series: [
-        { id: 2, t: f64(3), v: f64(1013) },
-        { id: 9, t: f64(1), v: f64(1) }
-      ],
-      topics: []
-    })
+    store.applyBatch(
+      batchOfSeries({
+        defs: [def(2, 'hPa')],
+        series: [
+          { id: 2, t: f64(3), v: f64(1013) },
+          { id: 9, t: f64(1), v: f64(1) }
+        ],
+        topics: []
+      })
+    )
     expect(onDefs).toHaveBeenCalledTimes(2)
     expect(store.defs.map((d) => d.id)).toEqual([1, 2])
     expect(store.get(9)).toBeUndefined()
@@ -128,11 +133,13 @@ describe('SeriesStore', () => {
       series: [{ id: 1, t: f64(1, 2, 3), v: f64(1, 2, 3) }],
       topics: []
     })
-    store.applyBatch({
-      defs: [def(1)],
-      series: [{ id: 1, t: f64(3, 4), v: f64(3, 4) }],
-      topics: []
-    })
+    store.applyBatch(
+      batchOfSeries({
+        defs: [def(1)],
+        series: [{ id: 1, t: f64(3, 4), v: f64(3, 4) }],
+        topics: []
+      })
+    )
     expect(Array.from(store.get(1)!.t)).toEqual([1, 2, 3, 4])
   })
 
