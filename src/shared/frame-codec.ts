@@ -55,6 +55,8 @@ function markArrays(v: unknown, arrays: (Float64Array | Uint8Array)[]): unknown 
   return out ?? v
 }
 
+const encoder = new TextEncoder()
+
 export function encodeFrame(value: unknown): Uint8Array {
   const arrays: (Float64Array | Uint8Array)[] = []
   const json = JSON.stringify(markArrays(value, arrays))
@@ -68,11 +70,19 @@ export function encodeFrame(value: unknown): Uint8Array {
     offset = align8(offset + a.byteLength)
   }
   // The value's JSON is placed as it is: parsing and writing it again would double the cost.
-  const header = new TextEncoder().encode(`{"v":${json},"a":[${table}]}`)
-  const dataStart = align8(4 + header.byteLength)
-  const out = new Uint8Array(dataStart + offset)
-  new DataView(out.buffer).setUint32(0, header.byteLength, true)
-  out.set(header, 4)
+  const text = `{"v":${json},"a":[${table}]}`
+  // ASCII (the usual header) is as many bytes as characters: written straight into the frame.
+  let headerBytes = text.length
+  let out = new Uint8Array(align8(4 + headerBytes) + offset)
+  const { read, written } = encoder.encodeInto(text, out.subarray(4, 4 + headerBytes))
+  if (read !== text.length || written !== headerBytes) {
+    const header = encoder.encode(text)
+    headerBytes = header.byteLength
+    out = new Uint8Array(align8(4 + headerBytes) + offset)
+    out.set(header, 4)
+  }
+  const dataStart = align8(4 + headerBytes)
+  new DataView(out.buffer).setUint32(0, headerBytes, true)
   // Number arrays are copied through one view of the frame (aligned: dataStart and every
   // offset are multiples of 8), not through a new byte view of each.
   const asF64 = new Float64Array(out.buffer, 0, out.byteLength >>> 3)

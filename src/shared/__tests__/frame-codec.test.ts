@@ -30,6 +30,14 @@ describe('the WebSocket frame', () => {
     expect([p.text, p.none, p.list]).toEqual(['a <b> "c"', null, ['x', 1, true]])
   })
 
+  it('carries text beyond ASCII in the header with the arrays after it intact', () => {
+    const value = { topic: 'Küche/温度/🌡', t: Float64Array.of(1.5, -2), b: Uint8Array.of(7) }
+    const back = decodeFrame(encodeFrame(value)) as typeof value
+    expect(back.topic).toBe('Küche/温度/🌡')
+    expect(Array.from(back.t)).toEqual([1.5, -2])
+    expect(Array.from(back.b)).toEqual([7])
+  })
+
   it('leaves the value it encodes as it was', () => {
     const t = new Float64Array([1, 2])
     const value = { series: [{ id: 1, t }], names: ['a'] }
