@@ -79,6 +79,8 @@ function sameFields(a: readonly string[], b: readonly string[]): boolean {
 export class SeriesRegistry {
   /** Per connection, per topic. */
   private readonly topics = new Map<string, Map<string, TopicEntry>>()
+  private lastConnection: string | null = null
+  private lastTopics: Map<string, TopicEntry> | null = null
   /** Series by id: ids since the last clear() are dense, so an array from `firstId` on. */
   private defsById: SeriesDef[] = []
   private firstId = 1
@@ -94,8 +96,7 @@ export class SeriesRegistry {
     topic: string,
     unitFor: (field: string) => string = NO_UNITS
   ): TopicEntry {
-    let topics = this.topics.get(connection)
-    if (!topics) this.topics.set(connection, (topics = new Map()))
+    const topics = this.topicsOf(connection)
     let entry = topics.get(topic)
     if (!entry) {
       entry = {
@@ -180,7 +181,17 @@ export class SeriesRegistry {
 
   /** The topic's entry, if it has been seen. */
   find(connection: string, topic: string): TopicEntry | undefined {
-    return this.topics.get(connection)?.get(topic)
+    return this.topicsOf(connection).get(topic)
+  }
+
+  /** A connection's topics; the last one asked is kept at hand (every message asks). */
+  private topicsOf(connection: string): Map<string, TopicEntry> {
+    if (connection === this.lastConnection && this.lastTopics) return this.lastTopics
+    let topics = this.topics.get(connection)
+    if (!topics) this.topics.set(connection, (topics = new Map()))
+    this.lastConnection = connection
+    this.lastTopics = topics
+    return topics
   }
 
   /**
@@ -189,6 +200,7 @@ export class SeriesRegistry {
    */
   clear(): void {
     this.topics.clear()
+    this.lastTopics = null
     this.defsById = []
     this.firstId = this.nextSeriesId
   }
