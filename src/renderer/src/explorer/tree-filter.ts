@@ -43,6 +43,8 @@ export class FilterResult {
   topics: Float64Array
   /** The mirror's figures version the counts were summed at. */
   countedAt = -1
+  /** How many matches the topic counts were summed for (-1: not yet). */
+  topicsCounted = -1
   /** Nodes examined so far (a later run only looks at new ones). */
   examined = 0
   /** The mirror's filterCounter when last run. */
@@ -141,6 +143,7 @@ export function runFilter(
     result.mark = marks
     result.messages = new Float64Array(mirror.count)
     result.topics = new Float64Array(mirror.count)
+    result.topicsCounted = -1
   }
   const start = result.examined
   const seen = result.fieldsSeen
@@ -180,11 +183,13 @@ export function narrowFilter(
 export function countFiltered(mirror: TopicMirror, result: FilterResult): void {
   if (result.countedAt === mirror.version) return
   const { messages, topics, mark } = result
+  // Topic counts change only with the matches; message counts with every delta.
+  const recountTopics = result.topicsCounted !== result.matches.length
   messages.fill(0)
-  topics.fill(0)
+  if (recountTopics) topics.fill(0)
   for (const id of result.matches) {
     messages[id] = mirror.ownMessages(id)
-    topics[id] = 1
+    if (recountTopics) topics[id] = 1
   }
   const parent = mirror.parent
   for (let id = Math.min(mirror.count, mark.length) - 1; id > 0; id--) {
@@ -192,7 +197,8 @@ export function countFiltered(mirror: TopicMirror, result: FilterResult): void {
     const p = parent[id]
     if (p < 0) continue
     messages[p] += messages[id]
-    topics[p] += topics[id]
+    if (recountTopics) topics[p] += topics[id]
   }
+  result.topicsCounted = result.matches.length
   result.countedAt = mirror.version
 }

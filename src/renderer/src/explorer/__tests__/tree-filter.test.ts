@@ -135,6 +135,25 @@ describe('the tree panel rows', () => {
     ])
   })
 
+  it('counts under a filter follow new messages and new matching topics', () => {
+    const { tree, root, mirror } = mirrored(FLEET)
+    const model = new TreeViewModel(mirror)
+    model.setFilter('plant/+/dev7/#')
+    model.refreshCounts()
+    expect(model.figures(model.rows.ids[0])).toEqual({ messages: 2, topics: 2 })
+    tree.record(root, 'plant/line1/dev7/bme', 2000, false)
+    tree.record(root, 'plant/line1/dev7/bme', 2001, false)
+    tree.record(root, 'plant/line0/dev0/bme', 2001, false)
+    mirror.apply(tree.drain(2001)!)
+    model.refreshCounts()
+    expect(model.figures(model.rows.ids[0])).toEqual({ messages: 4, topics: 2 })
+    tree.record(root, 'plant/line4/dev7/new', 2002, false)
+    mirror.apply(tree.drain(2002)!)
+    model.rebuild()
+    model.refreshCounts()
+    expect(model.figures(model.rows.ids[0])).toEqual({ messages: 5, topics: 3 })
+  })
+
   it('keeps a filter up to date as new topics and field names arrive', () => {
     const { tree, root, mirror } = mirrored(FLEET)
     const model = new TreeViewModel(mirror)
