@@ -168,7 +168,7 @@ export class CaptureStore {
     if (!this.active) this.startCapture()
     this.active!.writer.appendMessage(
       entry.def,
-      slot.fieldSet,
+      slot,
       row.t,
       row.text,
       row.textStart,
@@ -178,12 +178,13 @@ export class CaptureStore {
     const values = row.values
     const t = row.t
     const { batcher, points } = this
-    const ids = slot.seriesIds
+    const series = slot.series
     for (let i = 0; i < values.length; i++) {
       const v = values[i]
       if (v !== v) continue // NaN: a missing value
-      points.push(ids[i], t, v)
-      batcher.add(ids[i], t, v)
+      const id = series[i].id
+      points.push(id, t, v)
+      batcher.add(id, t, v)
     }
     return undefined
   }

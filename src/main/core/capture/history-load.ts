@@ -60,13 +60,13 @@ function loadPart(
         if (!entry || !set) return
         const slot = registry.slot(entry, set.names, set.units)
         if (typeof slot === 'string') return
-        const ids = slot.seriesIds
+        const series = slot.series
         let from = start
         let column = 0
         for (let i = start; i <= end; i++) {
           if (i !== end && buf[i] !== 44) continue
           const v = parseDecimal(buf, from, i)
-          if (v === v && column < ids.length) points.push(ids[column], t, v)
+          if (v === v && column < slot.fields.length) points.push(series[column].id, t, v)
           column++
           from = i + 1
         }

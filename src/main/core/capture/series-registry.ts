@@ -2,12 +2,25 @@ import type { SeriesDef, TopicStat } from '../../../shared/types'
 import type { FieldSetDef, TopicDef } from './journal-format'
 import { fmtCount, MAX_FIELD_SETS_PER_TOPIC, MAX_FIELDS_PER_TOPIC } from '../limits'
 
-/** What the hot path needs for one distinct list of fields on one topic. */
-export interface FieldSlot {
-  fields: readonly string[]
-  fieldSet: FieldSetDef
-  /** Also where its points go in the capture store's PointLog. */
-  seriesIds: number[]
+/**
+ * One distinct list of fields on one topic: its journal definition (the part index keeps the
+ * slot itself, written out as the definition alone) and the series of each field.
+ */
+export class FieldSlot implements FieldSetDef {
+  constructor(
+    readonly id: number,
+    readonly topicId: number,
+    readonly names: readonly string[],
+    readonly units: readonly string[],
+    /** The list as the decoder gave it: its identity is the hot path's cache key. */
+    readonly fields: readonly string[],
+    /** Each field's series, in field order (its id is where the points go in the PointLog). */
+    readonly series: readonly SeriesDef[]
+  ) {}
+
+  toJSON(): FieldSetDef {
+    return { id: this.id, topicId: this.topicId, names: this.names, units: this.units }
+  }
 }
 
 /**
@@ -141,18 +154,24 @@ export class SeriesRegistry {
       const refused = this.overLimits(entry, fields)
       if (refused) return refused
       const unitList = fields.map((f, i) => units?.[i] || entry.unitFor(f))
-      const seriesIds = fields.map((f, i) => this.seriesFor(entry, f, unitList[i]).id)
-      slot = {
+      let series: readonly SeriesDef[]
+      if (entry.series.length === 0) {
+        // A topic's first list makes its series in this order: one array serves both.
+        for (let i = 0; i < fields.length; i++) this.seriesFor(entry, fields[i], unitList[i])
+        series =
+          entry.series.length === fields.length
+            ? entry.series
+            : fields.map((f) => this.seriesOf(entry, f)!)
+      } else series = fields.map((f, i) => this.seriesFor(entry, f, unitList[i]))
+      slot = new FieldSlot(
+        this.nextFieldSetId++,
+        entry.def.id,
+        // A frozen list (a decoder's own) cannot change under the journal; others are copied.
+        Object.isFrozen(fields) ? fields : [...fields],
+        this.sharedUnits(unitList),
         fields,
-        fieldSet: {
-          id: this.nextFieldSetId++,
-          topicId: entry.def.id,
-          // A frozen list (a decoder's own) cannot change under the journal; others are copied.
-          names: Object.isFrozen(fields) ? fields : [...fields],
-          units: this.sharedUnits(unitList)
-        },
-        seriesIds
-      }
+        series
+      )
       if (!entry.firstSlot) entry.firstSlot = slot
       else (entry.slots ??= new Map()).set(fields.join('\u0000'), slot)
     }

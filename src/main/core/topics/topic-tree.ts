@@ -17,12 +17,31 @@ export const PREVIEW_BYTES = 256
 /** Levels of one topic; deeper levels are kept together in the last node. */
 export const MAX_TREE_DEPTH = 64
 
+/**
+ * Each node's time of its last message and its rate, by node id: numbers in an object's
+ * fields are each a separate heap object, and a broker may have 100,000 nodes.
+ */
+export class NodeTimes {
+  lastAt = new Float64Array(1024)
+  rate = new Float64Array(1024)
+
+  /** Room for node `id`. */
+  ensure(id: number): void {
+    if (id < this.lastAt.length) return
+    const size = Math.max(id + 1, this.lastAt.length * 2)
+    const lastAt = new Float64Array(size)
+    const rate = new Float64Array(size)
+    lastAt.set(this.lastAt)
+    rate.set(this.rate)
+    this.lastAt = lastAt
+    this.rate = rate
+  }
+}
+
 export class TopicNode {
   children: Map<string, TopicNode> | null = null
   messages = 0
   topics = 0
-  lastAt = 0
-  rate = 0
   /** A message arrived on exactly this topic. */
   isTopic = false
   retained = false
@@ -42,8 +61,20 @@ export class TopicNode {
     readonly id: number,
     readonly parent: TopicNode | null,
     readonly name: string,
-    readonly root: RootNode | null
-  ) {}
+    readonly root: RootNode | null,
+    private readonly times: NodeTimes
+  ) {
+    times.ensure(id)
+  }
+
+  get lastAt(): number {
+    return this.times.lastAt[this.id]
+  }
+
+  /** Messages a second, decaying (see RATE_WINDOW_MS). */
+  get rate(): number {
+    return this.times.rate[this.id]
+  }
 
   /** The full topic ('' for a connection root), rebuilt from the levels: it is seldom asked. */
   get topic(): string {
@@ -68,9 +99,10 @@ export class RootNode extends TopicNode {
   constructor(
     id: number,
     readonly profileId: string,
-    public label: string
+    public label: string,
+    times: NodeTimes
   ) {
-    super(id, null, label, null)
+    super(id, null, label, null, times)
   }
 }
 
@@ -86,6 +118,7 @@ function topicLength(node: TopicNode): number {
 export class TopicTree {
   /** Every node by id (ids start at 0 and are never reused). */
   private readonly nodes: TopicNode[] = []
+  private readonly times = new NodeTimes()
   private readonly roots = new Map<string, RootNode>()
   private chars = 0
   private seq = 0
@@ -118,7 +151,7 @@ export class TopicTree {
   root(profileId: string, label: string): RootNode {
     let root = this.roots.get(profileId)
     if (!root) {
-      root = new RootNode(this.nodes.length, profileId, label)
+      root = new RootNode(this.nodes.length, profileId, label, this.times)
       this.nodes.push(root)
       this.roots.set(profileId, root)
       this.created.push(root)
@@ -153,11 +186,13 @@ export class TopicTree {
       for (let n: TopicNode | null = node; n; n = n.parent) n.topics++
     }
     node.retained = retained
+    const { lastAt, rate } = this.times
     for (let n: TopicNode | null = node; n; n = n.parent) {
+      const id = n.id
       n.messages++
-      n.rate =
-        n.rate * Math.exp(-Math.max(0, at - n.lastAt) / RATE_WINDOW_MS) + 1000 / RATE_WINDOW_MS
-      n.lastAt = at
+      rate[id] =
+        rate[id] * Math.exp(-Math.max(0, at - lastAt[id]) / RATE_WINDOW_MS) + 1000 / RATE_WINDOW_MS
+      lastAt[id] = at
       if (!n.dirty) {
         n.dirty = true
         this.dirty.push(n)
@@ -267,7 +302,7 @@ export class TopicTree {
       return null
     this.chars += addedChars
     for (; i < levels.length; i++) {
-      const child = new TopicNode(this.nodes.length, node, levels[i], root)
+      const child = new TopicNode(this.nodes.length, node, levels[i], root, this.times)
       this.nodes.push(child)
       this.created.push(child)
       node.children ??= new Map()

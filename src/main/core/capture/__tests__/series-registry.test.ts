@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest'
+import type { SeriesDef } from '../../../../shared/types'
+import { FieldSlot, SeriesRegistry } from '../series-registry'
+
+describe('the series registry', () => {
+  it('gives a topic one series per field, in the order of its first field list', () => {
+    const made: SeriesDef[] = []
+    const registry = new SeriesRegistry((d) => made.push(d))
+    const entry = registry.topic('plant', 'plant/line1/bme', (f) => (f === 'T' ? '°C' : ''))
+    const fields = Object.freeze(['T', 'RH', 'P'])
+    const slot = registry.slot(entry, fields) as FieldSlot
+    expect(slot.series.map((d) => [d.field, d.unit])).toEqual([
+      ['T', '°C'],
+      ['RH', ''],
+      ['P', '']
+    ])
+    expect(made.map((d) => d.id)).toEqual(slot.series.map((d) => d.id))
+    expect(registry.slot(entry, fields)).toBe(slot)
+    // Another list on the same topic: a new slot, the shared fields keep their series.
+    const other = registry.slot(entry, ['P', 'V']) as FieldSlot
+    expect(other).not.toBe(slot)
+    expect(other.series[0]).toBe(slot.series[2])
+    expect(other.series[1].field).toBe('V')
+    expect(entry.series.map((d) => d.field)).toEqual(['T', 'RH', 'P', 'V'])
+    expect(slot.series.map((d) => d.field)).toEqual(['T', 'RH', 'P'])
+  })
+
+  it('writes a slot into a part index as its field-set definition alone', () => {
+    const registry = new SeriesRegistry(() => undefined)
+    const entry = registry.topic('plant', 'a/b')
+    const slot = registry.slot(entry, ['value']) as FieldSlot
+    expect(JSON.parse(JSON.stringify({ fieldSets: [slot] }))).toEqual({
+      fieldSets: [{ id: slot.id, topicId: entry.def.id, names: ['value'], units: [''] }]
+    })
+  })
+
+  it('finds series by id and forgets them all on clear, ids going on', () => {
+    const registry = new SeriesRegistry(() => undefined)
+    const a = registry.slot(registry.topic('c', 'x'), ['v']) as FieldSlot
+    expect(registry.def(a.series[0].id)).toBe(a.series[0])
+    registry.clear()
+    expect(registry.def(a.series[0].id)).toBeUndefined()
+    expect(registry.find('c', 'x')).toBeUndefined()
+    const b = registry.slot(registry.topic('c', 'x'), ['v']) as FieldSlot
+    expect(b.series[0].id).toBeGreaterThan(a.series[0].id)
+    expect(registry.def(b.series[0].id)).toBe(b.series[0])
+    expect(registry.allDefs()).toEqual([b.series[0]])
+  })
+})
