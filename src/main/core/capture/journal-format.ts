@@ -251,21 +251,39 @@ export function plausibleBody(buf: Uint8Array, start: number, length: number): b
   return false
 }
 
+/** Strings up to this long are measured and written here: a native call costs more. */
+const SHORT_STR = 64
+
+/** The UTF-8 length of a short ASCII string (its length), or -1 when it is not one. */
+function asciiLength(text: string): number {
+  if (text.length > SHORT_STR) return -1
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) >= 0x80) return -1
+  return text.length
+}
+
 /** Bytes a str takes: u16 length and the UTF-8 bytes, cut to what the u16 can say. */
 function strLength(text: string): number {
+  const ascii = asciiLength(text)
+  if (ascii >= 0) return 2 + ascii
   return 2 + Math.min(Buffer.byteLength(text, 'utf8'), MAX_STR_BYTES)
 }
 
 /** Writes a str at `at` (room for strLength() made) straight into the record's buffer. */
 function writeStr(b: Buffer, at: number, text: string): number {
-  let length = Buffer.byteLength(text, 'utf8')
-  if (length <= MAX_STR_BYTES) b.write(text, at + 2, length, 'utf8')
-  else {
-    // Cut at the limit, as the length says (a character may be cut: readers take it whole).
-    Buffer.from(text, 'utf8').copy(b, at + 2, 0, MAX_STR_BYTES)
-    length = MAX_STR_BYTES
+  let length = asciiLength(text)
+  if (length >= 0) {
+    for (let i = 0; i < length; i++) b[at + 2 + i] = text.charCodeAt(i)
+  } else {
+    length = Buffer.byteLength(text, 'utf8')
+    if (length <= MAX_STR_BYTES) b.write(text, at + 2, length, 'utf8')
+    else {
+      // Cut at the limit, as the length says (a character may be cut: readers take it whole).
+      Buffer.from(text, 'utf8').copy(b, at + 2, 0, MAX_STR_BYTES)
+      length = MAX_STR_BYTES
+    }
   }
-  b.writeUInt16LE(length, at)
+  b[at] = length & 0xff
+  b[at + 1] = length >>> 8
   return at + 2 + length
 }
 

@@ -127,6 +127,39 @@ describe('JournalWriter and readPart', () => {
     expect(scan.lastT).toBe(T0 + 499 * 10)
   })
 
+  it('reads back definitions with names beyond ASCII, long names and empty units as written', async () => {
+    const long = `plant/${'x'.repeat(200)}/dev7`
+    const topics: TopicDef[] = [
+      { id: 1, connection: 'Küche', topic: 'haus/küche/温度/🌡' },
+      { id: 2, connection: 'lab', topic: long },
+      { id: 3, connection: '', topic: 'a' }
+    ]
+    const sets: FieldSetDef[] = [
+      { id: 1, topicId: 1, names: ['température', 'h'], units: ['°C', ''] },
+      { id: 2, topicId: 2, names: ['n'.repeat(100)], units: ['µS/cm'] },
+      { id: 3, topicId: 3, names: ['v'], units: [''] }
+    ]
+    const w = new JournalWriter(root, 1, { partBytes: 1 << 30 })
+    const text = enc.encode('1,2')
+    sets.forEach((set, i) =>
+      w.appendMessage(topics[i], set, T0 + i, text, 0, set.names.length === 2 ? 3 : 1, {
+        kind: PAYLOAD_WHOLE,
+        size: 0,
+        bytes: new Uint8Array(0)
+      })
+    )
+    w.flush()
+    const seenTopics: TopicDef[] = []
+    const seenSets: FieldSetDef[] = []
+    await readPart(path.join(root, partFileName(1)), {
+      topic: (d) => seenTopics.push(d),
+      fieldSet: (d) => seenSets.push(d),
+      message: () => undefined
+    })
+    expect(seenTopics).toEqual(topics)
+    expect(seenSets).toEqual(sets)
+  })
+
   it('loses only the torn last record when the file is cut inside it', async () => {
     const { msgs, lastStart, size } = writePart(root, 50)
     const original = path.join(root, partFileName(1))
