@@ -8,7 +8,7 @@ import { ChartRenderer } from '../../src/renderer/src/charts/chart-renderer'
 import { ChartView, type ChartLine } from '../../src/renderer/src/charts/chart-view'
 import { setFrameProbe } from '../../src/renderer/src/charts/frame-probe'
 import { SeriesStore } from '../../src/renderer/src/charts/series-store'
-import { batchOfSeries } from '../../src/shared/point-runs'
+import { batchOfSeries } from '../../src/shared/batch-columns'
 
 export const PLOT = { width: 1000, height: 400 }
 // ChartRenderer's margins for one y axis (chart-axes.ts marginFor(false)).

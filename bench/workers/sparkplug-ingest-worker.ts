@@ -35,7 +35,7 @@ if (mode === 'bare') {
   // What serve mode does with every batch: encode it for the WebSocket.
   core.on('capture:batch', (batch) => {
     encodeFrame({ kind: 'event', channel: 'capture:batch', payload: batch })
-    const stat = batch.topics.find((t) => t.topic === dataTopic)
-    if (stat && stat.messages >= count) done(Date.now())
+    const i = batch.topics.topic.indexOf(dataTopic)
+    if (i >= 0 && batch.topics.messages[i] >= count) done(Date.now())
   })
 }

@@ -52,7 +52,7 @@ export interface TopicStat {
 /**
  * New points, series after series: series `ids[k]` has `counts[k]` points, the next ones in
  * `t` and `v`. Four arrays for a whole batch: points on 100,000 series cost no object each
- * to encode, send or decode (helpers in point-runs.ts).
+ * to encode, send or decode (helpers in batch-columns.ts).
  */
 export interface PointRuns {
   ids: Float64Array
@@ -61,11 +61,25 @@ export interface PointRuns {
   v: Float64Array
 }
 
+/**
+ * Topic counters, a row per topic, as columns: a batch may carry thousands, and columns of
+ * strings and numbers cost far less to encode and decode than an object per topic.
+ */
+export interface TopicStatRows {
+  connection: string[]
+  topic: string[]
+  messages: Float64Array
+  errors: Float64Array
+  /** null where there is none. */
+  lastError: (string | null)[]
+  format: (string | null)[]
+}
+
 /** Pushed at most every ~50 ms with everything captured since the previous one. */
 export interface CaptureBatch {
   defs: SeriesDef[]
   points: PointRuns
-  topics: TopicStat[]
+  topics: TopicStatRows
 }
 
 export interface HistorySnapshot {

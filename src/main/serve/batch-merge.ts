@@ -1,4 +1,4 @@
-import { forEachRun, runsOf } from '../../shared/point-runs'
+import { forEachRun, runsOf, statRows, statsOfRows } from '../../shared/batch-columns'
 import type { CaptureBatch, SeriesDef, TopicStat } from '../../shared/types'
 
 /** Rough JSON size of one definition or topic counter, for the client's memory account. */
@@ -57,7 +57,7 @@ export class MergedBatch {
       points.append(t, v)
       this.bytes += t.byteLength + v.byteLength
     })
-    for (const stat of batch.topics) {
+    for (const stat of statsOfRows(batch.topics)) {
       const key = `${stat.connection}\u0000${stat.topic}`
       if (!this.topics.has(key)) this.bytes += ENTRY_BYTES
       // Counters are totals: the newest replaces the older.
@@ -75,7 +75,7 @@ export class MergedBatch {
           v: p.v.subarray(0, p.n)
         }))
       ),
-      topics: [...this.topics.values()]
+      topics: statRows([...this.topics.values()])
     }
   }
 }

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react'
 import type { Api } from '../../shared/contract'
+import { statsOfRows } from '../../shared/batch-columns'
 import type { AppInfo, ConnectionStatus, ProfileView, SettingsView } from '../../shared/types'
 import { Dashboard } from './charts/Dashboard'
 import type { SeriesStore } from './charts/series-store'
@@ -108,7 +109,7 @@ export function App({ api, store, stats, onReconnect, token }: Props): React.JSX
       api.on('capture:batch', (batch) => {
         if (!ready.current) return
         store.applyBatch(batch)
-        stats.update(batch.topics)
+        stats.update(statsOfRows(batch.topics))
       }),
       api.on('connection:status', addStatus),
       api.on('app:notice', (notice) =>

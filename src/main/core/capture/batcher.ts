@@ -1,4 +1,4 @@
-import type { CaptureBatch, PointRuns, SeriesDef, TopicStat } from '../../../shared/types'
+import type { CaptureBatch, PointRuns, SeriesDef, TopicStatRows } from '../../../shared/types'
 
 const DEFAULT_INTERVAL_MS = 50
 /** Pending points that trigger an early flush, so one batch never grows unbounded. */
@@ -37,7 +37,7 @@ export class Batcher {
   constructor(
     private readonly allDefs: () => SeriesDef[],
     /** Topic counters changed since the last call (the store tracks which). */
-    private readonly drainTopics: () => TopicStat[],
+    private readonly drainTopics: () => TopicStatRows,
     private readonly intervalMs = DEFAULT_INTERVAL_MS,
     private readonly maxPoints = DEFAULT_MAX_POINTS
   ) {}
@@ -91,7 +91,7 @@ export class Batcher {
     this.timer = null
     const topics = this.drainTopics()
     const idle = this.ids.length === 0 && this.defs.length === 0 && !this.sendAllDefs
-    if (idle && topics.length === 0) return
+    if (idle && topics.topic.length === 0) return
     const batch: CaptureBatch = {
       defs: this.sendAllDefs ? this.allDefs() : this.defs,
       points: this.group(),

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs'
 import * as path from 'node:path'
-import type { CaptureInfo, HistorySnapshot, Notice, TopicStat } from '../../../shared/types'
+import { newStatRows } from '../../../shared/batch-columns'
+import type { CaptureInfo, HistorySnapshot, Notice, TopicStatRows } from '../../../shared/types'
 import type { DecodedRow } from '../decode'
 import { Batcher } from './batcher'
 import {
@@ -27,7 +28,7 @@ import { redecodeCapture, type DecodingFor, type RedecodeOutcome } from './redec
 import { recentMessages, type KeptMessage } from './recent-messages'
 import { AppError } from '../../../shared/contract'
 import { JournalWriter, type PartIndex } from './journal-writer'
-import { SeriesRegistry, topicStat, type TopicEntry } from './series-registry'
+import { SeriesRegistry, type TopicEntry } from './series-registry'
 import { PointLog } from './point-log'
 
 /** The chart points kept in memory by default. */
@@ -342,13 +343,21 @@ export class CaptureStore {
     }
   }
 
-  private drainTopics(): TopicStat[] {
-    const stats = this.dirtyTopics.map((e) => {
+  private drainTopics(): TopicStatRows {
+    const dirty = this.dirtyTopics
+    const rows = newStatRows(dirty.length)
+    for (let i = 0; i < dirty.length; i++) {
+      const e = dirty[i]
       e.dirty = false
-      return topicStat(e)
-    })
+      rows.connection[i] = e.def.connection
+      rows.topic[i] = e.def.topic
+      rows.messages[i] = e.messages
+      rows.errors[i] = e.errors
+      rows.lastError[i] = e.lastError ?? null
+      rows.format[i] = e.format ?? null
+    }
     this.dirtyTopics = []
-    return stats
+    return rows
   }
 
   flush(): void {

@@ -16,7 +16,7 @@ import type { CaptureBatch } from '../../../shared/types'
 import { dispatch } from '../../core/dispatch'
 import { CLOSE_BEHIND, type ClientLimits, type ClientStats } from '../client-link'
 import { startTestServer, type TestServer } from './serve-helpers'
-import { seriesOfRuns } from '../../../shared/point-runs'
+import { seriesOfRuns } from '../../../shared/batch-columns'
 
 v8.setFlagsFromString('--expose-gc')
 const gc = vm.runInNewContext('gc') as () => void

@@ -4,7 +4,7 @@
 // as many series, and a page holding points for each runs out of memory for nothing.
 // A chart that starts showing a series loads its recent points from the core, then follows
 // the stream.
-import { runsOf } from '../../../shared/point-runs'
+import { runsOf } from '../../../shared/batch-columns'
 import type { CaptureBatch, HistorySnapshot, PointRuns, SeriesDef } from '../../../shared/types'
 import { AUTO_SERIES_LIMIT, fromBroker } from './chart-choice'
 import { DEFAULT_CAPACITY, SeriesBuffer } from './series-buffer'

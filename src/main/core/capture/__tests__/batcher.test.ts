@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import type { CaptureBatch, SeriesDef, TopicStat } from '../../../../shared/types'
+import type { CaptureBatch, SeriesDef, TopicStat, TopicStatRows } from '../../../../shared/types'
 import { Batcher } from '../batcher'
-import { seriesOfRuns } from '../../../../shared/point-runs'
+import { seriesOfRuns, statRows, statsOfRows } from '../../../../shared/batch-columns'
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
@@ -23,7 +23,7 @@ function merged(batches: CaptureBatch[]): Map<number, { t: number[]; v: number[]
   return out
 }
 
-const noTopics = (): TopicStat[] => []
+const noTopics = (): TopicStatRows => statRows([])
 
 async function until(check: () => boolean, timeoutMs = 5000): Promise<void> {
   const end = Date.now() + timeoutMs
@@ -178,7 +178,7 @@ describe('Batcher', () => {
     const queue: TopicStat[] = []
     const batcher = new Batcher(
       () => [],
-      () => queue.splice(0),
+      () => statRows(queue.splice(0)),
       20
     )
     queue.push({ connection: 'lab', topic: 'a', messages: 1, errors: 0 })
@@ -188,11 +188,15 @@ describe('Batcher', () => {
     const batches: CaptureBatch[] = []
     const unsubscribe = batcher.subscribe((b) => batches.push(b))
     await until(() => batches.length === 1)
-    expect(batches[0].topics).toEqual([{ connection: 'lab', topic: 'a', messages: 1, errors: 0 }])
+    expect(statsOfRows(batches[0].topics)).toEqual([
+      { connection: 'lab', topic: 'a', messages: 1, errors: 0 }
+    ])
     queue.push({ connection: 'lab', topic: 'b', messages: 3, errors: 1, lastError: 'bad' })
     batcher.touch()
     await until(() => batches.length === 2)
-    expect(batches[1].topics.map((t) => t.topic)).toEqual(['b'])
+    expect(statsOfRows(batches[1].topics)).toEqual([
+      { connection: 'lab', topic: 'b', messages: 3, errors: 1, lastError: 'bad' }
+    ])
     expect(seriesOfRuns(batches[1].points)).toEqual([])
     unsubscribe()
   })

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import type { SeriesDef } from '../../../../shared/types'
 import { ChartView, type ChartLine } from '../chart-view'
 import { SeriesStore } from '../series-store'
-import { batchOfSeries } from '../../../../shared/point-runs'
+import { batchOfSeries } from '../../../../shared/batch-columns'
 
 const def = (id: number, field: string, unit: string): SeriesDef => ({
   id,

@@ -6,7 +6,7 @@ import { decimateLine, frameGrid, measureFrame } from '../frame-plan'
 import { FrameScheduler, MIN_BUDGET, type FrameHost } from '../frame-scheduler'
 import { SeriesStore } from '../series-store'
 import { StripTracker } from '../strip'
-import { batchOfSeries } from '../../../../shared/point-runs'
+import { batchOfSeries } from '../../../../shared/batch-columns'
 
 const SERIES = 200
 const PIXELS = 1000

@@ -2,7 +2,7 @@ import { describe, expect, it, vi } from 'vitest'
 import type { HistorySnapshot, SeriesDef } from '../../../../shared/types'
 import { AUTO_SERIES_LIMIT } from '../chart-choice'
 import { SeriesStore } from '../series-store'
-import { batchOfSeries } from '../../../../shared/point-runs'
+import { batchOfSeries } from '../../../../shared/batch-columns'
 
 const f64 = (...xs: number[]) => Float64Array.from(xs)
 

@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest'
 import type { SeriesDef } from '../../../../shared/types'
 import { SeriesBuffer, SeriesStore, lowerBound, upperBound, visibleRange } from '../series-store'
-import { batchOfSeries } from '../../../../shared/point-runs'
+import { batchOfSeries } from '../../../../shared/batch-columns'
 
 const f64 = (...xs: number[]) => Float64Array.from(xs)
 

@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest'
 import { decodeFrame, encodeFrame } from '../frame-codec'
-import { batchOfSeries, emptyRuns, runsOf, seriesOfRuns } from '../point-runs'
+import {
+  batchOfSeries,
+  emptyRuns,
+  runsOf,
+  seriesOfRuns,
+  statRows,
+  statsOfRows
+} from '../batch-columns'
 import type { CaptureBatch } from '../types'
 
 const f64 = (...v: number[]): Float64Array => Float64Array.from(v)
@@ -39,5 +46,19 @@ describe('point runs', () => {
     ).toBe(true)
     // Four arrays of 100,000 numbers and a small header: no object per series on the wire.
     expect(frame.byteLength).toBeLessThan(4 * 8 * 100_000 + 1024)
+  })
+
+  it('keep topic counters through rows and back, leaving out what a topic does not have', () => {
+    const stats = [
+      { connection: 'plant', topic: 'a/b', messages: 3, errors: 0, format: 'number' },
+      { connection: 'plant', topic: 'a/<img src=x>', messages: 1, errors: 1, lastError: 'bad' },
+      { connection: 'lab', topic: 'c', messages: 0, errors: 0 }
+    ]
+    const rows = statRows(stats)
+    expect(rows.topic).toEqual(['a/b', 'a/<img src=x>', 'c'])
+    expect(Array.from(rows.messages)).toEqual([3, 1, 0])
+    expect(statsOfRows(rows)).toEqual(stats)
+    const back = decodeFrame(encodeFrame(rows)) as typeof rows
+    expect(statsOfRows(back)).toEqual(stats)
   })
 })
