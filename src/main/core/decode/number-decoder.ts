@@ -7,6 +7,8 @@ export class NumberDecoder implements Decoder {
   readonly format = 'number'
   private readonly row: DecodedRow
   private readonly rows: DecodedRow[]
+  /** The same answer object each time, like the row: nothing is made per message. */
+  private readonly decoded: DecodeOutcome
   /**
    * The value's text, written again for each message: the row's text is copied into the
    * journal before the next message, and a number's text is short ASCII.
@@ -23,6 +25,7 @@ export class NumberDecoder implements Decoder {
       textEnd: 0
     }
     this.rows = [this.row]
+    this.decoded = { ok: true, rows: this.rows }
   }
 
   decode(payload: Uint8Array, receivedAt: number): DecodeOutcome {
@@ -46,14 +49,16 @@ export class NumberDecoder implements Decoder {
       row.textStart = 0
       row.textEnd = text.length
     }
-    return { ok: true, rows: this.rows }
+    return this.decoded
   }
 }
+
+const NOTHING: DecodeOutcome = Object.freeze({ ok: true, rows: Object.freeze([]) })
 
 /** Counted, never charted. */
 export class RawDecoder implements Decoder {
   readonly format = 'raw'
   decode(): DecodeOutcome {
-    return { ok: true, rows: [] }
+    return NOTHING
   }
 }

@@ -7,6 +7,9 @@ import type { SparkplugState } from '../decode'
 import { parseSparkplugTopic, SPARKPLUG_NAMESPACE } from '../decode/sparkplug/sparkplug-topic'
 import type { RootNode, TopicNode, TopicTree } from './topic-tree'
 
+/** The topics Sparkplug B marks look at. */
+const PREFIX = `${SPARKPLUG_NAMESPACE}/`
+
 /** One edge node or device and the tree levels that stand for it (one per message type). */
 interface Entity {
   group: string
@@ -33,7 +36,7 @@ export class SparkplugMarks {
 
   /** A message arrived on `node` (topic `topic`): marks its edge node and device levels. */
   seen(root: RootNode, node: TopicNode, topic: string): void {
-    if (!topic.startsWith(`${SPARKPLUG_NAMESPACE}/`)) return
+    if (!topic.startsWith(PREFIX)) return
     let marks = this.roots.get(root)
     // Known levels return here before the topic is parsed.
     if (marks?.ids.has(node.id)) return
