@@ -42,8 +42,14 @@ export interface TopicDelta {
   rate: Float64Array
   /** NODE_IS_TOPIC | NODE_RETAINED (the topic's last message was retained). */
   flags: Float64Array
-  /** Topics whose decoded field names changed: node id and the names. */
-  fields: { id: number; names: string[] }[]
+  /**
+   * Topics whose decoded field names changed: node `fieldIds[i]` now has the names
+   * `fieldLists[fieldList[i]]`. A list many topics share (every numeric topic's `value`) is
+   * sent once, not once per topic.
+   */
+  fieldIds: Float64Array
+  fieldList: Float64Array
+  fieldLists: string[][]
   /** Sparkplug B edge nodes and devices (their tree nodes) whose state or seq gaps changed. */
   sparkplug: TreeSparkplugState[]
   /** Messages on topics that could not be added because the tree is full (since start). */
@@ -223,3 +229,11 @@ export const explorerSettingsInputSchema = explorerSettingsSchema
   .omit({ recent: true })
   .partial()
   .extend({ clearRecent: z.boolean().optional() })
+
+/** A delta's changed field names, one entry per topic. */
+export function fieldsOf(delta: TopicDelta): { id: number; names: string[] }[] {
+  return Array.from(delta.fieldIds, (id, i) => ({
+    id,
+    names: delta.fieldLists[delta.fieldList[i]]
+  }))
+}

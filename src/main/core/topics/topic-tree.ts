@@ -108,6 +108,30 @@ export class RootNode extends TopicNode {
 
 const ZERO = new Float64Array(0)
 
+/** Changed field names as columns, each distinct list (by identity: a decoder's own) once. */
+function fieldColumns(
+  nodes: readonly TopicNode[]
+): Pick<TopicDelta, 'fieldIds' | 'fieldList' | 'fieldLists'> {
+  const n = nodes.length
+  const fieldIds = n ? new Float64Array(n) : ZERO
+  const fieldList = n ? new Float64Array(n) : ZERO
+  const fieldLists: string[][] = []
+  const index = new Map<readonly string[], number>()
+  for (let i = 0; i < n; i++) {
+    const names = nodes[i].fields ?? NO_FIELDS
+    let k = index.get(names)
+    if (k === undefined) {
+      k = fieldLists.push([...names]) - 1
+      index.set(names, k)
+    }
+    fieldIds[i] = nodes[i].id
+    fieldList[i] = k
+  }
+  return { fieldIds, fieldList, fieldLists }
+}
+
+const NO_FIELDS: readonly string[] = []
+
 /** The length of a node's full topic (`node.topic.length`), from its levels. */
 function topicLength(node: TopicNode): number {
   let length = -1
@@ -358,7 +382,7 @@ export class TopicTree {
       lastAt,
       rate,
       flags,
-      fields: fields.map((f) => ({ id: f.id, names: [...(f.fields ?? [])] })),
+      ...fieldColumns(fields),
       sparkplug: sparkplug.map((n) => ({ ...n.sparkplug! })),
       refused: this.refusedMessages
     }

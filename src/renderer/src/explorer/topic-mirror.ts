@@ -293,10 +293,11 @@ export class TopicMirror {
       this.seqGaps[sp.id] = sp.seqGaps
       this.changed.add(sp.id)
     }
-    for (const f of d.fields) {
-      if (f.id >= this.count) continue
-      this.fields[f.id] = f.names
-      this.filterSeq[f.id] = ++this.filterCounter
+    for (let i = 0; i < d.fieldIds.length; i++) {
+      const id = d.fieldIds[i]
+      if (id >= this.count) continue
+      this.fields[id] = d.fieldLists[d.fieldList[i]] ?? []
+      this.filterSeq[id] = ++this.filterCounter
       this.structureVersion++
     }
     this.version++

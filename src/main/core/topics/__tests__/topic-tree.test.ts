@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest'
-import { NODE_IS_TOPIC, NODE_RETAINED, type TopicDelta } from '../../../../shared/topic-types'
+import {
+  fieldsOf,
+  NODE_IS_TOPIC,
+  NODE_RETAINED,
+  type TopicDelta
+} from '../../../../shared/topic-types'
 import { TopicTree } from '../topic-tree'
 
 /** The delta's changed nodes as id -> figures. */
@@ -90,11 +95,11 @@ describe('the topic tree', () => {
     const fields = ['temp', 'pressure']
     const node = tree.record(root, 's', 1, false)!
     tree.setFields(node, fields)
-    expect(tree.drain(2)!.fields).toEqual([{ id: node.id, names: ['temp', 'pressure'] }])
+    expect(fieldsOf(tree.drain(2)!)).toEqual([{ id: node.id, names: ['temp', 'pressure'] }])
     tree.record(root, 's', 3, false)
     tree.setFields(node, fields)
     tree.setFields(node, ['temp', 'pressure'])
-    expect(tree.drain(4)!.fields).toEqual([])
+    expect(fieldsOf(tree.drain(4)!)).toEqual([])
   })
 
   it('stops growing at its node limit and counts what it refused', () => {

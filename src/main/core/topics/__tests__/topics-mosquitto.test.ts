@@ -7,7 +7,7 @@ import {
   describeWithMosquitto
 } from '../../../../../test-support/vitest-suites'
 import { waitUntil } from '../../../../../test-support/wait'
-import { NODE_RETAINED, type TopicDelta } from '../../../../shared/topic-types'
+import { fieldsOf, NODE_RETAINED, type TopicDelta } from '../../../../shared/topic-types'
 import { dispatch } from '../../dispatch'
 
 /** The node id of a topic, from the whole tree as the UI loads it. */
@@ -109,8 +109,8 @@ describeWithMosquitto('the topic explorer (real Mosquitto)', { password: false }
       text: 'temperature 22.31 · pressure 1013.25 · altitude 76.12'
     })
     await waitUntil(() => deltas.some((d) => [...d.ids].includes(id)), 'a delta with the topic')
-    const d = deltas.find((x) => x.fields.some((f) => f.id === id))!
-    expect(d.fields.find((f) => f.id === id)!.names).toEqual([
+    const d = deltas.find((x) => x.fieldIds.includes(id))!
+    expect(fieldsOf(d).find((f) => f.id === id)!.names).toEqual([
       'temperature',
       'pressure',
       'altitude'
