@@ -45,6 +45,8 @@ export class FilterResult {
   countedAt = -1
   /** How many matches the topic counts were summed for (-1: not yet). */
   topicsCounted = -1
+  /** Every topic matches: the counts are the mirror's (countFiltered skips summing). */
+  all = false
   /** Nodes examined so far (a later run only looks at new ones). */
   examined = 0
   /** The mirror's filterCounter when last run. */
@@ -182,6 +184,14 @@ export function narrowFilter(
  */
 export function countFiltered(mirror: TopicMirror, result: FilterResult): void {
   if (result.countedAt === mirror.version) return
+  // Every topic matches (a letter they all have): the counts are the mirror's own.
+  let total = 0
+  for (const r of mirror.roots) total += mirror.topics[r.id]
+  result.all = result.matches.length === total
+  if (result.all) {
+    result.countedAt = mirror.version
+    return
+  }
   const { messages, topics, mark } = result
   // Topic counts change only with the matches; message counts with every delta.
   const recountTopics = result.topicsCounted !== result.matches.length

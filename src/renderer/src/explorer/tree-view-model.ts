@@ -88,7 +88,8 @@ export class TreeViewModel {
 
   /** Messages and topics at or below a node, as the filter counts them. */
   figures(id: number): { messages: number; topics: number } {
-    if (this.filter) return { messages: this.filter.messages[id], topics: this.filter.topics[id] }
+    if (this.filter && !this.filter.all)
+      return { messages: this.filter.messages[id], topics: this.filter.topics[id] }
     return { messages: this.mirror.messages[id], topics: this.mirror.topics[id] }
   }
 

@@ -154,6 +154,22 @@ describe('the tree panel rows', () => {
     expect(model.figures(model.rows.ids[0])).toEqual({ messages: 5, topics: 3 })
   })
 
+  it('counts a filter every topic matches as the whole tree, until one does not match', () => {
+    const { tree, root, mirror } = mirrored(FLEET.filter((t) => t.startsWith('plant/')))
+    const model = new TreeViewModel(mirror)
+    model.setFilter('plant')
+    model.refreshCounts()
+    expect(model.filter!.all).toBe(true)
+    expect(model.figures(root.id)).toEqual({ messages: 7, topics: 7 })
+    tree.record(root, 'plant/line0/dev0/bme', 2000, false)
+    tree.record(root, 'other/x', 2000, false)
+    mirror.apply(tree.drain(2000)!)
+    model.rebuild()
+    model.refreshCounts()
+    expect(model.filter!.all).toBe(false)
+    expect(model.figures(root.id)).toEqual({ messages: 8, topics: 7 })
+  })
+
   it('keeps a filter up to date as new topics and field names arrive', () => {
     const { tree, root, mirror } = mirrored(FLEET)
     const model = new TreeViewModel(mirror)
