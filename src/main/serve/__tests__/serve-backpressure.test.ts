@@ -157,16 +157,15 @@ async function expectStalledClientDropped(t: Served): Promise<void> {
     60_000
   )
   expect(t.server.clients()).toEqual([])
-  const after = memory()
   const [{ stats, reason }] = t.dropped
   expect(reason).toBe('This page stopped reading for 1 s and was disconnected.')
   // Replies are made only while the socket keeps up: a few, never the 300 (about 300 MB).
   expect(stats.peakQueuedBytes).toBeGreaterThan(MB)
   expect(stats.peakQueuedBytes).toBeLessThan(8 * MB)
   expect(stats.peakInFlight).toBeLessThanOrEqual(4)
-  // Nothing kept after the disconnect.
-  expect((after.arrayBuffers - before.arrayBuffers) / MB).toBeLessThan(24)
-  expect((after.heapUsed - before.heapUsed) / MB).toBeLessThan(24)
+  // While it stays paused, only the few replies already on its socket are held.
+  const paused = memory()
+  expect((paused.arrayBuffers - before.arrayBuffers) / MB).toBeLessThan(64)
   // The client reads again: after what was already on the wire comes the close, with the reason.
   client.ws.resume()
   const closed = await client.closed
@@ -174,6 +173,13 @@ async function expectStalledClientDropped(t: Served): Promise<void> {
   const answered = client.received.filter((m) => m.kind === 'result').length
   expect(answered).toBeGreaterThan(0)
   expect(answered).toBeLessThan(300)
+  // Nothing kept once the socket is closed. Measured after the close: while the client is
+  // paused, the replies already handed to its socket are still held (2 to 25 MB). The test's
+  // own client (in this process) lets go of what it received first.
+  client.received.length = 0
+  const after = memory()
+  expect((after.arrayBuffers - before.arrayBuffers) / MB).toBeLessThan(8)
+  expect((after.heapUsed - before.heapUsed) / MB).toBeLessThan(8)
 }
 
 describeWithMosquitto('serve mode and clients that do not read', { password: false }, (broker) => {
