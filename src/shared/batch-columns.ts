@@ -9,12 +9,6 @@ import type {
   TopicStatRows
 } from './types'
 
-/** No points. */
-export function emptyRuns(): PointRuns {
-  const none = new Float64Array(0)
-  return { ids: none, counts: none, t: none, v: none }
-}
-
 /** The runs of these series' points, in the order given. */
 export function runsOf(series: readonly SeriesData[]): PointRuns {
   let total = 0

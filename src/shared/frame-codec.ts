@@ -85,11 +85,12 @@ export function encodeFrame(value: unknown): Uint8Array {
   new DataView(out.buffer).setUint32(0, headerBytes, true)
   // Number arrays are copied through one view of the frame (aligned: dataStart and every
   // offset are multiples of 8), not through a new byte view of each.
-  const asF64 = new Float64Array(out.buffer, 0, out.byteLength >>> 3)
+  let asF64: Float64Array | null = null
   let at = dataStart
   for (let i = 0; i < arrays.length; i++) {
     const a = arrays[i]
-    if (a instanceof Float64Array) asF64.set(a, at >>> 3)
+    if (a instanceof Float64Array)
+      (asF64 ??= new Float64Array(out.buffer, 0, out.byteLength >>> 3)).set(a, at >>> 3)
     else out.set(a, at)
     at = align8(at + a.byteLength)
   }

@@ -1,13 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { decodeFrame, encodeFrame } from '../frame-codec'
-import {
-  batchOfSeries,
-  emptyRuns,
-  runsOf,
-  seriesOfRuns,
-  statRows,
-  statsOfRows
-} from '../batch-columns'
+import { batchOfSeries, runsOf, seriesOfRuns, statRows, statsOfRows } from '../batch-columns'
 import type { CaptureBatch } from '../types'
 
 const f64 = (...v: number[]): Float64Array => Float64Array.from(v)
@@ -28,7 +21,7 @@ describe('point runs', () => {
       [2, [4], [-1]],
       [9, [], []]
     ])
-    expect(seriesOfRuns(emptyRuns())).toEqual([])
+    expect(seriesOfRuns(runsOf([]))).toEqual([])
   })
 
   it('carry a batch with points on 100,000 series in one frame of four arrays', () => {

@@ -1,29 +1,13 @@
 // How a topic finds its decoding rule: subscription matching, and the decoder a topic keeps
 // on its registry entry until the profile's rules change.
-import * as fs from 'node:fs'
-import * as os from 'node:os'
-import * as path from 'node:path'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { newProfile } from '../../../shared/defaults'
 import { decoderSchema, type Profile } from '../../../shared/schemas'
-import { CaptureStore } from '../capture/capture-store'
+import { tempStores } from '../../../../test-support/temp-store'
 import { Ingest, topicMatches } from '../ingest'
 
 const enc = new TextEncoder()
-const dirs: string[] = []
-const stores: CaptureStore[] = []
-afterEach(async () => {
-  for (const s of stores.splice(0)) await s.close()
-  for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true })
-})
-
-async function store(): Promise<CaptureStore> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'routing-'))
-  dirs.push(dir)
-  const s = await CaptureStore.open({ dir })
-  stores.push(s)
-  return s
-}
+const store = tempStores('routing-')
 
 function profileWith(topics: Profile['topics']): Profile {
   return newProfile('routing', { name: 'routing', topics })

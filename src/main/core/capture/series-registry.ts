@@ -58,7 +58,7 @@ export interface TopicEntry {
 }
 
 /** A topic's counters as the UI takes them. */
-export function topicStat(entry: TopicEntry): TopicStat {
+function topicStat(entry: TopicEntry): TopicStat {
   return {
     connection: entry.def.connection,
     topic: entry.def.topic,

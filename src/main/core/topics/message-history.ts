@@ -226,14 +226,30 @@ export class MessageHistory implements MessageSource {
     const pos = chunk.base + p
     const prev = v.getFloat64(p + PREV, true)
     const next = v.getFloat64(p + NEXT, true)
-    if (this.oldestAt[topicId] === pos) this.oldestAt[topicId] = next
-    else this.setLink(prev, NEXT, next)
-    if (this.latestAt[topicId] === pos) this.latestAt[topicId] = prev
-    else this.setLink(next, PREV, prev)
+    this.repoint(topicId, pos, prev, next, next, prev)
     this.counts[topicId]--
     v.setUint32(p + FLAGS, v.getUint32(p + FLAGS, true) | DEAD, true)
     chunk.live--
     chunk.liveBytes -= v.getUint32(p + LENGTH, true)
+  }
+
+  /**
+   * The record at `at` (between `prev` and `next` in its topic's list) gives its place: what
+   * led forward to it (the topic's oldest end or prev's link) now leads to `forward`, and what
+   * led back to it (the newest end or next's link) to `backward`.
+   */
+  private repoint(
+    topicId: number,
+    at: number,
+    prev: number,
+    next: number,
+    forward: number,
+    backward: number
+  ): void {
+    if (this.oldestAt[topicId] === at) this.oldestAt[topicId] = forward
+    else this.setLink(prev, NEXT, forward)
+    if (this.latestAt[topicId] === at) this.latestAt[topicId] = backward
+    else this.setLink(next, PREV, backward)
   }
 
   private forgetOldest(topicId: number): void {
@@ -278,12 +294,14 @@ export class MessageHistory implements MessageSource {
     const topicId = v.getUint32(p + TOPIC, true)
     const oldPos = from.base + p
     const pos = to.base + q
-    const prev = v.getFloat64(p + PREV, true)
-    const next = v.getFloat64(p + NEXT, true)
-    if (this.oldestAt[topicId] === oldPos) this.oldestAt[topicId] = pos
-    else this.setLink(prev, NEXT, pos)
-    if (this.latestAt[topicId] === oldPos) this.latestAt[topicId] = pos
-    else this.setLink(next, PREV, pos)
+    this.repoint(
+      topicId,
+      oldPos,
+      v.getFloat64(p + PREV, true),
+      v.getFloat64(p + NEXT, true),
+      pos,
+      pos
+    )
     from.live--
     from.liveBytes -= length
     to.live++

@@ -1,12 +1,9 @@
 // Payloads built to hurt: each is refused with a reason in plain words, never thrown, and
 // never costs memory in proportion to what the payload claims.
-import * as fs from 'node:fs'
-import * as os from 'node:os'
-import * as path from 'node:path'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
+import { tempStores } from '../../../../../test-support/temp-store'
 import { newProfile } from '../../../../shared/defaults'
 import { decoderSchema, type Profile } from '../../../../shared/schemas'
-import { CaptureStore } from '../../capture/capture-store'
 import { MAX_SET_FIELDS, MAX_STR_BYTES } from '../../capture/journal-format'
 import { createDecoder } from '..'
 import { Ingest } from '../../ingest'
@@ -20,20 +17,7 @@ import { nestingDepthOver } from '../nesting'
 
 const enc = new TextEncoder()
 const NOW = 1_700_000_000_000
-const dirs: string[] = []
-const stores: CaptureStore[] = []
-afterEach(async () => {
-  for (const s of stores.splice(0)) await s.close()
-  for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true })
-})
-
-async function store(): Promise<CaptureStore> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hostile-'))
-  dirs.push(dir)
-  const s = await CaptureStore.open({ dir })
-  stores.push(s)
-  return s
-}
+const store = tempStores('hostile-')
 
 /** A profile whose one filter (`#`) decodes with `format`. */
 function newProfileFor(format: 'csv' | 'json' | 'auto'): Profile {

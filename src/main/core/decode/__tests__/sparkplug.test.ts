@@ -1,12 +1,9 @@
 // Sparkplug B decoding and node/device state, with payloads encoded by protobufjs from the
 // specification's .proto (the Mosquitto test adds payloads from Python's protobuf).
-import * as fs from 'node:fs'
-import * as os from 'node:os'
-import * as path from 'node:path'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
+import { tempStores } from '../../../../../test-support/temp-store'
 import { newProfile } from '../../../../shared/defaults'
 import { decoderSchema } from '../../../../shared/schemas'
-import { CaptureStore } from '../../capture/capture-store'
 import { Ingest } from '../../ingest'
 import { createDecoder, SparkplugState, type DecodeOutcome } from '..'
 import { sparkplugPayloadType } from '../sparkplug/sparkplug-payload'
@@ -531,18 +528,10 @@ describe('Sparkplug B topics', () => {
 })
 
 describe('Sparkplug B through ingest', () => {
-  const dirs: string[] = []
-  const stores: CaptureStore[] = []
-  afterEach(async () => {
-    for (const s of stores.splice(0)) await s.close()
-    for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true })
-  })
+  const openStore = tempStores('sparkplug-ingest-')
 
   it('captures metrics under the series topic with the birth\u2019s units, counting each message once there', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sparkplug-ingest-'))
-    dirs.push(dir)
-    const store = await CaptureStore.open({ dir })
-    stores.push(store)
+    const store = await openStore()
     const ingest = new Ingest(newProfile('sp', { name: 'sp', topics: [] }), store)
     ingest.handle('spBv1.0/Plant/NBIRTH/Edge1', encode(NBIRTH))
     ingest.handle(
