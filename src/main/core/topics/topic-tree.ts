@@ -38,13 +38,18 @@ export class NodeTimes {
   }
 }
 
+const IS_TOPIC = 1
+const RETAINED = 2
+const DIRTY = 4
+
 export class TopicNode {
-  children: Map<string, TopicNode> | null = null
+  /** Children as a list (newest first): a map per parent cost more than the nodes themselves. */
+  firstChild: TopicNode | null = null
+  nextSibling: TopicNode | null = null
   messages = 0
   topics = 0
-  /** A message arrived on exactly this topic. */
-  isTopic = false
-  retained = false
+  /** IS_TOPIC, RETAINED and DIRTY: one field instead of three. */
+  private bits = 0
   /** Numeric fields the topic's payloads decode to (what a filter on field names sees). */
   fields: readonly string[] | null = null
   /**
@@ -55,25 +60,52 @@ export class TopicNode {
   lastSize = 0
   /** The Sparkplug B edge node or device this level stands for, when it is one. */
   sparkplug: TreeSparkplugState | null = null
-  dirty = false
 
   constructor(
     readonly id: number,
     readonly parent: TopicNode | null,
     readonly name: string,
-    readonly root: RootNode | null,
-    private readonly times: NodeTimes
-  ) {
-    times.ensure(id)
+    readonly root: RootNode | null
+  ) {}
+
+  /** A message arrived on exactly this topic. */
+  get isTopic(): boolean {
+    return (this.bits & IS_TOPIC) !== 0
+  }
+
+  set isTopic(on: boolean) {
+    this.bits = on ? this.bits | IS_TOPIC : this.bits & ~IS_TOPIC
+  }
+
+  get retained(): boolean {
+    return (this.bits & RETAINED) !== 0
+  }
+
+  set retained(on: boolean) {
+    this.bits = on ? this.bits | RETAINED : this.bits & ~RETAINED
+  }
+
+  /** Changed since the last delta (listed in the tree's dirty list). */
+  get dirty(): boolean {
+    return (this.bits & DIRTY) !== 0
+  }
+
+  set dirty(on: boolean) {
+    this.bits = on ? this.bits | DIRTY : this.bits & ~DIRTY
+  }
+
+  /** The connection's time table (a root keeps it, so that a node needs no field for it). */
+  private table(): NodeTimes {
+    return (this.root ?? (this as unknown as RootNode)).times
   }
 
   get lastAt(): number {
-    return this.times.lastAt[this.id]
+    return this.table().lastAt[this.id]
   }
 
   /** Messages a second, decaying (see RATE_WINDOW_MS). */
   get rate(): number {
-    return this.times.rate[this.id]
+    return this.table().rate[this.id]
   }
 
   /** The full topic ('' for a connection root), rebuilt from the levels: it is seldom asked. */
@@ -91,18 +123,32 @@ export class TopicNode {
   get flags(): number {
     return (this.isTopic ? NODE_IS_TOPIC : 0) | (this.retained ? NODE_RETAINED : 0)
   }
+
+  /** The children, oldest first. */
+  childList(): TopicNode[] {
+    const out: TopicNode[] = []
+    for (let c = this.firstChild; c; c = c.nextSibling) out.push(c)
+    return out.reverse()
+  }
+
+  /** The child of this name, if any. */
+  child(name: string): TopicNode | undefined {
+    for (let c = this.firstChild; c; c = c.nextSibling) if (c.name === name) return c
+    return undefined
+  }
 }
 
 export class RootNode extends TopicNode {
+  /** Every node of the connection by its full topic (levels without messages too). */
   readonly byTopic = new Map<string, TopicNode>()
 
   constructor(
     id: number,
     readonly profileId: string,
     public label: string,
-    times: NodeTimes
+    readonly times: NodeTimes
   ) {
-    super(id, null, label, null, times)
+    super(id, null, label, null)
   }
 }
 
@@ -132,11 +178,24 @@ function fieldColumns(
 
 const NO_FIELDS: readonly string[] = []
 
-/** The length of a node's full topic (`node.topic.length`), from its levels. */
-function topicLength(node: TopicNode): number {
-  let length = -1
-  for (let n: TopicNode | null = node; n?.parent; n = n.parent) length += n.name.length + 1
-  return Math.max(0, length)
+function sameChars(text: string, bytes: Uint8Array): boolean {
+  if (text.length !== bytes.length) return false
+  for (let i = 0; i < bytes.length; i++) if (text.charCodeAt(i) !== bytes[i]) return false
+  return true
+}
+
+/**
+ * Where the topic's own level starts (the index of the '/' before it; -1 for one level): its
+ * last '/', except that levels past MAX_TREE_DEPTH stay together in the deepest node.
+ */
+function ownLevelCut(topic: string): number {
+  let slashes = 0
+  let cut = -1
+  for (let i = topic.indexOf('/'); i >= 0; i = topic.indexOf('/', i + 1)) {
+    if (++slashes === MAX_TREE_DEPTH) return cut
+    cut = i
+  }
+  return cut
 }
 
 export class TopicTree {
@@ -152,6 +211,8 @@ export class TopicTree {
   private fieldsChanged: TopicNode[] = []
   private sparkplugChanged: TopicNode[] = []
   private rootsChanged: RootNode[] = []
+  /** The full topics of the levels insert() is adding (reused). */
+  private readonly missing: string[] = []
 
   constructor(
     private readonly maxNodes = MAX_TREE_NODES,
@@ -175,6 +236,7 @@ export class TopicTree {
   root(profileId: string, label: string): RootNode {
     let root = this.roots.get(profileId)
     if (!root) {
+      this.times.ensure(this.nodes.length)
       root = new RootNode(this.nodes.length, profileId, label, this.times)
       this.nodes.push(root)
       this.roots.set(profileId, root)
@@ -191,8 +253,10 @@ export class TopicTree {
     return this.roots.get(profileId)
   }
 
+  /** The node of a topic that had messages (levels without any are not topics). */
   find(root: RootNode, topic: string): TopicNode | undefined {
-    return root.byTopic.get(topic)
+    const node = root.byTopic.get(topic)
+    return node?.isTopic ? node : undefined
   }
 
   /**
@@ -225,12 +289,14 @@ export class TopicTree {
     return node
   }
 
-  /** Keeps the head of the topic's last payload. */
+  /** Keeps the head of the topic's last payload (the same string while the bytes repeat). */
   setLast(node: TopicNode, payload: Uint8Array): void {
-    const head = payload.subarray(0, Math.min(payload.byteLength, PREVIEW_BYTES))
+    const size = payload.byteLength
+    const head = size <= PREVIEW_BYTES ? payload : payload.subarray(0, PREVIEW_BYTES)
+    node.lastSize = size
+    if (node.last !== null && sameChars(node.last, head)) return
     // apply takes the bytes as they are (a spread would walk an iterator per byte).
     node.last = String.fromCharCode.apply(null, head as unknown as number[])
-    node.lastSize = payload.byteLength
   }
 
   /** The topic's decoded field names changed (the decoder reuses one array per field list). */
@@ -297,44 +363,52 @@ export class TopicTree {
     while (stack.length > 0 && out.length < limit) {
       const n = stack.pop()!
       if (n.isTopic) out.push(n)
-      if (n.children) for (const c of n.children.values()) stack.push(c)
+      for (let c = n.firstChild; c; c = c.nextSibling) stack.push(c)
     }
     return out
   }
 
+  /**
+   * Adds the topic's node and whatever levels above it are missing, found by their full topic
+   * (one lookup for the parent instead of one per level); only if all of it fits.
+   */
   private insert(root: RootNode, topic: string): TopicNode | null {
-    let levels = topic.split('/')
-    if (levels.length > MAX_TREE_DEPTH)
-      levels = [...levels.slice(0, MAX_TREE_DEPTH - 1), levels.slice(MAX_TREE_DEPTH - 1).join('/')]
-    // Walk what exists; add the rest only if all of it fits.
-    let node: TopicNode = root
-    let i = 0
-    for (; i < levels.length; i++) {
-      const child = node.children?.get(levels[i])
-      if (!child) break
-      node = child
+    const paths = this.missing
+    paths.length = 0
+    let parent: TopicNode = root
+    let path = topic
+    for (let cut = ownLevelCut(topic); ; cut = path.lastIndexOf('/')) {
+      paths.push(path)
+      if (cut < 0) break
+      path = path.slice(0, cut)
+      const found = root.byTopic.get(path)
+      if (found) {
+        parent = found
+        break
+      }
     }
-    const missing = levels.length - i
-    // Each new node's full topic counts against the character budget (no string is built).
-    let prefixLength = topicLength(node)
+    // Each new node's full topic counts against the character budget.
     let addedChars = 0
-    for (let j = i; j < levels.length; j++) {
-      prefixLength = j === 0 ? levels[0].length : prefixLength + 1 + levels[j].length
-      addedChars += prefixLength
-    }
-    if (this.nodes.length + missing > this.maxNodes || this.chars + addedChars > this.maxChars)
+    for (let k = 0; k < paths.length; k++) addedChars += paths[k].length
+    if (this.nodes.length + paths.length > this.maxNodes || this.chars + addedChars > this.maxChars)
       return null
     this.chars += addedChars
-    for (; i < levels.length; i++) {
-      const child = new TopicNode(this.nodes.length, node, levels[i], root, this.times)
+    let parentLength = parent === root ? -1 : path.length
+    for (let k = paths.length - 1; k >= 0; k--) {
+      const full = paths[k]
+      const id = this.nodes.length
+      this.times.ensure(id)
+      const child = new TopicNode(id, parent, full.slice(parentLength + 1), root)
+      child.nextSibling = parent.firstChild
+      parent.firstChild = child
       this.nodes.push(child)
       this.created.push(child)
-      node.children ??= new Map()
-      node.children.set(levels[i], child)
-      node = child
+      root.byTopic.set(full, child)
+      parent = child
+      parentLength = full.length
     }
-    root.byTopic.set(topic, node)
-    return node
+    paths.length = 0
+    return parent
   }
 
   private encode(

@@ -288,7 +288,7 @@ export class TopicsService {
   private ownMessages(nodeId: number): number {
     const node = this.tree.node(nodeId)!
     let below = 0
-    if (node.children) for (const c of node.children.values()) below += c.messages
+    for (let c = node.firstChild; c; c = c.nextSibling) below += c.messages
     return node.messages - below
   }
 

@@ -26,7 +26,7 @@ describe('the topic tree', () => {
     tree.record(root, 'plant/line1/dev2/bme', 3000, false)
     const plant = tree.find(root, 'plant')!
     expect(plant).toBeUndefined() // 'plant' itself never received a message
-    const dev1 = root.children!.get('plant')!.children!.get('line0')!.children!.get('dev1')!
+    const dev1 = root.child('plant')!.child('line0')!.child('dev1')!
     expect(dev1.topic).toBe('plant/line0/dev1')
     expect([dev1.messages, dev1.topics, dev1.isTopic]).toEqual([3, 2, false])
     expect([root.messages, root.topics, root.lastAt]).toEqual([4, 3, 3000])
@@ -40,8 +40,13 @@ describe('the topic tree', () => {
     tree.record(root, '/leading', 1, false)
     tree.record(root, 'a//b', 1, false)
     tree.record(root, '$SYS/broker/uptime', 1, false)
-    expect([...root.children!.keys()].sort()).toEqual(['', '$SYS', 'a'])
-    expect(root.children!.get('a')!.children!.get('')!.children!.get('b')!.topic).toBe('a//b')
+    expect(
+      root
+        .childList()
+        .map((c) => c.name)
+        .sort()
+    ).toEqual(['', '$SYS', 'a'])
+    expect(root.child('a')!.child('')!.child('b')!.topic).toBe('a//b')
     expect(tree.find(root, '$SYS/broker/uptime')!.name).toBe('uptime')
   })
 
@@ -129,6 +134,23 @@ describe('the topic tree', () => {
     const node = tree.record(root, topic, 1, false)!
     expect(node.topic).toBe(topic)
     expect(tree.size).toBe(65)
+    expect(node.name).toBe(topic.split('/').slice(63).join('/'))
+    // Another deep topic under the same 63 levels is one more node beside it.
+    const other = tree.record(root, `${topic.split('/').slice(0, 63).join('/')}/x/y`, 2, false)!
+    expect(other.name).toBe('x/y')
+    expect(other.parent).toBe(node.parent)
+    expect(tree.size).toBe(66)
+  })
+
+  it('stops at its character budget: each new level counts its full topic', () => {
+    // 'ab' (2) and 'ab/cd' (5) fit in 8; 'ab/ef/gh' would add 5 + 8 more.
+    const tree = new TopicTree(100, 8)
+    const root = tree.root('p1', 'b')
+    expect(tree.record(root, 'ab/cd', 1, false)).not.toBeNull()
+    expect(tree.record(root, 'ab/ef/gh', 1, false)).toBeNull()
+    expect(tree.size).toBe(3)
+    expect(tree.record(root, 'ab', 1, false)!.isTopic).toBe(true)
+    expect(tree.size).toBe(3)
   })
 
   it('a rate follows the message rate and decays when they stop', () => {
