@@ -108,6 +108,12 @@ export class Ingest {
   private readonly shared = new Map<TopicConfig, SharedRule>()
   /** Entries of series topics (Sparkplug's `<group>/<edge node>[/<device>]`). */
   private readonly seriesEntries = new Map<string, TopicEntry>()
+  /**
+   * Entries by the explorer tree's node id: the tree has found the topic already, so a second
+   * lookup by its name is saved. Forgotten when entries are made anew or the profile changes.
+   */
+  private byNode: (TopicEntry | undefined)[] = []
+  private byNodeGeneration = -1
   private readonly fallback: TopicConfig
   /** What this connection knows about its Sparkplug B nodes and devices. */
   readonly sparkplug: SparkplugState
@@ -121,13 +127,19 @@ export class Ingest {
     this.sparkplug = new SparkplugState({ publish: this.publisher(profile) })
   }
 
-  /** Returns the decoded field names (the decoder's own array, for the topic explorer). */
-  handle(topic: string, payload: Uint8Array): readonly string[] | undefined {
+  /**
+   * Returns the decoded field names (the decoder's own array, for the topic explorer).
+   * `nodeId` is the topic's node in the explorer's tree (-1: none), by which its entry is kept.
+   */
+  handle(topic: string, payload: Uint8Array, nodeId = -1): readonly string[] | undefined {
+    if (this.byNodeGeneration !== this.store.topicGeneration) this.forgetNodes()
     // A topic's decoder lives on its entry in the capture's registry (one object per topic).
-    let entry = this.store.findTopic(this.profile.name, topic)
+    let entry = nodeId >= 0 ? this.byNode[nodeId] : undefined
+    entry ??= this.store.findTopic(this.profile.name, topic)
     let decoder: Decoder
     if (entry !== undefined && this.routes(entry)) decoder = entry.route as Decoder
     else ({ entry, decoder } = this.route(topic))
+    if (nodeId >= 0) this.byNode[nodeId] = entry
     const now = Date.now()
     try {
       const outcome = decoder.decode(payload, now)
@@ -192,6 +204,12 @@ export class Ingest {
     for (const rule of this.shared.values()) rule.stale = true
     this.shared.clear()
     this.routed = 0
+    this.forgetNodes()
+  }
+
+  private forgetNodes(): void {
+    this.byNode = []
+    this.byNodeGeneration = this.store.topicGeneration
   }
 
   /** Whether the entry holds this ingest's current decoder for its topic. */

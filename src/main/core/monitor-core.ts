@@ -215,10 +215,12 @@ export class MonitorCore {
       {
         status: (status) => this.emit('connection:status', status),
         message: (topic, payload, packet) => {
+          // The tree first: its node tells ingest the topic without a lookup by name.
+          const nodeId = this.topics.record(profile, topic, packet?.retain ?? false)
           const fields = this.broker.message(profile, topic, payload)
             ? undefined
-            : ingest.handle(topic, payload)
-          this.topics.message(profile, topic, payload, packet, fields)
+            : ingest.handle(topic, payload, nodeId)
+          this.topics.keep(nodeId, topic, payload, packet, fields)
         },
         warning: (message) =>
           this.notify({ level: 'warning', message: `${profile.name}: ${message}` })

@@ -64,3 +64,33 @@ describe('a topic keeps its decoder until the rules change', () => {
     expect(entry.errors).toBe(0)
   })
 })
+
+describe('a topic found by its tree node', () => {
+  it('counts on the same entry as by name, and on the new entry once entries are made anew', async () => {
+    const s = await store()
+    const ingest = new Ingest(profileWith([]), s)
+    ingest.handle('dev/7/temp', enc.encode('21.5'), 12)
+    ingest.handle('dev/7/temp', enc.encode('21.6'), 12)
+    ingest.handle('dev/7/temp', enc.encode('21.7'))
+    const before = s.findTopic('routing', 'dev/7/temp')!
+    expect(before.messages).toBe(3)
+
+    // A capture decoded again makes every entry anew: the node must not lead to the old one.
+    await s.reloadHistory()
+    ingest.handle('dev/7/temp', enc.encode('21.8'), 12)
+    const after = s.findTopic('routing', 'dev/7/temp')!
+    expect(after).not.toBe(before)
+    expect(after.messages).toBe(1)
+    expect(before.messages).toBe(3)
+  })
+
+  it('takes the new profile name after a save, not the entry kept under the old one', async () => {
+    const s = await store()
+    const ingest = new Ingest(profileWith([]), s)
+    ingest.handle('dev/8/temp', enc.encode('1'), 3)
+    ingest.useProfile(newProfile('routing', { name: 'renamed', topics: [] }))
+    ingest.handle('dev/8/temp', enc.encode('2'), 3)
+    expect(s.findTopic('routing', 'dev/8/temp')!.messages).toBe(1)
+    expect(s.findTopic('renamed', 'dev/8/temp')!.messages).toBe(1)
+  })
+})

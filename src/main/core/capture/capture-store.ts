@@ -320,6 +320,11 @@ export class CaptureStore {
   }
 
   /** The topic's entry when it has been seen (the hot path: nothing is made). */
+  /** Changes whenever every topic's entry is made anew (see SeriesRegistry.generation). */
+  get topicGeneration(): number {
+    return this.registry.generation
+  }
+
   findTopic(connection: string, topic: string): TopicEntry | undefined {
     return this.registry.find(connection, topic)
   }

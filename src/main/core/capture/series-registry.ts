@@ -217,7 +217,11 @@ export class SeriesRegistry {
    * Forgets every topic and series (a capture was decoded again: history is reloaded). Ids go
    * on counting, so an id already in the journal or in a window never means something else.
    */
+  /** Counts the clear() calls: an entry kept from before the last one is no longer the topic's. */
+  generation = 0
+
   clear(): void {
+    this.generation++
     this.topics.clear()
     this.lastTopics = null
     this.defsById = []

@@ -10,8 +10,11 @@ type TopicsChannel = Extract<InvokeChannel, `topics:${string}`>
 
 export interface TopicsFeature {
   handlers: Pick<Handlers, TopicsChannel>
-  message(
-    profile: Profile,
+  /** Counts a message in the tree first: its node's id (-1 when not in the tree). */
+  record(profile: Profile, topic: string, retain: boolean): number
+  /** Then takes what it brought (see TopicsService.keep). */
+  keep(
+    nodeId: number,
     topic: string,
     payload: Uint8Array,
     packet: IPublishPacket | undefined,
@@ -38,8 +41,9 @@ export function setupTopics(deps: TopicsDeps): TopicsFeature {
         return deps.explorerSettings()
       }
     },
-    message: (profile, topic, payload, packet, fields) =>
-      service.message(profile, topic, payload, packet, fields),
+    record: (profile, topic, retain) => service.record(profile, topic, retain),
+    keep: (nodeId, topic, payload, packet, fields) =>
+      service.keep(nodeId, topic, payload, packet, fields),
     connectionOpened: (profile) => service.connectionOpened(profile),
     close: () => service.close()
   }

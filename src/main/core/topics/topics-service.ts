@@ -100,6 +100,34 @@ export class TopicsService {
     this.schedule()
   }
 
+  /** Counts a message in the tree: its node's id, or -1 (the tree is full, or closed). */
+  record(profile: Profile, topic: string, retain: boolean): number {
+    if (this.closed) return -1
+    const root = this.tree.root(profile.id, profile.name)
+    const node = this.tree.record(root, topic, Date.now(), retain)
+    this.schedule()
+    return node ? node.id : -1
+  }
+
+  /** What a recorded message brings: its fields, preview, Sparkplug marks and kept copy. */
+  keep(
+    nodeId: number,
+    topic: string,
+    payload: Uint8Array,
+    packet: IPublishPacket | undefined,
+    fields: readonly string[] | undefined
+  ): void {
+    const node = this.tree.node(nodeId)
+    if (this.closed || !node?.root) return
+    this.tree.setFields(node, fields)
+    this.tree.setLast(node, payload)
+    this.marks.seen(node.root, node, topic)
+    const qos = packet?.qos ?? 0
+    const retain = packet?.retain ?? false
+    const dup = packet?.dup ?? false
+    this.history.add(node.id, node.lastAt, qos, retain, dup, payload, messageProps(packet))
+  }
+
   message(
     profile: Profile,
     topic: string,
@@ -107,18 +135,8 @@ export class TopicsService {
     packet: IPublishPacket | undefined,
     fields: readonly string[] | undefined
   ): void {
-    if (this.closed) return
-    const at = Date.now()
-    const root = this.tree.root(profile.id, profile.name)
-    const retain = packet?.retain ?? false
-    const node = this.tree.record(root, topic, at, retain)
-    this.schedule()
-    if (!node) return
-    this.tree.setFields(node, fields)
-    this.tree.setLast(node, payload)
-    this.marks.seen(root, node, topic)
-    const qos = packet?.qos ?? 0
-    this.history.add(node.id, at, qos, retain, packet?.dup ?? false, payload, messageProps(packet))
+    const id = this.record(profile, topic, packet?.retain ?? false)
+    this.keep(id, topic, payload, packet, fields)
   }
 
   snapshot(): TopicDelta {
