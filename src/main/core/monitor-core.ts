@@ -287,8 +287,7 @@ export class MonitorCore {
       'capture:snapshot': async (req) =>
         this.store.snapshot(req?.fromMs, req?.toMs, req?.maxPointsPerSeries, req?.seriesIds),
       'capture:list': async () => this.store.list(),
-      'capture:summaries': async () =>
-        this.store.list().map(({ topics: _topics, fields: _fields, ...summary }) => summary),
+      'capture:summaries': async () => this.store.summaries(),
       'capture:new': async () => {
         this.store.startCapture()
         return this.store.list()

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs'
 import * as path from 'node:path'
-import type { CaptureInfo } from '../../../shared/types'
+import type { CaptureInfo, CaptureSummary } from '../../../shared/types'
 import { MAGIC, partFileName, partSeq } from './journal-format'
 import { partCrc, readPart } from './journal-reader'
 import type { PartIndex } from './journal-writer'
@@ -40,14 +40,29 @@ export function captureInfo(
     }
   }
   return {
+    ...captureSummary(capture, active, livePart),
+    topics: [...topics].sort(),
+    fields: [...fields].map(([name, unit]) => ({ name, unit }))
+  }
+}
+
+/**
+ * The capture without its topic and field lists: what the captures panel polls, so a capture
+ * of 100,000 topics is not listed and sorted every few seconds only to be thrown away.
+ */
+export function captureSummary(
+  capture: StoredCapture,
+  active: boolean,
+  livePart?: PartIndex
+): CaptureSummary {
+  const parts = livePart ? [...capture.parts, livePart] : capture.parts
+  return {
     id: capture.meta.id,
     startedAt: capture.meta.startedAt,
     endedAt: capture.meta.endedAt,
     messages: parts.reduce((n, p) => n + p.messages, 0),
     bytes: parts.reduce((n, p) => n + p.bytes, 0),
-    active,
-    topics: [...topics].sort(),
-    fields: [...fields].map(([name, unit]) => ({ name, unit }))
+    active
   }
 }
 

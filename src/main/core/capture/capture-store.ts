@@ -1,11 +1,18 @@
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { newStatRows } from '../../../shared/batch-columns'
-import type { CaptureInfo, HistorySnapshot, Notice, TopicStatRows } from '../../../shared/types'
+import type {
+  CaptureInfo,
+  CaptureSummary,
+  HistorySnapshot,
+  Notice,
+  TopicStatRows
+} from '../../../shared/types'
 import type { DecodedRow } from '../decode'
 import { Batcher } from './batcher'
 import {
   captureInfo,
+  captureSummary,
   deletePart,
   describeDamage,
   writeIndex,
@@ -208,17 +215,26 @@ export class CaptureStore {
     return { kind: PAYLOAD_WHOLE, size, bytes: payload }
   }
 
+  /** Every capture, newest first, with its topics and fields. */
   list(): CaptureInfo[] {
+    return this.describe(captureInfo)
+  }
+
+  /** The same without topics and fields (cheap enough to poll). */
+  summaries(): CaptureSummary[] {
+    return this.describe(captureSummary)
+  }
+
+  private describe<T>(how: (c: StoredCapture, active: boolean, live?: PartIndex) => T): T[] {
     this.collectSealed()
     return this.captures
       .map((c) => {
         const live = this.active?.capture === c ? this.active.writer.currentPart : undefined
-        const info = captureInfo(
+        return how(
           c,
           live !== undefined,
           live ? { ...live, bytes: this.active!.writer.flushedBytes } : undefined
         )
-        return info
       })
       .reverse()
   }
