@@ -278,8 +278,10 @@ export class TopicTree {
     for (let n: TopicNode | null = node; n; n = n.parent) {
       const id = n.id
       n.messages++
+      // Upper levels often take several messages in one millisecond: no decay to work out.
+      const dt = at - lastAt[id]
       rate[id] =
-        rate[id] * Math.exp(-Math.max(0, at - lastAt[id]) / RATE_WINDOW_MS) + 1000 / RATE_WINDOW_MS
+        (dt > 0 ? rate[id] * Math.exp(-dt / RATE_WINDOW_MS) : rate[id]) + 1000 / RATE_WINDOW_MS
       lastAt[id] = at
       if (!n.dirty) {
         n.dirty = true
