@@ -9,6 +9,8 @@ const FIRST_POINTS = 1024
 const KEEP_POINTS = 65_536
 /** Series slots before the per-series index first grows. */
 const FIRST_SERIES = 1024
+/** Calls between looks at the clock while a batch is open (a look costs a clock read). */
+const CLOCK_EVERY = 256
 
 /**
  * Collects new points and pushes them to the UI as one batch at most every ~50 ms (or when
@@ -30,6 +32,9 @@ export class Batcher {
   private counts = new Uint32Array(FIRST_SERIES)
   private defs: SeriesDef[] = []
   private timer: ReturnType<typeof setTimeout> | null = null
+  /** When the open batch began, and calls since the clock was last read. */
+  private openedAt = 0
+  private calls = 0
   private readonly listeners = new Set<(batch: CaptureBatch) => void>()
   private sendAllDefs = false
 
@@ -138,8 +143,20 @@ export class Batcher {
     this.reset()
   }
 
+  /**
+   * Makes sure a batch goes out within the interval. A flood keeps the event loop in one
+   * read for a second or more (libuv reads a busy socket many times before timers run): the
+   * batch then goes out from here, on time, instead of as one batch of everything at the end.
+   */
   private schedule(): void {
-    if (!this.timer) this.timer = setTimeout(() => this.flush(), this.intervalMs)
+    if (!this.timer) {
+      this.openedAt = Date.now()
+      this.calls = 0
+      this.timer = setTimeout(() => this.flush(), this.intervalMs)
+    } else if (++this.calls >= CLOCK_EVERY) {
+      this.calls = 0
+      if (Date.now() - this.openedAt >= this.intervalMs) this.flush()
+    }
   }
 
   private growPoints(): void {

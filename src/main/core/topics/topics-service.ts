@@ -72,6 +72,8 @@ export class TopicsService {
   readonly tree = new TopicTree()
   private kept: MessageHistory | null = null
   private timer: ReturnType<typeof setTimeout> | null = null
+  /** When the pending delta began collecting. */
+  private openedAt = 0
   private closed = false
   private readonly marks: SparkplugMarks
   private readonly journal: JournalMessages
@@ -104,8 +106,9 @@ export class TopicsService {
   record(profile: Profile, topic: string, retain: boolean): number {
     if (this.closed) return -1
     const root = this.tree.root(profile.id, profile.name)
-    const node = this.tree.record(root, topic, Date.now(), retain)
-    this.schedule()
+    const at = Date.now()
+    const node = this.tree.record(root, topic, at, retain)
+    this.schedule(at)
     return node ? node.id : -1
   }
 
@@ -371,13 +374,23 @@ export class TopicsService {
     return message
   }
 
-  private schedule(): void {
-    if (this.timer || this.closed) return
-    this.timer = setTimeout(() => {
-      this.timer = null
-      this.marks.refresh()
-      const delta = this.tree.drain(Date.now())
-      if (delta) this.deps.emit(delta)
-    }, DELTA_MS)
+  /**
+   * Makes sure a delta goes out within DELTA_MS; during a flood (one long read, timers
+   * waiting) from here, so the UI follows and no delta holds a second of changes.
+   */
+  private schedule(now = Date.now()): void {
+    if (this.closed) return
+    if (!this.timer) {
+      this.openedAt = now
+      this.timer = setTimeout(() => this.sendDelta(), DELTA_MS)
+    } else if (now - this.openedAt >= DELTA_MS) this.sendDelta()
+  }
+
+  private sendDelta(): void {
+    if (this.timer) clearTimeout(this.timer)
+    this.timer = null
+    this.marks.refresh()
+    const delta = this.tree.drain(Date.now())
+    if (delta) this.deps.emit(delta)
   }
 }

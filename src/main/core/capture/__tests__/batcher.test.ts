@@ -121,6 +121,33 @@ describe('Batcher', () => {
     unsubscribe()
   })
 
+  it('sends batches on time while the event loop never returns (a flood in one long read)', () => {
+    const batcher = new Batcher(() => [def(1)], noTopics, 50)
+    const batches: CaptureBatch[] = []
+    batcher.subscribe((b) => batches.push(b))
+    // 300 ms without yielding: no timer can run, as when libuv reads a busy socket again and
+    // again. The batches must go out from add() itself, about every 50 ms.
+    const start = Date.now()
+    let n = 0
+    while (Date.now() - start < 300) {
+      batcher.add(1, n, n++)
+      // About 10 µs a message, as ingest takes: well under the size cap in 300 ms.
+      const until = performance.now() + 0.01
+      while (performance.now() < until);
+    }
+    expect(n).toBeLessThan(250_000)
+    expect(batches.length).toBeGreaterThanOrEqual(3)
+    batcher.flush()
+    // Every point once, in order.
+    let next = 0
+    let inOrder = true
+    for (const b of batches)
+      for (const s of seriesOfRuns(b.points)) for (const v of s.v) inOrder &&= v === next++
+    expect(inOrder).toBe(true)
+    expect(next).toBe(n)
+    batcher.dispose()
+  })
+
   it('collects nothing while nobody listens', async () => {
     const batcher = new Batcher(() => [def(1)], noTopics, 20)
     for (let i = 0; i < 1000; i++) batcher.add(1, i, i)
