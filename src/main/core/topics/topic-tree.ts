@@ -64,9 +64,17 @@ export class TopicNode {
   constructor(
     readonly id: number,
     readonly parent: TopicNode | null,
-    readonly name: string,
+    /** The full topic ('' for a connection root): the tree's key for the node, shared. */
+    readonly topic: string,
     readonly root: RootNode | null
   ) {}
+
+  /** The node's own level (levels past the depth limit together), cut from its topic. */
+  get name(): string {
+    const parent = this.parent
+    if (!parent) return this.topic
+    return parent.parent ? this.topic.slice(parent.topic.length + 1) : this.topic
+  }
 
   /** A message arrived on exactly this topic. */
   get isTopic(): boolean {
@@ -108,13 +116,6 @@ export class TopicNode {
     return this.table().rate[this.id]
   }
 
-  /** The full topic ('' for a connection root), rebuilt from the levels: it is seldom asked. */
-  get topic(): string {
-    const parent = this.parent
-    if (!parent) return ''
-    return parent.parent ? `${parent.topic}/${this.name}` : this.name
-  }
-
   /** The preview bytes of the last payload. */
   get lastBytes(): Uint8Array | null {
     return this.last === null ? null : Uint8Array.from(this.last, (c) => c.charCodeAt(0))
@@ -141,6 +142,8 @@ export class TopicNode {
 export class RootNode extends TopicNode {
   /** Every node of the connection by its full topic (levels without messages too). */
   readonly byTopic = new Map<string, TopicNode>()
+  /** The name it was made with (the label sent with each delta may change since). */
+  private readonly rootName: string
 
   constructor(
     id: number,
@@ -148,7 +151,12 @@ export class RootNode extends TopicNode {
     public label: string,
     readonly times: NodeTimes
   ) {
-    super(id, null, label, null)
+    super(id, null, '', null)
+    this.rootName = label
+  }
+
+  override get name(): string {
+    return this.rootName
   }
 }
 
@@ -395,19 +403,17 @@ export class TopicTree {
     if (this.nodes.length + paths.length > this.maxNodes || this.chars + addedChars > this.maxChars)
       return null
     this.chars += addedChars
-    let parentLength = parent === root ? -1 : path.length
     for (let k = paths.length - 1; k >= 0; k--) {
       const full = paths[k]
       const id = this.nodes.length
       this.times.ensure(id)
-      const child = new TopicNode(id, parent, full.slice(parentLength + 1), root)
+      const child = new TopicNode(id, parent, full, root)
       child.nextSibling = parent.firstChild
       parent.firstChild = child
       this.nodes.push(child)
       this.created.push(child)
       root.byTopic.set(full, child)
       parent = child
-      parentLength = full.length
     }
     paths.length = 0
     return parent
