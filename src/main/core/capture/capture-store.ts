@@ -175,7 +175,7 @@ export class CaptureStore {
     if (typeof slot === 'string') return slot
     if (!this.active) this.startCapture()
     this.active!.writer.appendMessage(
-      entry.def,
+      entry,
       slot,
       row.t,
       row.text,
@@ -200,7 +200,7 @@ export class CaptureStore {
   /** A message with no values (it did not decode, or its topic is only counted): its payload. */
   appendUndecoded(entry: TopicEntry, t: number, payload: Uint8Array): void {
     if (!this.active) this.startCapture()
-    this.active!.writer.appendMessage(entry.def, null, t, NO_BYTES, 0, 0, this.keep(payload))
+    this.active!.writer.appendMessage(entry, null, t, NO_BYTES, 0, 0, this.keep(payload))
   }
 
   /** What the journal keeps of a payload: once when it is the values text, at most the limit. */
@@ -370,8 +370,8 @@ export class CaptureStore {
     for (let i = 0; i < dirty.length; i++) {
       const e = dirty[i]
       e.dirty = false
-      rows.connection[i] = e.def.connection
-      rows.topic[i] = e.def.topic
+      rows.connection[i] = e.connection
+      rows.topic[i] = e.topic
       rows.messages[i] = e.messages
       rows.errors[i] = e.errors
       rows.lastError[i] = e.lastError ?? null

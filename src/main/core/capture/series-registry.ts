@@ -24,44 +24,53 @@ export class FieldSlot implements FieldSetDef {
 }
 
 /**
- * One topic of one connection: its journal definition, counters, field lists and series, and
- * how ingest decodes it. One object per topic (with few fields beside), since a broker may
- * carry 100,000 topics.
+ * One topic of one connection: its journal definition (the part index keeps the entry itself,
+ * written out as the definition alone), counters, field lists and series, and how ingest
+ * decodes it. One object per topic (with few fields beside), since a broker may carry 100,000.
  */
-export interface TopicEntry {
-  def: TopicDef
-  /** Counters (the TopicStat without its names, which are the def's). */
-  messages: number
-  errors: number
-  lastError: string | undefined
-  format: string | undefined
+export class TopicEntry implements TopicDef {
+  /** Counters (the TopicStat without its names, which are the definition's). */
+  messages = 0
+  errors = 0
+  lastError: string | undefined = undefined
+  format: string | undefined = undefined
   /** Last field list seen: decoders reuse the same array, so identity is a cheap cache key. */
-  lastFields: readonly string[] | null
-  lastSlot: FieldSlot | null
+  lastFields: readonly string[] | null = null
+  lastSlot: FieldSlot | null = null
   /** The first field list seen: most topics never have another, so they need no map. */
-  firstSlot: FieldSlot | null
+  firstSlot: FieldSlot | null = null
   /** Every further field list, by its names joined; made when a second one appears. */
-  slots: Map<string, FieldSlot> | null
+  slots: Map<string, FieldSlot> | null = null
   /**
    * This topic's series (its distinct fields), bounded by MAX_FIELDS_PER_TOPIC. Copied to add
    * one while short: an array grown by push keeps room for 16, and most topics have one.
    */
-  series: readonly SeriesDef[]
+  series: readonly SeriesDef[] = NO_SERIES
   /** The same by field name, once a topic has more than a few. */
-  seriesByField: Map<string, SeriesDef> | null
-  unitFor: (field: string) => string
+  seriesByField: Map<string, SeriesDef> | null = null
   /** Counters changed since the UI last heard: collected at the next batch. */
-  dirty: boolean
+  dirty = false
   /** The decoding ingest chose for the topic, and which ingest did (kept by it, not here). */
-  route: unknown
-  routeOwner: object | null
+  route: unknown = null
+  routeOwner: object | null = null
+
+  constructor(
+    readonly id: number,
+    readonly connection: string,
+    readonly topic: string,
+    public unitFor: (field: string) => string
+  ) {}
+
+  toJSON(): TopicDef {
+    return { id: this.id, connection: this.connection, topic: this.topic }
+  }
 }
 
 /** A topic's counters as the UI takes them. */
 function topicStat(entry: TopicEntry): TopicStat {
   return {
-    connection: entry.def.connection,
-    topic: entry.def.topic,
+    connection: entry.connection,
+    topic: entry.topic,
     messages: entry.messages,
     errors: entry.errors,
     lastError: entry.lastError,
@@ -112,24 +121,7 @@ export class SeriesRegistry {
     const topics = this.topicsOf(connection)
     let entry = topics.get(topic)
     if (!entry) {
-      entry = {
-        // Every key from the start: keys added later would move the object's fields out of line.
-        def: { id: this.nextTopicId++, connection, topic },
-        messages: 0,
-        errors: 0,
-        lastError: undefined,
-        format: undefined,
-        lastFields: null,
-        lastSlot: null,
-        firstSlot: null,
-        slots: null,
-        series: NO_SERIES,
-        seriesByField: null,
-        unitFor,
-        dirty: false,
-        route: null,
-        routeOwner: null
-      }
+      entry = new TopicEntry(this.nextTopicId++, connection, topic, unitFor)
       topics.set(topic, entry)
     } else {
       entry.unitFor = unitFor
@@ -165,7 +157,7 @@ export class SeriesRegistry {
       } else series = fields.map((f, i) => this.seriesFor(entry, f, unitList[i]))
       slot = new FieldSlot(
         this.nextFieldSetId++,
-        entry.def.id,
+        entry.id,
         // A frozen list (a decoder's own) cannot change under the journal; others are copied.
         Object.isFrozen(fields) ? fields : [...fields],
         this.sharedUnits(unitList),
@@ -257,8 +249,8 @@ export class SeriesRegistry {
     if (!def) {
       def = {
         id: this.nextSeriesId++,
-        connection: entry.def.connection,
-        topic: entry.def.topic,
+        connection: entry.connection,
+        topic: entry.topic,
         field,
         unit
       }

@@ -25,12 +25,14 @@ describe('the series registry', () => {
     expect(slot.series.map((d) => d.field)).toEqual(['T', 'RH', 'P'])
   })
 
-  it('writes a slot into a part index as its field-set definition alone', () => {
+  it('writes a topic and a slot into a part index as their definitions alone', () => {
     const registry = new SeriesRegistry(() => undefined)
     const entry = registry.topic('plant', 'a/b')
     const slot = registry.slot(entry, ['value']) as FieldSlot
-    expect(JSON.parse(JSON.stringify({ fieldSets: [slot] }))).toEqual({
-      fieldSets: [{ id: slot.id, topicId: entry.def.id, names: ['value'], units: [''] }]
+    entry.messages = 3
+    expect(JSON.parse(JSON.stringify({ topics: [entry], fieldSets: [slot] }))).toEqual({
+      topics: [{ id: entry.id, connection: 'plant', topic: 'a/b' }],
+      fieldSets: [{ id: slot.id, topicId: entry.id, names: ['value'], units: [''] }]
     })
   })
 
