@@ -17,13 +17,19 @@ export const PREVIEW_BYTES = 256
 /** Levels of one topic; deeper levels are kept together in the last node. */
 export const MAX_TREE_DEPTH = 64
 
+/** Payloads this short are previewed from a fixed slot per node (a sensor's reading). */
+export const SHORT_PREVIEW = 16
+
 /**
- * Each node's time of its last message and its rate, by node id: numbers in an object's
- * fields are each a separate heap object, and a broker may have 100,000 nodes.
+ * Each node's figures by node id: the time of its last message, its rate, and its last
+ * payload when short. Numbers in an object's fields are each a separate heap object, and a
+ * broker may have 100,000 nodes; a short payload copied into its slot makes no string per
+ * message for the collector.
  */
-export class NodeTimes {
+export class NodeColumns {
   lastAt = new Float64Array(1024)
   rate = new Float64Array(1024)
+  short = new Uint8Array(1024 * SHORT_PREVIEW)
 
   /** Room for node `id`. */
   ensure(id: number): void {
@@ -31,10 +37,13 @@ export class NodeTimes {
     const size = Math.max(id + 1, this.lastAt.length * 2)
     const lastAt = new Float64Array(size)
     const rate = new Float64Array(size)
+    const short = new Uint8Array(size * SHORT_PREVIEW)
     lastAt.set(this.lastAt)
     rate.set(this.rate)
+    short.set(this.short)
     this.lastAt = lastAt
     this.rate = rate
+    this.short = short
   }
 }
 
@@ -53,8 +62,9 @@ export class TopicNode {
   /** Numeric fields the topic's payloads decode to (what a filter on field names sees). */
   fields: readonly string[] | null = null
   /**
-   * The last payload's first bytes (all of it when short), for the one-line preview: one
-   * character per byte, since a short string costs far less than a typed array per topic.
+   * The last payload's first bytes when longer than SHORT_PREVIEW (shorter ones are in the
+   * tree's columns), for the one-line preview: one character per byte, since a short string
+   * costs far less than a typed array per topic.
    */
   last: string | null = null
   lastSize = 0
@@ -102,9 +112,9 @@ export class TopicNode {
     this.bits = on ? this.bits | DIRTY : this.bits & ~DIRTY
   }
 
-  /** The connection's time table (a root keeps it, so that a node needs no field for it). */
-  private table(): NodeTimes {
-    return (this.root ?? (this as unknown as RootNode)).times
+  /** The connection's columns (a root keeps them, so that a node needs no field for them). */
+  private table(): NodeColumns {
+    return (this.root ?? (this as unknown as RootNode)).columns
   }
 
   get lastAt(): number {
@@ -114,11 +124,6 @@ export class TopicNode {
   /** Messages a second, decaying (see RATE_WINDOW_MS). */
   get rate(): number {
     return this.table().rate[this.id]
-  }
-
-  /** The preview bytes of the last payload. */
-  get lastBytes(): Uint8Array | null {
-    return this.last === null ? null : Uint8Array.from(this.last, (c) => c.charCodeAt(0))
   }
 
   get flags(): number {
@@ -149,7 +154,7 @@ export class RootNode extends TopicNode {
     id: number,
     readonly profileId: string,
     public label: string,
-    readonly times: NodeTimes
+    readonly columns: NodeColumns
   ) {
     super(id, null, '', null)
     this.rootName = label
@@ -209,7 +214,7 @@ function ownLevelCut(topic: string): number {
 export class TopicTree {
   /** Every node by id (ids start at 0 and are never reused). */
   private readonly nodes: TopicNode[] = []
-  private readonly times = new NodeTimes()
+  private readonly columns = new NodeColumns()
   private readonly roots = new Map<string, RootNode>()
   private chars = 0
   private seq = 0
@@ -244,8 +249,8 @@ export class TopicTree {
   root(profileId: string, label: string): RootNode {
     let root = this.roots.get(profileId)
     if (!root) {
-      this.times.ensure(this.nodes.length)
-      root = new RootNode(this.nodes.length, profileId, label, this.times)
+      this.columns.ensure(this.nodes.length)
+      root = new RootNode(this.nodes.length, profileId, label, this.columns)
       this.nodes.push(root)
       this.roots.set(profileId, root)
       this.created.push(root)
@@ -282,7 +287,7 @@ export class TopicTree {
       for (let n: TopicNode | null = node; n; n = n.parent) n.topics++
     }
     node.retained = retained
-    const { lastAt, rate } = this.times
+    const { lastAt, rate } = this.columns
     for (let n: TopicNode | null = node; n; n = n.parent) {
       const id = n.id
       n.messages++
@@ -299,14 +304,30 @@ export class TopicTree {
     return node
   }
 
-  /** Keeps the head of the topic's last payload (the same string while the bytes repeat). */
+  /**
+   * Keeps the head of the topic's last payload: a short one in the node's slot, a longer one
+   * as a string (the same string while the bytes repeat).
+   */
   setLast(node: TopicNode, payload: Uint8Array): void {
     const size = payload.byteLength
-    const head = size <= PREVIEW_BYTES ? payload : payload.subarray(0, PREVIEW_BYTES)
     node.lastSize = size
+    if (size <= SHORT_PREVIEW) {
+      this.columns.short.set(payload, node.id * SHORT_PREVIEW)
+      node.last = null
+      return
+    }
+    const head = size <= PREVIEW_BYTES ? payload : payload.subarray(0, PREVIEW_BYTES)
     if (node.last !== null && sameChars(node.last, head)) return
     // apply takes the bytes as they are (a spread would walk an iterator per byte).
     node.last = String.fromCharCode.apply(null, head as unknown as number[])
+  }
+
+  /** The preview bytes of the topic's last payload (null: none, or it was empty). */
+  lastBytes(node: TopicNode): Uint8Array | null {
+    if (node.lastSize === 0) return null
+    if (node.last !== null) return Uint8Array.from(node.last, (c) => c.charCodeAt(0))
+    const at = node.id * SHORT_PREVIEW
+    return this.columns.short.slice(at, at + Math.min(node.lastSize, SHORT_PREVIEW))
   }
 
   /** The topic's decoded field names changed (the decoder reuses one array per field list). */
@@ -406,7 +427,7 @@ export class TopicTree {
     for (let k = paths.length - 1; k >= 0; k--) {
       const full = paths[k]
       const id = this.nodes.length
-      this.times.ensure(id)
+      this.columns.ensure(id)
       const child = new TopicNode(id, parent, full, root)
       child.nextSibling = parent.firstChild
       parent.firstChild = child

@@ -151,9 +151,10 @@ export class TopicsService {
     const out: TopicPreview[] = []
     for (const id of ids) {
       const node = this.tree.node(id)
-      if (!node?.isTopic || !node.root || !node.last) continue
+      const bytes = node?.isTopic ? this.tree.lastBytes(node) : null
+      if (!node?.root || !bytes) continue
       const decoder = decoderFor(this.profileOf(node.root), node.topic)
-      out.push({ id, ...previewLine(decoder, node.lastBytes!, node.lastSize, node.lastAt) })
+      out.push({ id, ...previewLine(decoder, bytes, node.lastSize, node.lastAt) })
     }
     return out
   }

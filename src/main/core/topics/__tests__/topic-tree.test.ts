@@ -5,7 +5,7 @@ import {
   NODE_RETAINED,
   type TopicDelta
 } from '../../../../shared/topic-types'
-import { TopicTree } from '../topic-tree'
+import { PREVIEW_BYTES, TopicTree } from '../topic-tree'
 
 /** The delta's changed nodes as id -> figures. */
 function figures(delta: TopicDelta) {
@@ -151,6 +151,29 @@ describe('the topic tree', () => {
     expect(tree.size).toBe(3)
     expect(tree.record(root, 'ab', 1, false)!.isTopic).toBe(true)
     expect(tree.size).toBe(3)
+  })
+
+  it("keeps each topic's last payload for its preview: short ones whole, long ones' head", () => {
+    const tree = new TopicTree()
+    const root = tree.root('p1', 'b')
+    const a = tree.record(root, 'a', 1, false)!
+    const b = tree.record(root, 'b', 1, false)!
+    const bytes = (text: string) => Uint8Array.from(text, (c) => c.charCodeAt(0))
+    tree.setLast(a, bytes('21.5'))
+    tree.setLast(b, bytes('{"t":21.5,"rh":40}'))
+    expect(tree.lastBytes(a)).toEqual(bytes('21.5'))
+    expect(tree.lastBytes(b)).toEqual(bytes('{"t":21.5,"rh":40}'))
+    // Each slot is its own: a's next value leaves b's alone, and a short one follows a long one.
+    tree.setLast(a, bytes('7'))
+    tree.setLast(b, bytes('ok'))
+    expect(tree.lastBytes(a)).toEqual(bytes('7'))
+    expect(tree.lastBytes(b)).toEqual(bytes('ok'))
+    const long = new Uint8Array(1000).map((_, i) => i % 251)
+    tree.setLast(a, long)
+    expect(tree.lastBytes(a)).toEqual(long.slice(0, PREVIEW_BYTES))
+    expect(a.lastSize).toBe(1000)
+    tree.setLast(a, new Uint8Array(0))
+    expect(tree.lastBytes(a)).toBeNull()
   })
 
   it('a rate follows the message rate and decays when they stop', () => {
