@@ -1,6 +1,6 @@
 import * as fs from 'node:fs'
 import * as path from 'node:path'
-import { newStatRows } from '../../../shared/batch-columns'
+import { statRows } from '../../../shared/batch-columns'
 import type {
   CaptureInfo,
   CaptureSummary,
@@ -366,19 +366,10 @@ export class CaptureStore {
 
   private drainTopics(): TopicStatRows {
     const dirty = this.dirtyTopics
-    const rows = newStatRows(dirty.length)
-    for (let i = 0; i < dirty.length; i++) {
-      const e = dirty[i]
-      e.dirty = false
-      rows.connection[i] = e.connection
-      rows.topic[i] = e.topic
-      rows.messages[i] = e.messages
-      rows.errors[i] = e.errors
-      rows.lastError[i] = e.lastError ?? null
-      rows.format[i] = e.format ?? null
-    }
+    for (const e of dirty) e.dirty = false
     this.dirtyTopics = []
-    return rows
+    // An entry carries a topic's counters under their TopicStat names.
+    return statRows(dirty)
   }
 
   flush(): void {
