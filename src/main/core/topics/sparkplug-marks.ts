@@ -5,7 +5,8 @@
 // is read again whenever its state's version moved.
 import type { SparkplugState } from '../decode'
 import { parseSparkplugTopic, SPARKPLUG_NAMESPACE } from '../decode/sparkplug/sparkplug-topic'
-import type { RootNode, TopicNode, TopicTree } from './topic-tree'
+import type { RootNode, TopicNode } from './topic-node'
+import type { TopicTree } from './topic-tree'
 
 /** The topics Sparkplug B marks look at. */
 const PREFIX = `${SPARKPLUG_NAMESPACE}/`

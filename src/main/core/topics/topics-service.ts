@@ -24,7 +24,8 @@ import { JOURNAL_SEQ_BASE, journalIndex, JournalMessages, journalSeq } from './j
 import { MessageHistory, type KeptMessage, type MessageSource } from './message-history'
 import { decoderFor, previewLine, withDecoded } from './payload-preview'
 import { SparkplugMarks } from './sparkplug-marks'
-import { TopicTree, type RootNode } from './topic-tree'
+import type { RootNode } from './topic-node'
+import { TopicTree } from './topic-tree'
 
 const DELTA_MS = 50
 const MB = 1024 * 1024
