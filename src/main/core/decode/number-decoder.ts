@@ -1,4 +1,4 @@
-import { parseDecimal } from './number-text'
+import { isPrintedNumber, parseDecimal } from './number-text'
 import type { DecodedRow, DecodeOutcome, Decoder } from './types'
 import { preview, rowText, tooLarge } from './types'
 
@@ -41,6 +41,13 @@ export class NumberDecoder implements Decoder {
     const row = this.row
     row.t = receivedAt
     row.values[0] = v
+    if (isPrintedNumber(payload, 0, payload.byteLength)) {
+      // Already the text String(v) would make: the payload stands for it (read before the next).
+      row.text = payload
+      row.textStart = 0
+      row.textEnd = payload.byteLength
+      return this.decoded
+    }
     const text = String(v)
     if (text.length > this.text.length) rowText(row, row.values)
     else {

@@ -58,6 +58,38 @@ function isSpace(c: number): boolean {
   return c === 32 || c === 9 || c === 10 || c === 13
 }
 
+/**
+ * True when bytes[start, end) are exactly what String() prints for the number they hold, so
+ * the bytes can stand for that text: a plain decimal with no sign but '-', no leading or
+ * trailing zeros, no exponent, at most 15 significant digits (these round-trip through a
+ * double unchanged) and not below 1e-6 (printed with an exponent). A sensor's reading usually
+ * is one; String() of it would make a string per message for the collector.
+ */
+export function isPrintedNumber(bytes: Uint8Array, start: number, end: number): boolean {
+  let i = start
+  if (i < end && bytes[i] === 45 /* - */) i++
+  if (i >= end) return false
+  let significant = 0
+  let leadingZeros = 0
+  if (bytes[i] === 48 /* 0 */) {
+    i++
+    if (i === end) return bytes[start] !== 45 // "-0" prints as "0"
+    if (bytes[i] !== 46) return false
+    // "0.000123": the zeros after the point are not significant, and six of them print as 1e-7.
+    for (i++; i < end && bytes[i] === 48; i++) leadingZeros++
+    if (leadingZeros > 5 || i === end) return false
+  } else {
+    for (; i < end && bytes[i] >= 48 && bytes[i] <= 57; i++) significant++
+    if (significant === 0) return false
+    if (i === end) return significant <= 15
+    if (bytes[i] !== 46) return false
+    i++
+  }
+  const fraction = i
+  for (; i < end && bytes[i] >= 48 && bytes[i] <= 57; i++) significant++
+  return i === end && i > fraction && bytes[end - 1] !== 48 && significant <= 15
+}
+
 /** Formats a number for the journal and CSV the way JavaScript prints it. */
 export function numberText(value: number): string {
   return String(value)

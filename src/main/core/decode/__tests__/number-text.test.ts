@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { numberText, parseDecimal } from '../number-text'
+import { isPrintedNumber, numberText, parseDecimal } from '../number-text'
 
 const enc = new TextEncoder()
 
@@ -110,5 +110,48 @@ describe('numberText', () => {
     expect(numberText(102583)).toBe('102583')
     expect(numberText(-0.5)).toBe('-0.5')
     expect(numberText(1e21)).toBe('1e+21')
+  })
+})
+
+describe('isPrintedNumber', () => {
+  /**
+   * What the check must say: the text is exactly how String() prints its number. It may refuse
+   * such a text only past 15 significant digits (where it stops being sure): the decoder then
+   * prints the number itself, the same text.
+   */
+  function printedAs(text: string): boolean {
+    const printed = /^-?[0-9.]+$/.test(text) && String(Number(text)) === text
+    return printed && text.replace(/[-.]/g, '').replace(/^0+/, '').length <= 15
+  }
+  function check(text: string): boolean {
+    const bytes = enc.encode(` ${text} `)
+    return isPrintedNumber(bytes, 1, bytes.byteLength - 1)
+  }
+
+  it('accepts plain readings and refuses every text String() would print differently', () => {
+    const accepted = ['0', '7', '-7', '20.3', '-0.5', '1013.25', '0.000001', '123456789012345']
+    const refused = ['-0', '+1', '01', '1.', '.5', '1.50', '0.0000001', '1e3', '1234567890123457']
+    refused.push('', '-', '0.', '1..2', '1.2.3', '12a', ' 1', '0x10', '-.5', '00', '0.10')
+    expect(accepted.filter((t) => !check(t))).toEqual([])
+    expect(refused.filter((t) => check(t))).toEqual([])
+    expect([...accepted, ...refused].filter((t) => check(t) !== printedAs(t))).toEqual([])
+  })
+
+  it('agrees with String(Number(text)) on 200,000 random decimals of every shape', () => {
+    const random = mulberry32(23)
+    const digits = (n: number): string => {
+      let s = ''
+      for (let i = 0; i < n; i++) s += String(Math.floor(random() * 10))
+      return s
+    }
+    const disagree: string[] = []
+    for (let i = 0; i < 200_000; i++) {
+      const sign = random() < 0.3 ? '-' : ''
+      const whole = random() < 0.3 ? '0' : digits(1 + Math.floor(random() * 17))
+      const fraction = random() < 0.3 ? '' : '.' + digits(1 + Math.floor(random() * 17))
+      const text = sign + whole + fraction
+      if (check(text) !== printedAs(text)) disagree.push(text)
+    }
+    expect(disagree.slice(0, 5)).toEqual([])
   })
 })
