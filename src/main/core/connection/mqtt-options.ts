@@ -25,6 +25,8 @@ const PROTOCOL: Record<Profile['protocolVersion'], { version: 3 | 4 | 5; id: 'MQ
     '5.0': { version: 5, id: 'MQTT' }
   }
 
+function ignore(): void {}
+
 /** Builds mqtt.js options from a profile, reading TLS files and checking the key first. */
 export function buildMqttOptions(profile: Profile, secrets: ProfileSecrets): MqttOptions {
   const protocol = PROTOCOL[profile.protocolVersion]
@@ -47,6 +49,9 @@ export function buildMqttOptions(profile: Profile, secrets: ProfileSecrets): Mqt
     resubscribe: false,
     queueQoSZero: false
   }
+  // mqtt.js logs each packet through `debug`, which gathers the arguments even while off: its
+  // own logger only when DEBUG asks for one.
+  if (!process.env.DEBUG) options.log = ignore
   if (profile.transport === 'ws' || profile.transport === 'wss')
     options.path = normalizePath(profile.path)
   if (profile.username) options.username = profile.username

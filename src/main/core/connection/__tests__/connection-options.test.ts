@@ -60,6 +60,20 @@ describe('buildMqttOptions', () => {
     expect(o.will?.payload.toString()).toBe('bye')
   })
 
+  it("turns mqtt.js's per-packet logging off unless DEBUG is set", () => {
+    const saved = process.env.DEBUG
+    try {
+      delete process.env.DEBUG
+      const quiet = buildMqttOptions(profile(), {})
+      expect(typeof quiet.log).toBe('function')
+      process.env.DEBUG = 'mqttjs*'
+      expect(buildMqttOptions(profile(), {}).log).toBeUndefined()
+    } finally {
+      if (saved === undefined) delete process.env.DEBUG
+      else process.env.DEBUG = saved
+    }
+  })
+
   it('gives a websocket path a leading slash', () => {
     expect(normalizePath('mqtt')).toBe('/mqtt')
     expect(normalizePath(' ')).toBe('/mqtt')
