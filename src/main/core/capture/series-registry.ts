@@ -36,10 +36,9 @@ export class TopicEntry implements TopicDef {
   format: string | undefined = undefined
   /** Last field list seen: decoders reuse the same array, so identity is a cheap cache key. */
   lastFields: readonly string[] | null = null
+  /** The last field list's slot: most topics never have another, so they need no map. */
   lastSlot: FieldSlot | null = null
-  /** The first field list seen: most topics never have another, so they need no map. */
-  firstSlot: FieldSlot | null = null
-  /** Every further field list, by its names joined; made when a second one appears. */
+  /** Every field list, by its names joined; made when a second one appears. */
   slots: Map<string, FieldSlot> | null = null
   /**
    * This topic's series (its distinct fields), bounded by MAX_FIELDS_PER_TOPIC. Copied to add
@@ -140,7 +139,7 @@ export class SeriesRegistry {
   ): FieldSlot | string {
     if (entry.lastFields === fields && entry.lastSlot) return entry.lastSlot
     let slot: FieldSlot | undefined
-    if (entry.firstSlot && sameFields(entry.firstSlot.fields, fields)) slot = entry.firstSlot
+    if (entry.lastSlot && sameFields(entry.lastSlot.fields, fields)) slot = entry.lastSlot
     else slot = entry.slots?.get(fields.join('\u0000'))
     if (!slot) {
       const refused = this.overLimits(entry, fields)
@@ -164,8 +163,11 @@ export class SeriesRegistry {
         fields,
         series
       )
-      if (!entry.firstSlot) entry.firstSlot = slot
-      else (entry.slots ??= new Map()).set(fields.join('\u0000'), slot)
+      const only = entry.lastSlot
+      if (only) {
+        entry.slots ??= new Map([[only.fields.join('\u0000'), only]])
+        entry.slots.set(fields.join('\u0000'), slot)
+      }
     }
     entry.lastFields = fields
     entry.lastSlot = slot
@@ -173,7 +175,7 @@ export class SeriesRegistry {
   }
 
   private overLimits(entry: TopicEntry, fields: readonly string[]): string | null {
-    if ((entry.firstSlot ? 1 : 0) + (entry.slots?.size ?? 0) >= MAX_FIELD_SETS_PER_TOPIC)
+    if ((entry.slots?.size ?? (entry.lastSlot ? 1 : 0)) >= MAX_FIELD_SETS_PER_TOPIC)
       return `the fields change with every message: more than ${fmtCount(MAX_FIELD_SETS_PER_TOPIC)} combinations on one topic`
     let added = 0
     for (const f of fields) if (!this.seriesOf(entry, f)) added++

@@ -1,19 +1,21 @@
 // A node of the topic tree (one level of a connection's topics) and the columns the tree keeps
 // for all nodes by id. The tree (topic-tree.ts) makes them and keeps their figures.
-import { NODE_IS_TOPIC, NODE_RETAINED, type TreeSparkplugState } from '../../../shared/topic-types'
+import { NODE_IS_TOPIC, NODE_RETAINED } from '../../../shared/topic-types'
 
 /** Payloads this short are previewed from a fixed slot per node (a sensor's reading). */
 export const SHORT_PREVIEW = 16
 
 /**
- * Each node's figures by node id: the time of its last message, its rate, and its last
- * payload when short. Numbers in an object's fields are each a separate heap object, and a
+ * Each node's figures by node id: the time of its last message, its rate, its last payload's
+ * size, and that payload when short. Numbers in an object's fields are each a separate heap object, and a
  * broker may have 100,000 nodes; a short payload copied into its slot makes no string per
  * message for the collector.
  */
 export class NodeColumns {
   lastAt = new Float64Array(1024)
   rate = new Float64Array(1024)
+  /** The last payload's size in bytes. */
+  size = new Uint32Array(1024)
   short = new Uint8Array(1024 * SHORT_PREVIEW)
 
   /** Room for node `id`. */
@@ -22,12 +24,15 @@ export class NodeColumns {
     const size = Math.max(id + 1, this.lastAt.length * 2)
     const lastAt = new Float64Array(size)
     const rate = new Float64Array(size)
+    const sizes = new Uint32Array(size)
     const short = new Uint8Array(size * SHORT_PREVIEW)
     lastAt.set(this.lastAt)
     rate.set(this.rate)
+    sizes.set(this.size)
     short.set(this.short)
     this.lastAt = lastAt
     this.rate = rate
+    this.size = sizes
     this.short = short
   }
 }
@@ -52,9 +57,6 @@ export class TopicNode {
    * costs far less than a typed array per topic.
    */
   last: string | null = null
-  lastSize = 0
-  /** The Sparkplug B edge node or device this level stands for, when it is one. */
-  sparkplug: TreeSparkplugState | null = null
 
   constructor(
     readonly id: number,
@@ -104,6 +106,11 @@ export class TopicNode {
 
   get lastAt(): number {
     return this.table().lastAt[this.id]
+  }
+
+  /** The last payload's size in bytes. */
+  get lastSize(): number {
+    return this.table().size[this.id]
   }
 
   /** Messages a second, decaying (see RATE_WINDOW_MS). */

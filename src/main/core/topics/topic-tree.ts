@@ -74,6 +74,8 @@ export class TopicTree {
   private created: TopicNode[] = []
   private fieldsChanged: TopicNode[] = []
   private sparkplugChanged: TopicNode[] = []
+  /** The Sparkplug B edge node or device a node stands for, by node id (few nodes are one). */
+  private readonly sparkplug = new Map<number, TreeSparkplugState>()
   private rootsChanged: RootNode[] = []
   /** The full topics of the levels insert() is adding (reused). */
   private readonly missing: string[] = []
@@ -161,7 +163,7 @@ export class TopicTree {
    */
   setLast(node: TopicNode, payload: Uint8Array): void {
     const size = payload.byteLength
-    node.lastSize = size
+    this.columns.size[node.id] = size
     if (size <= SHORT_PREVIEW) {
       this.columns.short.set(payload, node.id * SHORT_PREVIEW)
       node.last = null
@@ -194,9 +196,9 @@ export class TopicTree {
 
   /** The Sparkplug state of the edge node or device a node stands for; sent when it changed. */
   setSparkplug(node: TopicNode, status: TreeSparkplugState['status'], seqGaps: number): void {
-    const known = node.sparkplug
+    const known = this.sparkplug.get(node.id)
     if (known && known.status === status && known.seqGaps === seqGaps) return
-    node.sparkplug = { id: node.id, status, seqGaps }
+    this.sparkplug.set(node.id, { id: node.id, status, seqGaps })
     this.sparkplugChanged.push(node)
   }
 
@@ -230,7 +232,7 @@ export class TopicTree {
   /** The whole tree, as of the last delta plus whatever changed since (values are absolute). */
   snapshot(now: number): TopicDelta {
     const withFields = this.nodes.filter((n) => n.fields !== null)
-    const withState = this.nodes.filter((n) => n.sparkplug !== null)
+    const withState = this.nodes.filter((n) => this.sparkplug.has(n.id))
     return this.encode(this.nodes, this.nodes, withFields, withState, [...this.roots.values()], {
       seq: this.seq,
       now,
@@ -337,7 +339,7 @@ export class TopicTree {
       rate,
       flags,
       ...fieldColumns(fields),
-      sparkplug: sparkplug.map((n) => ({ ...n.sparkplug! })),
+      sparkplug: sparkplug.map((n) => ({ ...this.sparkplug.get(n.id)! })),
       refused: this.refusedMessages
     }
   }
