@@ -104,6 +104,7 @@ export class CaptureStore {
   private syncCounter = 0
   private retentionBytes: number
   private readonly payloadBytes: number
+  private readonly kept: KeptPayload = { kind: PAYLOAD_WHOLE, size: 0, bytes: NO_BYTES }
   private readonly partBytes: number
   private readonly notice: (notice: Notice) => void
   private closed = false
@@ -203,16 +204,26 @@ export class CaptureStore {
     this.active!.writer.appendMessage(entry, null, t, NO_BYTES, 0, 0, this.keep(payload))
   }
 
-  /** What the journal keeps of a payload: once when it is the values text, at most the limit. */
+  /**
+   * What the journal keeps of a payload: once when it is the values text, at most the limit.
+   * One answer object, filled again for each message: the writer reads it at once.
+   */
   private keep(payload: Uint8Array, row?: DecodedRow): KeptPayload {
+    const kept = this.kept
     const size = payload.byteLength
+    kept.size = size
     if (row && row.textEnd - row.textStart === size) {
       const same = row.text === payload || sameBytes(payload, row.text, row.textStart, size)
-      if (same) return { kind: PAYLOAD_IS_TEXT, size, bytes: NO_BYTES }
+      if (same) {
+        kept.kind = PAYLOAD_IS_TEXT
+        kept.bytes = NO_BYTES
+        return kept
+      }
     }
-    if (size > this.payloadBytes)
-      return { kind: PAYLOAD_TRUNCATED, size, bytes: payload.subarray(0, this.payloadBytes) }
-    return { kind: PAYLOAD_WHOLE, size, bytes: payload }
+    const truncated = size > this.payloadBytes
+    kept.kind = truncated ? PAYLOAD_TRUNCATED : PAYLOAD_WHOLE
+    kept.bytes = truncated ? payload.subarray(0, this.payloadBytes) : payload
+    return kept
   }
 
   /** Every capture, newest first, with its topics and fields. */

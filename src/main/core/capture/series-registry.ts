@@ -178,7 +178,7 @@ export class SeriesRegistry {
     if ((entry.slots?.size ?? (entry.lastSlot ? 1 : 0)) >= MAX_FIELD_SETS_PER_TOPIC)
       return `the fields change with every message: more than ${fmtCount(MAX_FIELD_SETS_PER_TOPIC)} combinations on one topic`
     let added = 0
-    for (const f of fields) if (!this.seriesOf(entry, f)) added++
+    for (let i = 0; i < fields.length; i++) if (!this.seriesOf(entry, fields[i])) added++
     if (entry.series.length + added > MAX_FIELDS_PER_TOPIC)
       return `more than ${fmtCount(MAX_FIELDS_PER_TOPIC)} different fields on one topic, the limit per topic`
     return null
@@ -242,7 +242,8 @@ export class SeriesRegistry {
 
   private seriesOf(entry: TopicEntry, field: string): SeriesDef | undefined {
     if (entry.seriesByField) return entry.seriesByField.get(field)
-    for (const def of entry.series) if (def.field === field) return def
+    const series = entry.series
+    for (let i = 0; i < series.length; i++) if (series[i].field === field) return series[i]
     return undefined
   }
 
