@@ -129,9 +129,15 @@ export class Ingest {
 
   /**
    * Returns the decoded field names (the decoder's own array, for the topic explorer).
-   * `nodeId` is the topic's node in the explorer's tree (-1: none), by which its entry is kept.
+   * `nodeId` is the topic's node in the explorer's tree (-1: none), by which its entry is kept;
+   * `now` the time it was received.
    */
-  handle(topic: string, payload: Uint8Array, nodeId = -1): readonly string[] | undefined {
+  handle(
+    topic: string,
+    payload: Uint8Array,
+    nodeId = -1,
+    now = Date.now()
+  ): readonly string[] | undefined {
     if (this.byNodeGeneration !== this.store.topicGeneration) this.forgetNodes()
     // A topic's decoder lives on its entry in the capture's registry (one object per topic).
     let entry = nodeId >= 0 ? this.byNode[nodeId] : undefined
@@ -140,7 +146,6 @@ export class Ingest {
     if (entry !== undefined && this.routes(entry)) decoder = entry.route as Decoder
     else ({ entry, decoder } = this.route(topic))
     if (nodeId >= 0) this.byNode[nodeId] = entry
-    const now = Date.now()
     try {
       const outcome = decoder.decode(payload, now)
       if (decoder instanceof AutoDecoder) this.settle(entry, decoder)

@@ -215,11 +215,13 @@ export class MonitorCore {
       {
         status: (status) => this.emit('connection:status', status),
         message: (topic, payload, packet) => {
-          // The tree first: its node tells ingest the topic without a lookup by name.
-          const nodeId = this.topics.record(profile, topic, packet?.retain ?? false)
+          // The tree first: its node tells ingest the topic without a lookup by name. One
+          // receive time for both.
+          const at = Date.now()
+          const nodeId = this.topics.record(profile, topic, packet?.retain ?? false, at)
           const fields = this.broker.message(profile, topic, payload)
             ? undefined
-            : ingest.handle(topic, payload, nodeId)
+            : ingest.handle(topic, payload, nodeId, at)
           this.topics.keep(nodeId, topic, payload, packet, fields)
         },
         warning: (message) =>

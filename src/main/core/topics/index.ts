@@ -11,7 +11,7 @@ type TopicsChannel = Extract<InvokeChannel, `topics:${string}`>
 export interface TopicsFeature {
   handlers: Pick<Handlers, TopicsChannel>
   /** Counts a message in the tree first: its node's id (-1 when not in the tree). */
-  record(profile: Profile, topic: string, retain: boolean): number
+  record(profile: Profile, topic: string, retain: boolean, at: number): number
   /** Then takes what it brought (see TopicsService.keep). */
   keep(
     nodeId: number,
@@ -41,7 +41,7 @@ export function setupTopics(deps: TopicsDeps): TopicsFeature {
         return deps.explorerSettings()
       }
     },
-    record: (profile, topic, retain) => service.record(profile, topic, retain),
+    record: (profile, topic, retain, at) => service.record(profile, topic, retain, at),
     keep: (nodeId, topic, payload, packet, fields) =>
       service.keep(nodeId, topic, payload, packet, fields),
     connectionOpened: (profile) => service.connectionOpened(profile),

@@ -104,10 +104,9 @@ export class TopicsService {
   }
 
   /** Counts a message in the tree: its node's id, or -1 (the tree is full, or closed). */
-  record(profile: Profile, topic: string, retain: boolean): number {
+  record(profile: Profile, topic: string, retain: boolean, at = Date.now()): number {
     if (this.closed) return -1
     const root = this.tree.root(profile.id, profile.name)
-    const at = Date.now()
     const node = this.tree.record(root, topic, at, retain)
     this.schedule(at)
     return node ? node.id : -1
