@@ -7,9 +7,9 @@ export const SHORT_PREVIEW = 16
 
 /**
  * Each node's figures by node id: the time of its last message, its rate, its last payload's
- * size, and that payload when short. Numbers in an object's fields are each a separate heap object, and a
- * broker may have 100,000 nodes; a short payload copied into its slot makes no string per
- * message for the collector.
+ * size, and that payload when short. Numbers in an object's fields are each a separate heap
+ * object, and a broker may have 100,000 nodes; a short payload copied into its slot makes no
+ * string per message for the collector.
  */
 export class NodeColumns {
   lastAt = new Float64Array(1024)
