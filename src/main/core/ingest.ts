@@ -141,11 +141,12 @@ export class Ingest {
     if (this.byNodeGeneration !== this.store.topicGeneration) this.forgetNodes()
     // A topic's decoder lives on its entry in the capture's registry (one object per topic).
     let entry = nodeId >= 0 ? this.byNode[nodeId] : undefined
-    entry ??= this.store.findTopic(this.profile.name, topic)
-    let decoder: Decoder
-    if (entry !== undefined && this.routes(entry)) decoder = entry.route as Decoder
-    else ({ entry, decoder } = this.route(topic))
-    if (nodeId >= 0) this.byNode[nodeId] = entry
+    if (entry === undefined) {
+      // Found or made in one lookup: a new topic is the usual reason to be here.
+      entry = this.store.topicFor(this.profile.name, topic)
+      if (nodeId >= 0) this.byNode[nodeId] = entry
+    }
+    const decoder = this.routes(entry) ? (entry.route as Decoder) : this.route(topic, entry)
     try {
       const outcome = decoder.decode(payload, now)
       if (decoder instanceof AutoDecoder) this.settle(entry, decoder)
@@ -223,7 +224,8 @@ export class Ingest {
     return rule instanceof SharedRule && rule.owner === this && !rule.stale && entry.route !== null
   }
 
-  private route(topic: string): { entry: TopicEntry; decoder: Decoder } {
+  /** Picks the topic's decoder and units by the profile's rules; kept on its entry. */
+  private route(topic: string, entry: TopicEntry): Decoder {
     const config = ruleFor(this.profile, topic, this.fallback)
     let rule = this.shared.get(config)
     if (!rule) this.shared.set(config, (rule = new SharedRule(this, config)))
@@ -231,11 +233,11 @@ export class Ingest {
     const decoder =
       rule.decoder(format) ??
       createDecoder(config.decoder, { topic, sparkplug: this.sparkplug, shared: rule.lookup })
-    const entry = this.store.topicFor(this.profile.name, topic, rule.unitFor(decoder.format))
+    entry.unitFor = rule.unitFor(decoder.format)
     entry.routeOwner = rule
     entry.route = this.routed < MAX_ROUTES ? decoder : null
     if (entry.route) this.routed++
-    return { entry, decoder }
+    return decoder
   }
 
   /**

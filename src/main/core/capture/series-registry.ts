@@ -106,23 +106,25 @@ export class SeriesRegistry {
   private defsById: SeriesDef[] = []
   private firstId = 1
   private readonly unitLists = new Map<string, readonly string[]>()
+  private lastUnits: {
+    fields: readonly string[]
+    rule: (field: string) => string
+    units: readonly string[]
+  } | null = null
   private nextTopicId = 1
   private nextFieldSetId = 1
   private nextSeriesId = 1
 
   constructor(private readonly onNewSeries: (def: SeriesDef) => void) {}
 
-  topic(
-    connection: string,
-    topic: string,
-    unitFor: (field: string) => string = NO_UNITS
-  ): TopicEntry {
+  /** The topic's entry, made on first sight; `unitFor` (when given) becomes its unit rule. */
+  topic(connection: string, topic: string, unitFor?: (field: string) => string): TopicEntry {
     const topics = this.topicsOf(connection)
     let entry = topics.get(topic)
     if (!entry) {
-      entry = new TopicEntry(this.nextTopicId++, connection, topic, unitFor)
+      entry = new TopicEntry(this.nextTopicId++, connection, topic, unitFor ?? NO_UNITS)
       topics.set(topic, entry)
-    } else {
+    } else if (unitFor) {
       entry.unitFor = unitFor
     }
     return entry
@@ -144,7 +146,7 @@ export class SeriesRegistry {
     if (!slot) {
       const refused = this.overLimits(entry, fields)
       if (refused) return refused
-      const unitList = fields.map((f, i) => units?.[i] || entry.unitFor(f))
+      const unitList = this.unitsOf(entry, fields, units)
       let series: readonly SeriesDef[]
       if (entry.series.length === 0) {
         // A topic's first list makes its series in this order: one array serves both.
@@ -159,7 +161,7 @@ export class SeriesRegistry {
         entry.id,
         // A frozen list (a decoder's own) cannot change under the journal; others are copied.
         Object.isFrozen(fields) ? fields : [...fields],
-        this.sharedUnits(unitList),
+        unitList,
         fields,
         series
       )
@@ -227,6 +229,24 @@ export class SeriesRegistry {
     for (const topics of this.topics.values())
       for (const e of topics.values()) stats.push(topicStat(e))
     return stats
+  }
+
+  /**
+   * The units of a list of fields (shared, see sharedUnits). Topics of one kind come with the
+   * same field list (a decoder's own array) and unit rule: the last answer serves them again.
+   */
+  private unitsOf(
+    entry: TopicEntry,
+    fields: readonly string[],
+    units: readonly string[] | undefined
+  ): readonly string[] {
+    const memo = this.lastUnits
+    if (!units && memo && memo.fields === fields && memo.rule === entry.unitFor) return memo.units
+    const shared = this.sharedUnits(fields.map((f, i) => units?.[i] || entry.unitFor(f)))
+    // Only a frozen list is known to keep its names.
+    if (!units && Object.isFrozen(fields))
+      this.lastUnits = { fields, rule: entry.unitFor, units: shared }
+    return shared
   }
 
   /** One array per distinct list of units: topics of one kind all have the same. */
