@@ -3,7 +3,8 @@
 // Chromium with the topic tree open and a filter typed. Measured in one run:
 //   - main-thread time per frame (Chrome's trace: every top-level task up to each frame's end)
 //   - how long a filter over the 100,000 topics takes to show its answer, keystroke by keystroke
-//   - the message history against its budget; core RSS and the page's JS heap above idle
+//   - the message history against its budget; core RSS and the page's JS heap above idle, each
+//     after a full collection (the core's through its inspector)
 //   - ingest with the explorer on against a bare mqtt.js subscriber (separate processes)
 import { spawn } from 'node:child_process'
 import * as fs from 'node:fs'
@@ -18,6 +19,7 @@ import { waitUntil } from '../test-support/wait'
 import { newProfile } from '../src/shared/defaults'
 import { atLeast, atMost, fmt, median, percentile, type Bench, type BenchResult } from './bench-lib'
 import { launchChromium } from './chart-page/harness'
+import { collectGarbage, INSPECT_ENV, inspectorUrl } from './core-inspector'
 
 const here = path.dirname(fileURLToPath(import.meta.url))
 const TOPICS = 100_000
@@ -41,6 +43,14 @@ const benchTopic = (i: number): string => `bench/l${i % 100}/d${Math.floor(i / 1
 function rssMB(pid: number): number {
   const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8')
   return Number(/VmRSS:\s+(\d+) kB/.exec(status)![1]) / 1024
+}
+
+/** The core's RSS as sampled, and after a full collection (given a second to hand pages back). */
+async function coreRss(pid: number, inspector: string): Promise<{ sampled: number; held: number }> {
+  const sampled = rssMB(pid)
+  await collectGarbage(inspector)
+  await new Promise((r) => setTimeout(r, 1000))
+  return { sampled, held: rssMB(pid) }
 }
 
 async function jsHeapMB(page: Page): Promise<number> {
@@ -246,7 +256,7 @@ const bench: Bench = {
     const available = mosquittoAvailable()
     if (!available.ok) throw new Error(`Mosquitto is not installed: ${available.reason}`)
     const broker = await startMosquitto({ anonymous: true, password: false, quiet: true })
-    const app = await startServe([])
+    const app = await startServe([], { env: INSPECT_ENV })
     const browser = await launchChromium()
     const publisher = await mqtt.connectAsync(broker.url('anonymous'), { clientId: 'explorer-pub' })
     const results: BenchResult[] = []
@@ -273,7 +283,8 @@ const bench: Bench = {
       await page.getByText('1 topic', { exact: true }).waitFor({ timeout: 30_000 })
       await new Promise((r) => setTimeout(r, 2000))
       const pid = app.process.pid!
-      const idle = { core: rssMB(pid), heap: await jsHeapMB(page) }
+      const inspector = inspectorUrl(app.output())
+      const idle = { core: await coreRss(pid, inspector), heap: await jsHeapMB(page) }
 
       // Every topic once, then wait for the tree to have them all.
       await publishAll(publisher, TOPICS)
@@ -302,7 +313,7 @@ const bench: Bench = {
       const sent = running.stop()
       const frames = frameTimes(trace.traceEvents)
       await new Promise((r) => setTimeout(r, 2000))
-      const after = { core: rssMB(pid), heap: await jsHeapMB(page) }
+      const after = { core: await coreRss(pid, inspector), heap: await jsHeapMB(page) }
       // The same page with the topic panel hidden (its mirror let go): the explorer's share.
       await page.getByRole('button', { name: 'Hide topics' }).click()
       await new Promise((r) => setTimeout(r, 2000))
@@ -362,7 +373,7 @@ const bench: Bench = {
         heap: number
         buffers: number
       }
-      const coreGrowth = after.core - idle.core
+      const coreGrowth = after.core.held - idle.core.held
       const heapGrowth = after.heap - idle.heap
       results.push(
         {
@@ -370,7 +381,7 @@ const bench: Bench = {
           ours: `${fmt(coreGrowth)} MB`,
           reference: 'budget 150 MB',
           ...atMost(coreGrowth / 150, 1),
-          note: `core RSS idle ${fmt(idle.core)} MB, after ${fmt(after.core)} MB; the explorer alone (tree and history, same topics, own process): heap ${fmt(alone.heap)} MB + buffers ${fmt(alone.buffers)} MB`
+          note: `after a full collection, as the page's heap: core RSS idle ${fmt(idle.core.held)} MB, after ${fmt(after.core.held)} MB (sampled before it: idle ${fmt(idle.core.sampled)} MB, after ${fmt(after.core.sampled)} MB, ${fmt(after.core.sampled - idle.core.sampled)} MB above); the explorer alone (tree and history, same topics, own process): heap ${fmt(alone.heap)} MB + buffers ${fmt(alone.buffers)} MB`
         },
         {
           name: 'Page JS heap above idle',
