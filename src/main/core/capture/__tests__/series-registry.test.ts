@@ -48,4 +48,47 @@ describe('the series registry', () => {
     expect(registry.def(b.series[0].id)).toBe(b.series[0])
     expect(registry.allDefs()).toEqual([b.series[0]])
   })
+
+  it('keeps a topic unit rule when the topic is asked for again without one', () => {
+    const registry = new SeriesRegistry(() => undefined)
+    const celsius = (): string => '°C'
+    const entry = registry.topic('c', 't', celsius)
+    expect(registry.topic('c', 't')).toBe(entry)
+    expect(entry.unitFor).toBe(celsius)
+    const kelvin = (): string => 'K'
+    registry.topic('c', 't', kelvin)
+    expect(entry.unitFor).toBe(kelvin)
+  })
+
+  it('gives topics of one kind one unit list, and each rule its own units', () => {
+    const registry = new SeriesRegistry(() => undefined)
+    const fields = Object.freeze(['T', 'RH'])
+    const rule = (f: string): string => (f === 'T' ? '°C' : '%')
+    const slots = ['a', 'b', 'c'].map((t) => registry.slot(registry.topic('c', t, rule), fields))
+    const units = (slots as FieldSlot[]).map((s) => s.units)
+    expect(units[0]).toEqual(['°C', '%'])
+    expect(units[1]).toBe(units[0])
+    expect(units[2]).toBe(units[0])
+    // Another rule on the same field list: its own units, not the last answer.
+    const other = registry.slot(
+      registry.topic('c', 'd', () => 'K'),
+      fields
+    ) as FieldSlot
+    expect(other.units).toEqual(['K', 'K'])
+    // Units given with the fields win over the rule.
+    const given = registry.slot(registry.topic('c', 'e', rule), fields, ['F', '']) as FieldSlot
+    expect(given.units).toEqual(['F', '%'])
+    expect(other.series.map((d) => d.unit)).toEqual(['K', 'K'])
+  })
+
+  it('does not take the last unit list for a field list that may change (not frozen)', () => {
+    const registry = new SeriesRegistry(() => undefined)
+    const fields = ['T']
+    const rule = (f: string): string => (f === 'T' ? '°C' : 'hPa')
+    const first = registry.slot(registry.topic('c', 'a', rule), fields) as FieldSlot
+    fields[0] = 'P'
+    const second = registry.slot(registry.topic('c', 'b', rule), fields) as FieldSlot
+    expect(first.units).toEqual(['°C'])
+    expect(second.units).toEqual(['hPa'])
+  })
 })
