@@ -13,23 +13,22 @@ import { Batcher } from './batcher'
 import {
   captureInfo,
   captureSummary,
-  deletePart,
   describeDamage,
   writeIndex,
   loadCatalog,
   newCaptureId,
-  totalBytes,
   writeMeta,
   type StoredCapture
 } from './capture-catalog'
 import {
-  partFileName,
-  PAYLOAD_IS_TEXT,
-  PAYLOAD_PREVIOUS,
-  PAYLOAD_TRUNCATED,
-  PAYLOAD_WHOLE,
-  type KeptPayload
-} from './journal-format'
+  dropOldestParts,
+  partRefs,
+  type ActiveCapture,
+  type JournalPartRef,
+  type PartDamage,
+  type RetentionHold
+} from './capture-parts'
+import { CONTINUATION, PayloadKeeper } from './kept-payload'
 import { loadRecentParts } from './history-load'
 import { redecodeCapture, type DecodingFor, type RedecodeOutcome } from './redecode'
 import { recentMessages, type KeptMessage } from './recent-messages'
@@ -61,33 +60,6 @@ export interface CaptureStoreOptions {
 }
 
 const NO_BYTES = new Uint8Array(0)
-const CONTINUATION: KeptPayload = { kind: PAYLOAD_PREVIOUS, size: 0, bytes: NO_BYTES }
-
-export interface JournalPartRef {
-  captureId: string
-  file: string
-  /** Read no further: the writer's flushed length for the part being written. */
-  limit?: number
-  bytes: number
-  /** CRC-32 of those bytes when known: readers then need not check each record. */
-  crc?: number
-  index: PartIndex
-}
-
-/** A reader that still needs parts (the database store): retention keeps them. */
-export interface RetentionHold {
-  /** True while this part is not yet fully read (in the database): it and all later stay. */
-  keeps(captureId: string, seq: number): boolean
-  /** Retention stopped at a kept part with the captures this many bytes over their limit. */
-  over(bytesOver: number, limitBytes: number): void
-}
-
-/** What a read found wrong in a part: stretches skipped, and the whole messages it kept. */
-export interface PartDamage {
-  regions: number
-  bytes: number
-  messages: number
-}
 
 /**
  * Everything captured: the journal on disk (durable, the source for export) and the recent
@@ -99,12 +71,11 @@ export class CaptureStore {
   readonly points: PointLog
   readonly batcher: Batcher
   private captures: StoredCapture[] = []
-  private active: { capture: StoredCapture; writer: JournalWriter } | null = null
+  private active: ActiveCapture | null = null
   private flushTimer: ReturnType<typeof setInterval> | null = null
   private syncCounter = 0
   private retentionBytes: number
-  private readonly payloadBytes: number
-  private readonly kept: KeptPayload = { kind: PAYLOAD_WHOLE, size: 0, bytes: NO_BYTES }
+  private readonly payloads: PayloadKeeper
   private readonly partBytes: number
   private readonly notice: (notice: Notice) => void
   private closed = false
@@ -115,7 +86,7 @@ export class CaptureStore {
 
   private constructor(private readonly options: CaptureStoreOptions) {
     this.retentionBytes = options.retentionBytes ?? 1024 ** 3
-    this.payloadBytes = options.payloadBytes ?? 1024 * 1024
+    this.payloads = new PayloadKeeper(options.payloadBytes ?? 1024 * 1024)
     this.partBytes = options.partBytes ?? 64 * 1024 * 1024
     this.notice = options.notice ?? (() => {})
     this.points = new PointLog(options.ringPoints ?? DEFAULT_RING_POINTS)
@@ -182,7 +153,7 @@ export class CaptureStore {
       row.text,
       row.textStart,
       row.textEnd,
-      payload === null ? CONTINUATION : this.keep(payload, row)
+      payload === null ? CONTINUATION : this.payloads.keep(payload, row)
     )
     const values = row.values
     const t = row.t
@@ -201,29 +172,7 @@ export class CaptureStore {
   /** A message with no values (it did not decode, or its topic is only counted): its payload. */
   appendUndecoded(entry: TopicEntry, t: number, payload: Uint8Array): void {
     if (!this.active) this.startCapture()
-    this.active!.writer.appendMessage(entry, null, t, NO_BYTES, 0, 0, this.keep(payload))
-  }
-
-  /**
-   * What the journal keeps of a payload: once when it is the values text, at most the limit.
-   * One answer object, filled again for each message: the writer reads it at once.
-   */
-  private keep(payload: Uint8Array, row?: DecodedRow): KeptPayload {
-    const kept = this.kept
-    const size = payload.byteLength
-    kept.size = size
-    if (row && row.textEnd - row.textStart === size) {
-      const same = row.text === payload || sameBytes(payload, row.text, row.textStart, size)
-      if (same) {
-        kept.kind = PAYLOAD_IS_TEXT
-        kept.bytes = NO_BYTES
-        return kept
-      }
-    }
-    const truncated = size > this.payloadBytes
-    kept.kind = truncated ? PAYLOAD_TRUNCATED : PAYLOAD_WHOLE
-    kept.bytes = truncated ? payload.subarray(0, this.payloadBytes) : payload
-    return kept
+    this.active!.writer.appendMessage(entry, null, t, NO_BYTES, 0, 0, this.payloads.keep(payload))
   }
 
   /** Every capture, newest first, with its topics and fields. */
@@ -274,32 +223,7 @@ export class CaptureStore {
   parts(captureIds?: readonly string[]): JournalPartRef[] {
     this.active?.writer.flush()
     this.collectSealed()
-    const wanted = captureIds ? new Set(captureIds) : null
-    const refs: JournalPartRef[] = []
-    for (const c of this.captures) {
-      if (wanted && !wanted.has(c.meta.id)) continue
-      for (const p of c.parts) {
-        refs.push({
-          captureId: c.meta.id,
-          file: path.join(c.dir, partFileName(p.seq)),
-          bytes: p.bytes,
-          crc: p.crc,
-          index: p
-        })
-      }
-      if (this.active?.capture === c && this.active.writer.flushedBytes > 0) {
-        const w = this.active.writer
-        refs.push({
-          captureId: c.meta.id,
-          file: w.currentFile,
-          limit: w.flushedBytes,
-          bytes: w.flushedBytes,
-          crc: w.flushedCrc,
-          index: w.currentPart
-        })
-      }
-    }
-    return refs
+    return partRefs(this.captures, this.active, captureIds)
   }
 
   /**
@@ -346,12 +270,12 @@ export class CaptureStore {
     }
   }
 
-  /** The topic's entry when it has been seen (the hot path: nothing is made). */
   /** Changes whenever every topic's entry is made anew (see SeriesRegistry.generation). */
   get topicGeneration(): number {
     return this.registry.generation
   }
 
+  /** The topic's entry when it has been seen (nothing is made). */
   findTopic(connection: string, topic: string): TopicEntry | undefined {
     return this.registry.find(connection, topic)
   }
@@ -425,24 +349,14 @@ export class CaptureStore {
 
   /** Drops the oldest parts beyond the size limit, up to the first one a hold keeps. */
   enforceRetention(): void {
-    let total = totalBytes(this.captures) + (this.active?.writer.flushedBytes ?? 0)
-    let dropped = 0
-    while (total > this.retentionBytes) {
-      const oldest = this.captures.find((c) => c.parts.length > 0 && !this.busy.has(c.meta.id))
-      if (!oldest) break
-      const part = oldest.parts[0]
-      if (this.hold?.keeps(oldest.meta.id, part.seq)) {
-        this.hold.over(total - this.retentionBytes, this.retentionBytes)
-        break
-      }
-      deletePart(oldest, part)
-      total -= part.bytes
-      dropped += part.bytes
-      if (oldest.parts.length === 0 && this.active?.capture !== oldest) {
-        fs.rmSync(oldest.dir, { recursive: true, force: true })
-        this.captures = this.captures.filter((c) => c !== oldest)
-      }
-    }
+    const { captures, dropped } = dropOldestParts(
+      this.captures,
+      this.active,
+      this.retentionBytes,
+      this.busy,
+      this.hold
+    )
+    this.captures = captures
     if (dropped > 0) {
       const mb = (dropped / 1048576).toFixed(0)
       const limit = (this.retentionBytes / 1048576).toFixed(0)
@@ -520,14 +434,4 @@ export class CaptureStore {
       (ref, damage) => this.recordDamage(ref, damage)
     )
   }
-}
-
-/** Whether `a` equals `size` bytes of `b` from `start` (a loop: most payloads are short). */
-function sameBytes(a: Uint8Array, b: Uint8Array, start: number, size: number): boolean {
-  if (size > 64)
-    return Buffer.from(a.buffer, a.byteOffset, size).equals(
-      Buffer.from(b.buffer, b.byteOffset + start, size)
-    )
-  for (let i = 0; i < size; i++) if (a[i] !== b[start + i]) return false
-  return true
 }

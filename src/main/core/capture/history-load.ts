@@ -4,7 +4,7 @@
 import * as path from 'node:path'
 import { parseDecimal } from '../decode/number-text'
 import type { StoredCapture } from './capture-catalog'
-import type { JournalPartRef, PartDamage } from './capture-store'
+import type { JournalPartRef, PartDamage } from './capture-parts'
 import { partFileName } from './journal-format'
 import { readPart, type PartScan } from './journal-reader'
 import type { PointLog } from './point-log'

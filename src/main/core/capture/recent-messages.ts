@@ -1,4 +1,4 @@
-import type { JournalPartRef } from './capture-store'
+import type { JournalPartRef } from './capture-parts'
 import { messagePayload, PAYLOAD_PREVIOUS, PAYLOAD_TRUNCATED } from './journal-format'
 import { readPart } from './journal-reader'
 

@@ -2,7 +2,7 @@ import * as fs from 'node:fs'
 import * as path from 'node:path'
 import type { Decoder } from '../decode'
 import type { StoredCapture } from './capture-catalog'
-import type { JournalPartRef } from './capture-store'
+import type { JournalPartRef } from './capture-parts'
 import {
   messagePayload,
   NO_FIELDS,

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs'
 import { promisify } from 'node:util'
-import type { JournalPartRef, PartDamage } from '../capture/capture-store'
+import type { JournalPartRef, PartDamage } from '../capture/capture-parts'
 import { RecordChunks } from '../capture/record-chunks'
 import { writeWhole, type ExportOutcomeBase } from '../export-jobs'
 import { csvLine, UTF8_BOM } from './csv-text'

@@ -1,4 +1,4 @@
-import type { JournalPartRef } from '../capture/capture-store'
+import type { JournalPartRef } from '../capture/capture-parts'
 import type { TopicDef } from '../capture/journal-format'
 
 export interface ExportFilter {

@@ -2,7 +2,7 @@
 // writer's only view of the journal. Records are read checked (each one's checksum), from a
 // record boundary, through the journal's own record visitor, so a change to the record layout
 // stays in capture/.
-import type { JournalPartRef } from '../capture/capture-store'
+import type { JournalPartRef } from '../capture/capture-parts'
 import { MAGIC, RECORD_HEADER, type FieldSetDef, type TopicDef } from '../capture/journal-format'
 import { visitRecord, type JournalVisitor } from '../capture/journal-reader'
 import { CHUNK, PORCH, RecordChunks, type ChunkDamage } from '../capture/record-chunks'

@@ -2,7 +2,7 @@
 // position. Capture never waits for it: it only reads what the journal already holds. Every
 // failure ends the session; the next one starts from the position the database has, so a
 // batch is either wholly in or wholly not, and is never sent twice.
-import type { JournalPartRef } from '../capture/capture-store'
+import type { JournalPartRef } from '../capture/capture-parts'
 import type { StoreState, StoreStatus } from '../../../shared/store-types'
 import {
   comparePart,
