@@ -4,8 +4,13 @@
 // links back to the previous point of its series; once the log is full the oldest point (of
 // any series) is overwritten first, and a link to it is recognisably gone.
 
-/** Points the log holds before it first grows: an idle app does not touch the full capacity. */
-const FIRST_SIZE = 16_384
+/**
+ * Points the log has room for before it first grows. A new typed array is zero pages the
+ * system maps in only when written, so room costs memory only as points arrive; growing
+ * copies the log and leaves the old arrays for the collector, so the default capacity
+ * (DEFAULT_RING_POINTS) never grows.
+ */
+export const FIRST_SIZE = 1 << 20
 /** Series slots before the per-series arrays first grow. */
 const FIRST_SERIES = 1024
 /** Links are distances in a Uint32Array: the capacity stays below its range. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { PointLog } from '../point-log'
+import { FIRST_SIZE, PointLog } from '../point-log'
 
 const range = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => from + i)
 
@@ -10,7 +10,7 @@ function filled(capacity: number, n: number, id = 1): PointLog {
 }
 
 describe('PointLog, one series', () => {
-  it('reads back every point in order, growing its arrays past their first size', () => {
+  it('reads back every point in order', () => {
     const log = new PointLog(1_000_000)
     expect(log.length(1)).toBe(0)
     expect(log.latest(1)).toBeNaN()
@@ -22,6 +22,20 @@ describe('PointLog, one series', () => {
     expect(Array.from(t)).toEqual(range(1000, 51_000))
     expect(Array.from(v)).toEqual(range(0, 50_000).map((i) => i * 0.5))
     expect(log.latest(1)).toBe(49_999 * 0.5)
+  })
+
+  it('grows its arrays past their first size (a capacity above it) and loses no point', () => {
+    const n = FIRST_SIZE + 50_000
+    const log = new PointLog(FIRST_SIZE * 3)
+    for (let i = 0; i < n; i++) log.push(1 + (i % 2), i, -i)
+    expect(log.size).toBe(n)
+    expect(log.length(1) + log.length(2)).toBe(n)
+    const { t, v } = log.copy(2)
+    let wrong = 0
+    for (let k = 0; k < t.length; k++) if (t[k] !== 2 * k + 1 || v[k] !== -(2 * k + 1)) wrong++
+    expect(t.length).toBe(n / 2)
+    expect(wrong).toBe(0)
+    expect(log.latest(1)).toBe(-(n - 2))
   })
 
   it('keeps exactly its capacity, the newest points, however long the run', () => {
