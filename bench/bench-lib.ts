@@ -1,5 +1,7 @@
-// Shared shape of benchmark results: every number is a ratio against a reference measured
-// in the same run on the same machine, so a slow or busy machine does not change the verdict.
+// Shared shape of benchmark results, and helpers the benches share. Every number is a ratio
+// against a reference measured in the same run on the same machine, so a slow or busy machine
+// does not change the verdict.
+import * as fs from 'node:fs'
 
 export interface BenchResult {
   /** What was measured, e.g. "Ingest (msg/s)". */
@@ -41,4 +43,12 @@ export function percentile(values: number[], p: number): number {
 
 export function fmt(n: number, digits = 0): string {
   return n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits })
+}
+
+/** Resident set size of a process in bytes (Linux). */
+export function rssBytes(pid: number): number {
+  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8')
+  const kb = /^VmRSS:\s+(\d+) kB$/m.exec(status)
+  if (!kb) throw new Error(`no VmRSS for process ${pid}`)
+  return Number(kb[1]) * 1024
 }

@@ -2,6 +2,7 @@
 // after a full collection, as the page's JS heap is. A single RSS sample otherwise measures
 // when the collector last ran as much as what the app holds.
 import WebSocket from 'ws'
+import { rssBytes } from './bench-lib'
 
 /** Environment for startServe: the inspector on a free loopback port. */
 export const INSPECT_ENV = { NODE_OPTIONS: '--inspect=127.0.0.1:0' }
@@ -35,4 +36,15 @@ export async function collectGarbage(url: string): Promise<void> {
   } finally {
     socket.close()
   }
+}
+
+/** The process's RSS in MB as sampled, and after a full collection (a second to hand pages back). */
+export async function coreRss(
+  pid: number,
+  inspector: string
+): Promise<{ sampled: number; held: number }> {
+  const sampled = rssBytes(pid) / 1048576
+  await collectGarbage(inspector)
+  await new Promise((r) => setTimeout(r, 1000))
+  return { sampled, held: rssBytes(pid) / 1048576 }
 }

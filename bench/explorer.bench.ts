@@ -7,7 +7,6 @@
 //     after a full collection (the core's through its inspector)
 //   - ingest with the explorer on against a bare mqtt.js subscriber (separate processes)
 import { spawn } from 'node:child_process'
-import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import mqtt from 'mqtt'
@@ -19,7 +18,7 @@ import { waitUntil } from '../test-support/wait'
 import { newProfile } from '../src/shared/defaults'
 import { atLeast, atMost, fmt, median, percentile, type Bench, type BenchResult } from './bench-lib'
 import { launchChromium } from './chart-page/harness'
-import { collectGarbage, INSPECT_ENV, inspectorUrl } from './core-inspector'
+import { coreRss, INSPECT_ENV, inspectorUrl } from './core-inspector'
 
 const here = path.dirname(fileURLToPath(import.meta.url))
 const TOPICS = 100_000
@@ -39,19 +38,6 @@ const INGEST_TOPICS = [1_000, 100_000]
 const INGEST_TRIALS = 5
 
 const benchTopic = (i: number): string => `bench/l${i % 100}/d${Math.floor(i / 100) % 100}/s${i}`
-
-function rssMB(pid: number): number {
-  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8')
-  return Number(/VmRSS:\s+(\d+) kB/.exec(status)![1]) / 1024
-}
-
-/** The core's RSS as sampled, and after a full collection (given a second to hand pages back). */
-async function coreRss(pid: number, inspector: string): Promise<{ sampled: number; held: number }> {
-  const sampled = rssMB(pid)
-  await collectGarbage(inspector)
-  await new Promise((r) => setTimeout(r, 1000))
-  return { sampled, held: rssMB(pid) }
-}
 
 async function jsHeapMB(page: Page): Promise<number> {
   const cdp = await page.context().newCDPSession(page)

@@ -5,7 +5,6 @@
 // each drawn value took from publish to screen. Measured: that delay's p99 in the first and in
 // the last minute, the server's RSS growth after the first minute, and that every published
 // message was counted and captured.
-import * as fs from 'node:fs'
 import mqtt from 'mqtt'
 import { mosquittoAvailable, startMosquitto } from '../test-support/mosquitto'
 import { startServe } from '../test-support/serve'
@@ -13,7 +12,7 @@ import { benchPageEnv } from './app-page/app-page'
 import { waitUntil } from '../test-support/wait'
 import { connectWsApi, type WsApi } from '../test-support/ws-api'
 import type { SeriesDef, TopicStat } from '../src/shared/types'
-import { atMost, fmt, type Bench, type BenchResult } from './bench-lib'
+import { atMost, fmt, rssBytes as rss, type Bench, type BenchResult } from './bench-lib'
 import { launchChromium } from './chart-page/harness'
 
 const RATE = 1000
@@ -59,14 +58,6 @@ async function historyUse(api: WsApi): Promise<{ used: number; budget: number }>
     if (h) return { used: h.usedBytes, budget: h.budgetBytes }
   }
   return { used: NaN, budget: NaN }
-}
-
-/** Resident set size of a process in bytes (Linux). */
-function rss(pid: number): number {
-  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8')
-  const kb = /^VmRSS:\s+(\d+) kB$/m.exec(status)
-  if (!kb) throw new Error(`no VmRSS for process ${pid}`)
-  return Number(kb[1]) * 1024
 }
 
 /**
