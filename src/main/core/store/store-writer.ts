@@ -189,8 +189,12 @@ export class StoreWriter {
             }
       })
       this.position = batch.end
-      this.state.storedRows += result.stored
-      this.state.deadLetters += result.rejected
+      // A new status, never the one last told changed in place: update() compares the two.
+      this.state = {
+        ...this.state,
+        storedRows: this.state.storedRows + result.stored,
+        deadLetters: this.state.deadLetters + result.rejected
+      }
       if (result.rejected > 0)
         this.options.warn(
           `The database refused ${result.rejected} reading${result.rejected === 1 ? '' : 's'}; ${result.rejected === 1 ? 'it is' : 'they are'} kept in its dead_letters table with the reason.`
@@ -246,10 +250,12 @@ export class StoreWriter {
     const changed = state !== before.state
     this.state = { ...before, ...extra, state, since: changed ? Date.now() : before.since }
     const told = changed || this.state.message !== before.message
+    const last = this.lastTold
     const moved =
-      this.state.lagRows !== before.lagRows ||
-      this.state.storedRows !== this.lastTold.storedRows ||
-      this.state.lagSeconds !== before.lagSeconds
+      this.state.lagRows !== last.lagRows ||
+      this.state.storedRows !== last.storedRows ||
+      this.state.deadLetters !== last.deadLetters ||
+      this.state.lagSeconds !== last.lagSeconds
     // While writing, the lag changes with every batch: a few updates a second are enough.
     const now = Date.now()
     if (told || (moved && now - this.lastEmit >= 250) || this.unsent) {

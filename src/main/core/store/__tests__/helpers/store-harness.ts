@@ -93,7 +93,8 @@ export function startWriter(
     source: options.source,
     backend,
     parts: () => journal.capture.parts(),
-    onStatus: (s) => statuses.push(s),
+    // A copy, as the page gets it: what was told then, whatever the writer does after.
+    onStatus: (s) => statuses.push({ ...s }),
     warn: (m) => warnings.push(m),
     onPartStored: () => journal.capture.enforceRetention(),
     idleMs: 100,
