@@ -266,7 +266,7 @@ export function TopicTree({ api, model, onSelect }: Props): React.JSX.Element {
   let total = 0
   for (const r of mirror.roots) total += mirror.topics[r.id]
   const status = model.filter
-    ? `${fmtInt(model.filter.matches.length)} of ${fmtInt(total)} topics match`
+    ? `${fmtInt(model.filter.matchCount)} of ${fmtInt(total)} topics match`
     : `${fmtInt(total)} topic${total === 1 ? '' : 's'}`
 
   return (

@@ -36,9 +36,10 @@ export const MATCH_BELOW = 2
 export class FilterResult {
   /** Per node: MATCH_SELF (the topic matches) | MATCH_BELOW (a matching topic lies below). */
   mark: Uint8Array
-  /** Matching topic ids. */
-  matches: number[] = []
-  /** Per node: messages and topics of the matching topics at or below it. */
+  /** Matching topic ids: the first `matchCount` entries. */
+  matchIds: Int32Array
+  matchCount = 0
+  /** Per node: messages and topics of the matching topics at or below it (sized when counted). */
   messages: Float64Array
   topics: Float64Array
   /** The mirror's figures version the counts were summed at. */
@@ -52,15 +53,40 @@ export class FilterResult {
   /** The mirror's filterCounter when last run. */
   fieldsSeen = 0
 
+  /**
+   * `spare`: a result no longer shown, whose arrays this one takes over where they are large
+   * enough; typing would otherwise allocate a few MB per keystroke for the collector.
+   */
   constructor(
     readonly filter: CompiledFilter,
-    size: number
+    size: number,
+    spare?: FilterResult | null
   ) {
-    this.mark = new Uint8Array(size)
-    this.messages = new Float64Array(size)
-    this.topics = new Float64Array(size)
+    if (spare && spare.mark.length >= size) {
+      this.mark = spare.mark
+      this.mark.fill(0)
+    } else this.mark = new Uint8Array(size)
+    this.matchIds = spare?.matchIds ?? new Int32Array(1024)
+    this.messages = spare?.messages ?? EMPTY
+    this.topics = spare?.topics ?? EMPTY
+    if (spare) {
+      // Taken: the spare is never read again, and must not write into them.
+      spare.mark = EMPTY_MARK
+      spare.matchIds = EMPTY_IDS
+      spare.matchCount = 0
+      spare.messages = spare.topics = EMPTY
+    }
+  }
+
+  /** The matching topic ids (a view: valid until the result changes). */
+  get matches(): Int32Array {
+    return this.matchIds.subarray(0, this.matchCount)
   }
 }
+
+const EMPTY = new Float64Array(0)
+const EMPTY_IDS = new Int32Array(0)
+const EMPTY_MARK = new Uint8Array(0)
 
 function matchesText(mirror: TopicMirror, id: number, needle: string): boolean {
   if (mirror.lowerTopicOf(id).includes(needle)) return true
@@ -72,7 +98,12 @@ function matchesText(mirror: TopicMirror, id: number, needle: string): boolean {
 function mark(result: FilterResult, mirror: TopicMirror, id: number): void {
   if ((result.mark[id] & MATCH_SELF) !== 0) return
   result.mark[id] |= MATCH_SELF
-  result.matches.push(id)
+  if (result.matchCount === result.matchIds.length) {
+    const ids = new Int32Array(Math.max(1024, result.matchIds.length * 2))
+    ids.set(result.matchIds)
+    result.matchIds = ids
+  }
+  result.matchIds[result.matchCount++] = id
   for (
     let p = mirror.parent[id];
     p >= 0 && (result.mark[p] & MATCH_BELOW) === 0;
@@ -122,14 +153,16 @@ function walkWildcard(
 /**
  * Runs the filter on the mirror. A text filter looks only at nodes that are new, or whose
  * field names changed, since `previous` (extended in place); an MQTT filter walks again.
+ * `spare` lends its arrays to a new result (see FilterResult).
  */
 export function runFilter(
   mirror: TopicMirror,
   filter: CompiledFilter,
-  previous?: FilterResult
+  previous?: FilterResult,
+  spare?: FilterResult | null
 ): FilterResult {
   if (filter.kind !== 'text') {
-    const result = new FilterResult(filter, mirror.count)
+    const result = new FilterResult(filter, mirror.count, spare)
     if (filter.kind === 'wildcard')
       for (const root of mirror.roots) walkWildcard(result, mirror, root.id, filter.levels, 0)
     result.examined = mirror.count
@@ -138,13 +171,11 @@ export function runFilter(
   }
   let result = previous
   if (!result || result.filter !== filter || result.examined > mirror.count) {
-    result = new FilterResult(filter, mirror.count)
+    result = new FilterResult(filter, mirror.count, spare)
   } else if (result.mark.length < mirror.count) {
     const marks = new Uint8Array(mirror.count)
     marks.set(result.mark)
     result.mark = marks
-    result.messages = new Float64Array(mirror.count)
-    result.topics = new Float64Array(mirror.count)
     result.topicsCounted = -1
   }
   const start = result.examined
@@ -167,11 +198,13 @@ export function runFilter(
 export function narrowFilter(
   mirror: TopicMirror,
   filter: CompiledFilter & { kind: 'text' },
-  from: FilterResult
+  from: FilterResult,
+  spare?: FilterResult | null
 ): FilterResult {
-  const result = new FilterResult(filter, mirror.count)
-  for (const id of from.matches)
-    if (matchesText(mirror, id, filter.needle)) mark(result, mirror, id)
+  const result = new FilterResult(filter, mirror.count, spare)
+  const ids = from.matchIds
+  for (let i = 0; i < from.matchCount; i++)
+    if (matchesText(mirror, ids[i], filter.needle)) mark(result, mirror, ids[i])
   // Nodes the previous run had not seen are looked at by the next run as usual.
   result.examined = from.examined
   result.fieldsSeen = from.fieldsSeen
@@ -187,28 +220,35 @@ export function countFiltered(mirror: TopicMirror, result: FilterResult): void {
   // Every topic matches (a letter they all have): the counts are the mirror's own.
   let total = 0
   for (const r of mirror.roots) total += mirror.topics[r.id]
-  result.all = result.matches.length === total
+  result.all = result.matchCount === total
   if (result.all) {
     result.countedAt = mirror.version
     return
   }
-  const { messages, topics, mark } = result
+  const size = result.mark.length
   // Topic counts change only with the matches; message counts with every delta.
-  const recountTopics = result.topicsCounted !== result.matches.length
-  messages.fill(0)
-  if (recountTopics) topics.fill(0)
-  for (const id of result.matches) {
+  let recountTopics = result.topicsCounted !== result.matchCount
+  if (result.messages.length < size) {
+    result.messages = new Float64Array(size)
+    result.topics = new Float64Array(size)
+    recountTopics = true
+  }
+  const { messages, topics, mark, matchIds } = result
+  messages.fill(0, 0, size)
+  if (recountTopics) topics.fill(0, 0, size)
+  for (let i = 0; i < result.matchCount; i++) {
+    const id = matchIds[i]
     messages[id] = mirror.ownMessages(id)
     if (recountTopics) topics[id] = 1
   }
   const parent = mirror.parent
-  for (let id = Math.min(mirror.count, mark.length) - 1; id > 0; id--) {
+  for (let id = Math.min(mirror.count, size) - 1; id > 0; id--) {
     if (mark[id] === 0) continue
     const p = parent[id]
     if (p < 0) continue
     messages[p] += messages[id]
     if (recountTopics) topics[p] += topics[id]
   }
-  result.topicsCounted = result.matches.length
+  result.topicsCounted = result.matchCount
   result.countedAt = mirror.version
 }

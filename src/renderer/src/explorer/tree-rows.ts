@@ -34,7 +34,7 @@ export const OPEN_MATCHES_LIMIT = 2000
 
 /** Whether a filter shows its matches opened (a few) or leaves opening to the user (many). */
 export function opensAll(filter: FilterResult | null): filter is FilterResult {
-  return filter !== null && filter.matches.length <= OPEN_MATCHES_LIMIT
+  return filter !== null && filter.matchCount <= OPEN_MATCHES_LIMIT
 }
 
 export function isExpanded(id: number, e: Expansion, filter: FilterResult | null): boolean {

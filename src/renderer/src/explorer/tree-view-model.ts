@@ -31,6 +31,8 @@ export class TreeViewModel {
   private builtAt = -1
   private filteredAt = -1
   private seenRoots = new Set<number>()
+  /** The result shown before the current one: the next keystroke's result reuses its arrays. */
+  private spare: FilterResult | null = null
 
   constructor(readonly mirror: TopicMirror) {}
 
@@ -53,12 +55,14 @@ export class TreeViewModel {
       before?.filter.kind === 'text' &&
       compiled.needle.includes(before.filter.needle) &&
       before.mark.length >= this.mirror.count
+    const spare = this.spare
     this.filter =
       compiled.kind === 'none'
         ? null
         : narrower
-          ? runFilter(this.mirror, compiled, narrowFilter(this.mirror, compiled, before))
-          : runFilter(this.mirror, compiled)
+          ? runFilter(this.mirror, compiled, narrowFilter(this.mirror, compiled, before, spare))
+          : runFilter(this.mirror, compiled, undefined, spare)
+    this.spare = before
     this.filteredAt = this.mirror.structureVersion
     this.closedUnderFilter = new Set()
     this.rebuild()
