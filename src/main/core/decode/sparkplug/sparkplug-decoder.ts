@@ -19,7 +19,6 @@ import {
   type SpPayload
 } from './sparkplug-payload'
 import {
-  REBIRTH_INTERVAL_MS,
   type EntityRecord,
   type MetricInfo,
   type NodeRecord,
@@ -37,13 +36,7 @@ import {
 } from './sparkplug-values'
 import { SparkplugWire } from './sparkplug-wire'
 import { BD_SEQ, bdSeqOf, describeFailure, parseHostState, unitOf } from './sparkplug-payload-info'
-
-interface Problems {
-  unknown: number[] | null
-  longNames: number
-  unnamed: number
-  notCharted: number
-}
+import { noProblems, problemWarning, type Problems } from './sparkplug-problems'
 
 /**
  * Sparkplug B (Eclipse Sparkplug 3.0) for one topic of one connection: metrics become series
@@ -92,7 +85,7 @@ export class SparkplugDecoder implements Decoder {
       entity = device
     }
     if (wire) {
-      const problems: Problems = { unknown: null, longNames: 0, unnamed: 0, notCharted: 0 }
+      const problems = noProblems()
       if (this.resolveWire(entity, wire, problems)) {
         const at = wire.timestamp === wire.timestamp ? wire.timestamp : receivedAt
         const seq = wire.seq === wire.seq ? wire.seq : undefined
@@ -146,7 +139,7 @@ export class SparkplugDecoder implements Decoder {
     birth: boolean,
     gap: string | null
   ): DecodeOutcome {
-    const problems: Problems = { unknown: null, longNames: 0, unnamed: 0, notCharted: 0 }
+    const problems = noProblems()
     if (birth) {
       const refused = this.learnBirth(entity, p, at, problems)
       if (refused) return { ok: false, error: refused }
@@ -197,7 +190,9 @@ export class SparkplugDecoder implements Decoder {
     extras: SparkplugExtra[] | null
   ): DecodeOutcome {
     const rows = this.finishRows()
-    const problem = this.warning(entity, problems)
+    const problem = problemWarning(problems, entity.view.series, (aliases) =>
+      this.state.unknownAliases(entity, aliases)
+    )
     const warning = gap && problem ? `${gap}; ${problem}` : (gap ?? problem)
     const outcome: DecodeOutcome = { ok: true, rows }
     if (warning) outcome.warning = warning
@@ -364,25 +359,6 @@ export class SparkplugDecoder implements Decoder {
     const rows = this.rows.slice(0, this.rowCount)
     for (const row of rows) row.stale()
     return rows
-  }
-
-  private warning(entity: EntityRecord, problems: Problems): string | undefined {
-    const unknown = problems.unknown
-    if (unknown) {
-      const rebirth = this.state.unknownAliases(entity, unknown)
-      const shown = unknown.slice(0, 5).join(', ') + (unknown.length > 5 ? '…' : '')
-      const what = `${unknown.length} metric${unknown.length === 1 ? '' : 's'} with alias ${shown} that no birth certificate seen since connecting defines`
-      if (rebirth === 'asked') return `${what}: asked the edge node for a rebirth`
-      if (rebirth === 'recently')
-        return `${what}: not charted until the edge node is born again (a rebirth was asked for within the last ${REBIRTH_INTERVAL_MS / 1000} s)`
-      return `${what}: not charted until the edge node is born again (allow publishing on this connection to ask it for a rebirth)`
-    }
-    if (problems.longNames)
-      return `${problems.longNames} metric(s) not charted: names longer than ${MAX_FIELD_NAME_BYTES} bytes`
-    if (problems.notCharted)
-      return `${problems.notCharted} metric(s) not charted: more than ${fmtCount(MAX_FIELDS_PER_MESSAGE)} numeric metrics on ${entity.view.series}`
-    if (problems.unnamed) return `${problems.unnamed} metric(s) with neither a name nor an alias`
-    return undefined
   }
 
   private commandExtras(entity: EntityRecord, p: SpPayload, at: number): SparkplugExtra[] {
