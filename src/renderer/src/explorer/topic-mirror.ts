@@ -15,7 +15,8 @@ export interface RootInfo {
   name: string
 }
 
-function grow<T extends Float64Array | Int32Array | Uint8Array>(a: T, n: number): T {
+/** `a`, or a copy with room for at least `n` entries (doubling, from 1024). */
+export function grow<T extends Float64Array | Int32Array | Uint8Array>(a: T, n: number): T {
   if (n <= a.length) return a
   let size = Math.max(1024, a.length)
   while (size < n) size *= 2

@@ -1,7 +1,7 @@
 // The tree's filter: an MQTT filter when the text has + or # levels (plant/+/dev7/#), else
 // a case-insensitive substring of the topic or of one of its field names. It runs on the
 // renderer's mirror (no round trip per key); counts under a filter are the matching topics'.
-import type { TopicMirror } from './topic-mirror'
+import { grow, type TopicMirror } from './topic-mirror'
 
 export type CompiledFilter =
   { kind: 'none' } | { kind: 'wildcard'; levels: string[] } | { kind: 'text'; needle: string }
@@ -98,11 +98,7 @@ function matchesText(mirror: TopicMirror, id: number, needle: string): boolean {
 function mark(result: FilterResult, mirror: TopicMirror, id: number): void {
   if ((result.mark[id] & MATCH_SELF) !== 0) return
   result.mark[id] |= MATCH_SELF
-  if (result.matchCount === result.matchIds.length) {
-    const ids = new Int32Array(Math.max(1024, result.matchIds.length * 2))
-    ids.set(result.matchIds)
-    result.matchIds = ids
-  }
+  result.matchIds = grow(result.matchIds, result.matchCount + 1)
   result.matchIds[result.matchCount++] = id
   for (
     let p = mirror.parent[id];
